@@ -1,0 +1,145 @@
+import { IncidentIoClient } from '../src/client.js';
+import { ApiError } from '../src/errors.js';
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js';
+import { USER_AGENT } from '../src/version.js';
+import { FakeClock, json, networkError, scriptedFetch, type Reply } from './helpers/fakes.js';
+
+const KEY = 'inc_live_secret_key_123';
+
+function setup(replies: Reply[], policy = DEFAULT_RETRY_POLICY) {
+  const clock = new FakeClock();
+  const fetch = scriptedFetch(replies);
+  const retries: string[] = [];
+  const client = new IncidentIoClient({
+    baseUrl: 'https://api.incident.io',
+    token: KEY,
+    fetch,
+    clock,
+    policy,
+    onRetry: (m) => retries.push(m),
+  });
+  return { client, clock, fetch, retries };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected the request to fail');
+}
+
+const validation = {
+  type: 'validation_error',
+  status: 422,
+  request_id: 'req-42',
+  errors: [{ code: 'is_required', message: 'A severity is required to open an incident', source: { field: 'severity_id' } }],
+};
+
+describe('IncidentIoClient', () => {
+  it('sends the key only as a Bearer header, with JSON and a User-Agent', async () => {
+    const { client, fetch } = setup([json(200, { ok: true })]);
+    await client.post('/v2/incidents', { idempotency_key: 'k' });
+    const { url, init } = fetch.calls[0]!;
+    const headers = init.headers as Record<string, string>;
+    expect(url).toBe('https://api.incident.io/v2/incidents');
+    expect(url).not.toContain(KEY);
+    expect(headers['Authorization']).toBe(`Bearer ${KEY}`);
+    expect(headers['Content-Type']).toBe('application/json');
+    expect(headers['User-Agent']).toBe(USER_AGENT);
+    expect(USER_AGENT).toMatch(/^incident-io-github-action\/\d+\.\d+\.\d+$/);
+    expect(init.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('honours Retry-After in seconds on 429', async () => {
+    const { client, clock } = setup([json(429, { type: 'rate_limited' }, { 'retry-after': '3' }), json(200, { severities: [] })]);
+    await client.get('/v1/severities');
+    expect(clock.waits).toEqual([3000]);
+  });
+
+  it('honours Retry-After as an HTTP date and rate_limit.retry_after in the body', async () => {
+    const { client, clock } = setup([
+      json(429, {}, { 'retry-after': 'Thu, 26 Nov 2026 12:00:02 GMT' }),
+      json(429, { rate_limit: { retry_after: '2026-11-26T12:00:06Z' } }),
+      json(200, {}),
+    ]);
+    await client.get('/v1/severities');
+    expect(clock.waits).toEqual([2000, 4000]);
+  });
+
+  it('retries 408, 5xx and network errors with growing, jittered waits', async () => {
+    const { client, clock, retries } = setup([
+      json(503, {}),
+      new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+      networkError('ECONNRESET'),
+      json(408, {}),
+      json(200, { severities: [{ id: 's' }] }),
+    ]);
+    await expect(client.get('/v1/severities')).resolves.toEqual({ severities: [{ id: 's' }] });
+    expect(clock.waits).toEqual([375, 750, 1500, 3000]);
+    expect(retries[1]).toMatch(/answered 502: .*502 Bad Gateway.*retrying in 0\.8 s \(attempt 3 of 5\)/);
+    expect(retries[2]).toMatch(/failed on the network \(ECONNRESET\)/);
+  });
+
+  it('does not retry other 4xx answers and reports the server words, field and request id', async () => {
+    const { client, fetch } = setup([json(422, validation)]);
+    const error = await failure(client.post('/v2/incidents', {}));
+    expect(fetch.calls).toHaveLength(1);
+    expect(error.message).toBe(
+      'incident.io POST /v2/incidents answered 422 validation_error: A severity is required to open an incident (field severity_id) (request id req-42).',
+    );
+    expect(error.status).toBe(422);
+  });
+
+  it('reads the request id from the header when the body has none', async () => {
+    const { client } = setup([json(404, { type: 'not_found', errors: [{ message: 'No such incident' }] }, { 'x-request-id': 'hdr-1' })]);
+    expect((await failure(client.get('/v2/incidents/9'))).message).toMatch(/No such incident \(request id hdr-1\)/);
+  });
+
+  it('gives up after the attempt limit and says so', async () => {
+    const { client, fetch } = setup(Array.from({ length: 5 }, () => json(500, { type: 'internal_error', errors: [{ message: 'boom' }] })));
+    const error = await failure(client.get('/v1/severities'));
+    expect(fetch.calls).toHaveLength(5);
+    expect(error.message).toMatch(/answered 500 internal_error: boom\. Gave up after 5 attempts in \d/);
+  });
+
+  it('stops before a wait that would pass the time budget', async () => {
+    const { client, fetch, clock } = setup([json(429, {}, { 'retry-after': '120' })]);
+    const error = await failure(client.get('/v1/severities'));
+    expect(fetch.calls).toHaveLength(1);
+    expect(clock.waits).toEqual([]);
+    expect(error.message).toMatch(/waiting 120 s more would pass the 60 s retry budget/);
+  });
+
+  it('retries a 2xx whose JSON body was cut short, resending the same body', async () => {
+    const body = { idempotency_key: 'github-actions/o/r/runs/1', name: 'x' };
+    const { client, fetch } = setup([
+      new Response('{"incident":{"id":"01', { status: 200 }),
+      json(200, { incident: { id: '01' } }),
+    ]);
+    await client.post('/v2/incidents', body);
+    expect(fetch.calls.map((c) => c.init.body)).toEqual([JSON.stringify(body), JSON.stringify(body)]);
+  });
+
+  it('aborts an attempt that takes longer than the timeout, then retries', async () => {
+    const hang: Reply = (_url, init) =>
+      new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)));
+    const { client, retries } = setup([hang, json(200, { ok: 1 })], { ...DEFAULT_RETRY_POLICY, timeoutMs: 20 });
+    await expect(client.get('/v1/severities')).resolves.toEqual({ ok: 1 });
+    expect(retries[0]).toMatch(/got no answer within 0\.0 s/);
+  });
+
+  it('never repeats the key, even when the server echoes it', async () => {
+    const { client } = setup([json(401, { type: 'authentication_error', errors: [{ message: `bad key ${KEY}` }] })]);
+    const error = await failure(client.get('/v1/severities'));
+    expect(error.message).toContain('bad key ***');
+    expect(error.message).not.toContain(KEY);
+  });
+
+  it('checks the shape of a list', async () => {
+    const { client } = setup([json(200, { nope: [] })]);
+    expect((await failure(client.getList('/v1/severities', 'severities'))).message).toMatch(/without the expected "severities" list/);
+  });
+});

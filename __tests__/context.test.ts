@@ -1,0 +1,73 @@
+import {
+  contextBlock,
+  defaultIdempotencyKey,
+  defaultIncidentName,
+  incidentSummary,
+  readRunContext,
+  type GitHubContext,
+} from '../src/context.js';
+
+const ghContext: GitHubContext = {
+  serverUrl: 'https://ghe.example.com',
+  apiUrl: 'https://ghe.example.com/api/v3',
+  workflow: 'Deploy [prod]',
+  runId: 987654,
+  runNumber: 42,
+  runAttempt: 2,
+  sha: 'abcdef1234567890',
+  ref: 'refs/heads/main',
+  actor: 'octo_cat',
+  eventName: 'push',
+  job: 'deploy',
+  payload: {},
+};
+const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main' };
+
+describe('context', () => {
+  const run = readRunContext(ghContext, env);
+
+  it('builds links from GITHUB_SERVER_URL (GitHub Enterprise Server)', () => {
+    expect(contextBlock(run)).toBe(
+      [
+        '**GitHub Actions context**',
+        '- Repository: [acme/shop](https://ghe.example.com/acme/shop)',
+        '- Workflow: Deploy \\[prod\\], [run #42](https://ghe.example.com/acme/shop/actions/runs/987654)',
+        '- Job: `deploy`',
+        '- Commit: [`abcdef1`](https://ghe.example.com/acme/shop/commit/abcdef1234567890)',
+        '- Ref: `refs/heads/main`',
+        '- Actor: octo\\_cat',
+        '- Event: `push`',
+        '- Attempt: 2',
+      ].join('\n'),
+    );
+  });
+
+  it('names the workflow, repository, ref and run number by default', () => {
+    expect(defaultIncidentName(run)).toBe('Workflow "Deploy [prod]" failed in acme/shop@main (run #42)');
+    expect(defaultIncidentName({ ...run, eventName: 'workflow_dispatch' })).toBe(
+      'Workflow "Deploy [prod]" declared an incident in acme/shop@main (run #42)',
+    );
+  });
+
+  it('keys the incident by repository and run ID, not attempt', () => {
+    expect(defaultIdempotencyKey(run)).toBe('github-actions/acme/shop/runs/987654');
+    expect(defaultIdempotencyKey({ ...run, runAttempt: 3 })).toBe(defaultIdempotencyKey(run));
+  });
+
+  it('refuses to invent a key outside GitHub Actions', () => {
+    const local = readRunContext({ ...ghContext, runId: NaN }, {});
+    expect(() => defaultIdempotencyKey(local)).toThrow(/Input "idempotency-key" is empty.*GITHUB_RUN_ID/);
+  });
+
+  it('appends the block to the summary, or uses it alone', () => {
+    expect(incidentSummary('  Checkout is down.  ', run)).toBe(`Checkout is down.\n\n${contextBlock(run)}`);
+    expect(incidentSummary('', run)).toBe(contextBlock(run));
+  });
+
+  it('reads the ref name from the ref when GITHUB_REF_NAME is absent, and tolerates a bare context', () => {
+    expect(readRunContext(ghContext, { GITHUB_REPOSITORY: 'acme/shop' }).refName).toBe('main');
+    const bare = readRunContext({ ...ghContext, serverUrl: '', workflow: '', runId: NaN, runNumber: NaN, runAttempt: NaN, sha: '', ref: '', actor: '', eventName: '', job: '' }, {});
+    expect(contextBlock(bare)).toBe('**GitHub Actions context**');
+    expect(defaultIncidentName(bare)).toBe('Workflow GitHub Actions failed in an unknown repository');
+  });
+});

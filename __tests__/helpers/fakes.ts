@@ -1,0 +1,86 @@
+/** Test doubles for the dependencies the action takes: a clock, fetch and core. */
+import type { Clock, FetchLike } from '../../src/client.js';
+import type { Core } from '../../src/core.js';
+
+/** A clock whose sleeps return at once and move time forward; records every wait. */
+export class FakeClock implements Clock {
+  waits: number[] = [];
+  constructor(
+    public time = Date.parse('2026-11-26T12:00:00Z'),
+    private readonly rand = 0.5,
+  ) {}
+  now = (): number => this.time;
+  random = (): number => this.rand;
+  sleep = async (ms: number): Promise<void> => {
+    this.waits.push(ms);
+    this.time += ms;
+  };
+}
+
+export type Reply = Response | Error | ((url: string, init: RequestInit) => Response | Promise<Response>);
+
+/** A fetch that answers from a script, one reply per call, and records the calls. */
+export function scriptedFetch(replies: Reply[]): FetchLike & { calls: { url: string; init: RequestInit }[] } {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fn = async (url: string, init: RequestInit): Promise<Response> => {
+    calls.push({ url, init });
+    const reply = replies.shift();
+    if (reply === undefined) throw new Error(`unexpected request ${init.method} ${url}`);
+    if (reply instanceof Error) throw reply;
+    return typeof reply === 'function' ? reply(url, init) : reply;
+  };
+  return Object.assign(fn, { calls });
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+export function networkError(code: string): Error {
+  return Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) });
+}
+
+/** A core that reads inputs from a map and records everything the action says. */
+export function fakeCore(inputs: Record<string, string>) {
+  const log: { level: string; message: string }[] = [];
+  const outputs: Record<string, string> = {};
+  const secrets: string[] = [];
+  let failed: string | undefined;
+  const summaryParts: string[] = [];
+  const say = (level: string) => (message: string | Error) => {
+    log.push({ level, message: String(message) });
+  };
+  const summary = {
+    addRaw(text: string) {
+      summaryParts.push(text);
+      return summary;
+    },
+    async write() {
+      return summary;
+    },
+  };
+  const core = {
+    getInput: (name: string) => (inputs[name] ?? '').trim(),
+    setSecret: (value: string) => void secrets.push(value),
+    setOutput: (name: string, value: unknown) => void (outputs[name] = String(value)),
+    info: say('info'),
+    debug: say('debug'),
+    notice: say('notice'),
+    warning: say('warning'),
+    setFailed: (message: string | Error) => {
+      failed = String(message);
+      log.push({ level: 'error', message: String(message) });
+    },
+    summary,
+  } as unknown as Core;
+  return {
+    core,
+    log,
+    outputs,
+    secrets,
+    summaryParts,
+    get failed() {
+      return failed;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { IncidentIoClient } from '../src/client.js';
+import { ApiError } from '../src/errors.js';
+import { createIncident, isKeyConflict, isNew, type CreatePayload } from '../src/incidents.js';
+import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
+
+const payload: CreatePayload = { idempotency_key: 'k', severity_id: 's', visibility: 'public', name: 'n', summary: '', mode: 'standard' };
+const T0 = Date.parse('2026-11-26T12:00:00Z');
+
+function client(replies: Reply[], clock = new FakeClock(T0)) {
+  return new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 't', fetch: scriptedFetch(replies), clock });
+}
+
+describe('createIncident', () => {
+  it('reports a fresh incident as created', async () => {
+    const incident = { id: '01', reference: 'INC-1', name: 'n', created_at: new Date(T0).toISOString() };
+    const result = await createIncident(client([json(200, { incident })]), payload, () => T0);
+    expect(result).toEqual({ incident, created: true });
+  });
+
+  it('reports an incident replayed from an earlier run as already declared', async () => {
+    const incident = { id: '01', reference: 'INC-1', name: 'n', created_at: '2026-11-26T11:40:00Z' };
+    const result = await createIncident(client([json(200, { incident })]), payload, () => T0);
+    expect(result.created).toBe(false);
+  });
+
+  it('treats a 409 conflict as already declared', async () => {
+    const conflict = { type: 'conflict', status: 409, errors: [{ message: 'An incident with this idempotency key already exists' }] };
+    await expect(createIncident(client([json(409, conflict)]), payload, () => T0)).resolves.toEqual({ incident: undefined, created: false });
+  });
+
+  it('still fails on other errors', async () => {
+    const error = { type: 'validation_error', status: 422, errors: [{ message: 'A severity is required', source: { field: 'severity_id' } }] };
+    await expect(createIncident(client([json(422, error)]), payload, () => T0)).rejects.toThrow(/A severity is required/);
+  });
+
+  it('fails clearly on a 200 without an incident', async () => {
+    await expect(createIncident(client([json(200, {})]), payload, () => T0)).rejects.toThrow(/answered 200 without an incident/);
+  });
+});
+
+describe('isNew', () => {
+  const at = (iso: string) => ({ id: '1', reference: 'INC-1', name: 'n', created_at: iso });
+  it('uses the server clock when there is one, so runner clock skew does not matter', () => {
+    // The runner clock is 10 minutes fast; the server says the incident is 1 s old.
+    const runnerNow = T0 + 600_000;
+    expect(isNew(at('2026-11-26T11:59:59Z'), runnerNow - 1500, runnerNow, T0)).toBe(true);
+    expect(isNew(at('2026-11-26T11:50:00Z'), runnerNow - 1500, runnerNow, T0)).toBe(false);
+  });
+  it('counts the time spent on retries as this step', () => {
+    expect(isNew(at('2026-11-26T11:59:20Z'), T0 - 45_000, T0)).toBe(true);
+  });
+  it('assumes new when created_at is missing', () => {
+    expect(isNew({ id: '1', reference: 'INC-1', name: 'n' }, T0, T0)).toBe(true);
+  });
+});
+
+describe('isKeyConflict', () => {
+  it('accepts 409s and 422s that blame the idempotency key, nothing else', () => {
+    const e = (status: number, body: unknown, type?: string) => new ApiError('x', status, type, undefined, body);
+    expect(isKeyConflict(e(409, {}))).toBe(true);
+    expect(isKeyConflict(e(422, { errors: [{ message: 'has already been used', source: { field: 'idempotency_key' } }] }))).toBe(true);
+    expect(isKeyConflict(e(422, { errors: [{ message: 'is required', source: { field: 'idempotency_key' } }] }))).toBe(false);
+    expect(isKeyConflict(e(422, { errors: [{ message: 'already exists', source: { field: 'name' } }] }))).toBe(false);
+  });
+});

@@ -1,0 +1,65 @@
+import { InputError } from '../src/errors.js';
+import { closest, editDistance, resolveByName, resolveSeverity, type Severity } from '../src/resolve.js';
+
+const severities: Severity[] = [
+  { id: '01CRIT', name: 'Critical', rank: 3 },
+  { id: '01MINOR', name: 'Minor', rank: 1 },
+  { id: '01MAJOR', name: 'Major', rank: 2 },
+];
+
+describe('resolveSeverity', () => {
+  it.each(['Major', 'major', '  MAJOR ', '01MAJOR'])('finds %j by name in any case, or by ID', (value) => {
+    expect(resolveSeverity(value, severities)).toEqual({ severity: severities[2], defaulted: false });
+  });
+
+  it('uses the lowest rank when empty, whatever the list order', () => {
+    expect(resolveSeverity('', severities)).toEqual({ severity: severities[1], defaulted: true });
+  });
+
+  it('lists the choices and suggests the closest name for a typo', () => {
+    expect(() => resolveSeverity('Critcal', severities)).toThrow(
+      'Input "severity" is "Critcal", which is not a severity in this incident.io workspace. Available: "Critical", "Minor", "Major". Did you mean "Critical"?',
+    );
+  });
+
+  it('suggests nothing when nothing is close', () => {
+    expect(() => resolveSeverity('SEV0', severities)).toThrow(/Available: "Critical", "Minor", "Major"\.$/);
+  });
+
+  it('explains an empty workspace', () => {
+    expect(() => resolveSeverity('', [])).toThrow(InputError);
+    expect(() => resolveSeverity('Major', [])).toThrow(/has no severitys|has no severities/);
+  });
+});
+
+describe('resolveByName', () => {
+  const roles = [
+    { id: 'r1', name: 'Incident Lead', shortform: 'lead' },
+    { id: 'r2', name: 'Communications', shortform: 'comms' },
+  ];
+  it('matches aliases such as a shortform, and folds inner spaces', () => {
+    expect(resolveByName('roles', 'role', 'COMMS', roles, (r) => [r.shortform]).id).toBe('r2');
+    expect(resolveByName('roles', 'role', 'incident   lead', roles).id).toBe('r1');
+  });
+
+  it('refuses a name that matches two items, listing their IDs', () => {
+    const twins = [
+      { id: 'a', name: 'Payments' },
+      { id: 'b', name: 'payments' },
+    ];
+    expect(() => resolveByName('incident-type', 'incident type', 'Payments', twins)).toThrow(/matches 2 incident types; use one of their IDs: Payments = a, payments = b/);
+  });
+});
+
+describe('closest', () => {
+  it('prefers containment, then edit distance', () => {
+    expect(closest('crit', ['Minor', 'Critical'])).toBe('Critical');
+    expect(closest('Majr', ['Minor', 'Major'])).toBe('Major');
+    expect(closest('zzzzzz', ['Minor', 'Major'])).toBeUndefined();
+  });
+  it('computes Levenshtein distance', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+});

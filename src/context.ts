@@ -1,0 +1,137 @@
+/**
+ * Turns the GitHub run into incident text: the default name, the context block appended to
+ * every summary, and the default idempotency key. Links use GITHUB_SERVER_URL, so they work
+ * on GitHub Enterprise Server too.
+ */
+import { InputError } from './errors.js';
+
+/** The part of `@actions/github`'s `context` this action reads. */
+export interface GitHubContext {
+  serverUrl: string;
+  apiUrl: string;
+  workflow: string;
+  runId: number;
+  runNumber: number;
+  runAttempt: number;
+  sha: string;
+  ref: string;
+  actor: string;
+  eventName: string;
+  job: string;
+  payload: { repository?: { full_name?: string } };
+}
+
+export interface RunContext {
+  serverUrl: string;
+  apiUrl: string;
+  /** "owner/repo", or empty outside GitHub Actions. */
+  repository: string;
+  workflow: string;
+  runId?: number;
+  runNumber?: number;
+  runAttempt?: number;
+  sha: string;
+  ref: string;
+  /** The branch or tag name ("main"), from GITHUB_REF_NAME. */
+  refName: string;
+  actor: string;
+  eventName: string;
+  job: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readRunContext(ctx: GitHubContext, env: Env): RunContext {
+  const ref = ctx.ref ?? '';
+  return {
+    serverUrl: (ctx.serverUrl || 'https://github.com').replace(/\/+$/, ''),
+    apiUrl: (ctx.apiUrl || 'https://api.github.com').replace(/\/+$/, ''),
+    repository: env['GITHUB_REPOSITORY'] || ctx.payload?.repository?.full_name || '',
+    workflow: ctx.workflow ?? '',
+    runId: positive(ctx.runId),
+    runNumber: positive(ctx.runNumber),
+    runAttempt: positive(ctx.runAttempt),
+    sha: ctx.sha ?? '',
+    ref,
+    refName: env['GITHUB_REF_NAME'] || ref.replace(/^refs\/(heads|tags)\//, ''),
+    actor: ctx.actor ?? '',
+    eventName: ctx.eventName ?? '',
+    job: ctx.job ?? '',
+  };
+}
+
+function positive(n: number): number | undefined {
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+export function runUrl(run: RunContext): string | undefined {
+  if (!run.repository || run.runId === undefined) return undefined;
+  return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
+}
+
+export function commitUrl(run: RunContext): string | undefined {
+  if (!run.repository || !run.sha) return undefined;
+  return `${run.serverUrl}/${run.repository}/commit/${run.sha}`;
+}
+
+/** A sentence naming the workflow, the repository and ref, and the run number. */
+export function defaultIncidentName(run: RunContext): string {
+  const workflow = run.workflow ? `"${run.workflow}"` : 'GitHub Actions';
+  const where = [run.repository || 'an unknown repository', run.refName].filter(Boolean).join('@');
+  const number = run.runNumber !== undefined ? ` (run #${run.runNumber})` : '';
+  const verb = run.eventName === 'workflow_dispatch' ? 'declared an incident' : 'failed';
+  return `Workflow ${workflow} ${verb} in ${where}${number}`;
+}
+
+/** Markdown lines describing the run, appended to every incident summary. */
+export function contextBlock(run: RunContext): string {
+  const lines = ['**GitHub Actions context**'];
+  const repoUrl = run.repository ? `${run.serverUrl}/${run.repository}` : undefined;
+  const add = (label: string, value: string | undefined) => {
+    if (value) lines.push(`- ${label}: ${value}`);
+  };
+  add('Repository', run.repository && link(run.repository, repoUrl));
+  const url = runUrl(run);
+  const runLabel = run.runNumber !== undefined ? `run #${run.runNumber}` : 'run';
+  add('Workflow', run.workflow && `${escapeMarkdown(run.workflow)}${url ? `, ${link(runLabel, url)}` : ''}`);
+  if (!run.workflow && url) add('Run', link(runLabel, url));
+  add('Job', run.job && code(run.job));
+  add('Commit', run.sha && link(code(run.sha.slice(0, 7)), commitUrl(run)));
+  add('Ref', run.ref && code(run.ref));
+  add('Actor', run.actor && escapeMarkdown(run.actor));
+  add('Event', run.eventName && code(run.eventName));
+  add('Attempt', run.runAttempt !== undefined ? String(run.runAttempt) : undefined);
+  return lines.join('\n');
+}
+
+/** The user's summary, then the context block. */
+export function incidentSummary(summary: string, run: RunContext, extra: string[] = []): string {
+  return [summary.trim(), ...extra, contextBlock(run)].filter((part) => part !== '').join('\n\n');
+}
+
+/**
+ * One incident per workflow run: the key names the repository and run ID but not the
+ * attempt, so re-running a failed workflow finds the incident the first attempt opened.
+ */
+export function defaultIdempotencyKey(run: RunContext): string {
+  if (!run.repository || run.runId === undefined) {
+    throw new InputError(
+      'Input "idempotency-key" is empty, and no default can be derived because GITHUB_REPOSITORY or GITHUB_RUN_ID is not set ' +
+        '(is this running outside GitHub Actions?). Set "idempotency-key" to a value that is stable across retries.',
+    );
+  }
+  return `github-actions/${run.repository}/runs/${run.runId}`;
+}
+
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function link(label: string, url: string | undefined): string {
+  const text = label.startsWith('`') ? label : escapeMarkdown(label);
+  return url ? `[${text}](${url})` : text;
+}

@@ -1,0 +1,89 @@
+/**
+ * Resolvers: turn the names people write in a workflow into incident.io IDs. A name matches
+ * without regard to case or surrounding spaces, and an ID is accepted wherever a name is.
+ * An unknown name is an InputError that lists the choices and suggests the closest one.
+ */
+import { InputError, quoteList } from './errors.js';
+
+export interface Named {
+  id: string;
+  name: string;
+}
+
+export interface Severity extends Named {
+  rank: number;
+  description?: string;
+}
+
+export function normalize(value: string): string {
+  return value.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Finds the item whose ID equals `value`, or whose name (or one of `aliases`) matches it.
+ * `what` is the noun for messages ("severity"), `input` the input's name.
+ */
+export function resolveByName<T extends Named>(
+  input: string,
+  what: string,
+  value: string,
+  items: readonly T[],
+  aliases: (item: T) => string[] = () => [],
+): T {
+  const byId = items.find((item) => item.id === value.trim());
+  if (byId) return byId;
+  const wanted = normalize(value);
+  const matches = items.filter((item) => [item.name, ...aliases(item)].some((n) => normalize(n) === wanted));
+  if (matches.length === 1) return matches[0] as T;
+  const names = items.map((item) => item.name);
+  if (matches.length > 1) {
+    throw new InputError(
+      `Input "${input}" is ${JSON.stringify(value)}, which matches ${matches.length} ${what}s; use one of their IDs: ` +
+        matches.map((m) => `${m.name} = ${m.id}`).join(', ') + '.',
+    );
+  }
+  if (items.length === 0) {
+    throw new InputError(`Input "${input}" is ${JSON.stringify(value)}, but this incident.io workspace has no ${what}s.`);
+  }
+  const suggestion = closest(value, [...names, ...items.flatMap(aliases)]);
+  throw new InputError(
+    `Input "${input}" is ${JSON.stringify(value)}, which is not a ${what} in this incident.io workspace. ` +
+      `Available: ${quoteList(names)}.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
+  );
+}
+
+/** The severity named by the input, or the lowest-ranked one when the input is empty. */
+export function resolveSeverity(value: string, severities: readonly Severity[]): { severity: Severity; defaulted: boolean } {
+  if (value.trim() !== '') return { severity: resolveByName('severity', 'severity', value, severities), defaulted: false };
+  const lowest = [...severities].sort((a, b) => a.rank - b.rank)[0];
+  if (!lowest) throw new InputError('Input "severity" is empty, and this incident.io workspace has no severities to default to.');
+  return { severity: lowest, defaulted: true };
+}
+
+/** The candidate nearest to `value` by edit distance, when it is near enough to be a likely typo. */
+export function closest(value: string, candidates: readonly string[]): string | undefined {
+  const wanted = normalize(value);
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const candidate = normalize(name);
+    const distance = candidate.includes(wanted) || wanted.includes(candidate) ? 1 : editDistance(wanted, candidate);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  if (!best) return undefined;
+  const limit = Math.max(2, Math.floor(normalize(best.name).length / 3));
+  return best.distance <= limit ? best.name : undefined;
+}
+
+/** Levenshtein distance with one row of memory. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
