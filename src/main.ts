@@ -2,7 +2,7 @@
  * Orchestration only: read the settings, look up what the create needs, create, report.
  * Every dependency (core, fetch, env, clock, the GitHub context) is passed in.
  */
-import { IncidentIoClient, redactSecret, systemClock, type Clock, type FetchLike } from './client.js';
+import { IncidentIoClient, redactSecret, type Clock, type FetchLike } from './client.js';
 import {
   defaultIdempotencyKey,
   defaultIncidentName,
@@ -14,7 +14,9 @@ import type { Core } from './core.js';
 import { InputError } from './errors.js';
 import { createIncident, type CreatePayload } from './incidents.js';
 import { announce, setOutputs, summaryMarkdown, writeSummary, type Outcome } from './report.js';
-import { resolveSeverity, type Severity } from './resolve.js';
+import { failedJobs } from './jobs.js';
+import { lookUpFields } from './lookups.js';
+import type { Severity } from './resolve.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { parseBoolean, readSettings, type Settings } from './settings.js';
 
@@ -26,18 +28,18 @@ export interface Deps {
   context: GitHubContext;
 }
 
-/** Runs the action. Called with no arguments it uses the real runner environment. */
-export async function run(partial: Partial<Deps> = {}): Promise<void> {
-  const deps = await withDefaults(partial);
+export async function run(deps: Deps): Promise<void> {
   const { core } = deps;
-  // Mask the key before anything can print it.
+  // Mask the secrets before anything can print them.
   const apiKey = core.getInput('api-key');
-  if (apiKey !== '') core.setSecret(apiKey);
+  for (const secret of [apiKey, core.getInput('alert-token'), core.getInput('github-token')]) {
+    if (secret !== '') core.setSecret(secret);
+  }
 
   let failOnError = true;
   try {
     failOnError = parseBoolean(core.getInput, 'fail-on-error', true);
-    await declare(deps, readSettings(core.getInput));
+    await declare(deps, await readSettings(core.getInput));
   } catch (error) {
     const message = redactSecret(error instanceof Error ? error.message : String(error), apiKey);
     if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redactSecret(error.stack, apiKey));
@@ -60,17 +62,27 @@ async function declare(deps: Deps, settings: Settings): Promise<void> {
     onRetry: (message) => core.info(message),
   });
 
-  const severities = await client.getList<Severity>('/v1/severities', 'severities');
-  const { severity, defaulted } = resolveSeverity(settings.severity, severities);
-  if (defaulted) core.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
+  // One round of lookups, with the GitHub jobs call alongside; the create is the next request.
+  const [fields, jobs] = await Promise.all([
+    lookUpFields(client, settings, 'create'),
+    failedJobs(settings.githubToken, run, deps.fetch),
+  ]);
+  if (jobs.notice) core.notice(jobs.notice, { title: 'incident.io: failed jobs not listed' });
+  const severity = fields.severity as Severity;
+  if (fields.severityDefaulted) core.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
 
   const payload: CreatePayload = {
     idempotency_key: idempotencyKey,
     severity_id: severity.id,
     visibility: settings.visibility,
     name: settings.name || defaultIncidentName(run),
-    summary: incidentSummary(settings.summary, run),
+    summary: incidentSummary(settings.summary, run, [jobs.markdown]),
     mode: settings.mode,
+    ...(fields.incidentType && { incident_type_id: fields.incidentType.id }),
+    ...(fields.status && { incident_status_id: fields.status.id }),
+    ...(fields.customFieldEntries.length > 0 && { custom_field_entries: fields.customFieldEntries }),
+    ...(fields.roleAssignments.length > 0 && { incident_role_assignments: fields.roleAssignments }),
+    ...(settings.slackChannelName && { slack_channel_name_override: settings.slackChannelName }),
   };
   const base = { severity: severity.name, visibility: settings.visibility, mode: settings.mode, idempotencyKey };
 
@@ -93,14 +105,4 @@ async function declare(deps: Deps, settings: Settings): Promise<void> {
 function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
   const timeout = Number(env['INCIDENT_IO_TIMEOUT_MS']);
   return Number.isInteger(timeout) && timeout > 0 ? { ...DEFAULT_RETRY_POLICY, timeoutMs: timeout } : DEFAULT_RETRY_POLICY;
-}
-
-async function withDefaults(partial: Partial<Deps>): Promise<Deps> {
-  return {
-    core: partial.core ?? (await import('@actions/core')),
-    fetch: partial.fetch ?? globalThis.fetch,
-    env: partial.env ?? process.env,
-    clock: partial.clock ?? systemClock,
-    context: partial.context ?? (await import('@actions/github')).context,
-  };
 }

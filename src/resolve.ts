@@ -87,3 +87,48 @@ export function editDistance(a: string, b: string): number {
   }
   return previous[b.length] as number;
 }
+
+export interface IncidentStatus extends Named {
+  rank: number;
+  category: string;
+}
+
+/** The status named by the input, which must be in one of `categories` for this `purpose`. */
+export function resolveStatus(
+  value: string,
+  statuses: readonly IncidentStatus[],
+  categories: readonly string[],
+  purpose: string,
+): IncidentStatus {
+  const status = resolveByName('status', 'incident status', value, statuses);
+  if (categories.includes(status.category)) return status;
+  const fitting = statuses.filter((s) => categories.includes(s.category)).sort((a, b) => a.rank - b.rank);
+  throw new InputError(
+    `Input "status" is ${JSON.stringify(value)}, a status in the "${status.category}" category; ${purpose} the status must be in ` +
+      `the ${categories.map((c) => `"${c}"`).join(' or ')} category. Statuses that fit: ${quoteList(fitting.map((s) => s.name)) || 'none'}.`,
+  );
+}
+
+export interface Role extends Named {
+  shortform?: string;
+  role_type?: string;
+}
+
+export interface User {
+  id: string;
+  name?: string;
+  email?: string;
+  slack_user_id?: string;
+}
+
+/** How an assignee is looked up: by email, by Slack user ID, or as an incident.io user ID. */
+export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id' {
+  if (assignee.includes('@')) return 'email';
+  return /^[UW][A-Z0-9]{6,}$/.test(assignee) ? 'slack_user_id' : 'id';
+}
+
+/** Shows at most `limit` choices, so a field with 2,000 options stays readable. */
+export function someOf(values: readonly string[], limit = 20): string {
+  const shown = quoteList(values.slice(0, limit));
+  return values.length > limit ? `${shown} and ${values.length - limit} more` : shown;
+}

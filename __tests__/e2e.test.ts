@@ -1,0 +1,190 @@
+/**
+ * End-to-end: the committed bundle (dist/index.js) runs as a child process, the way the runner
+ * runs it, against the local incident.io sandbox. ACTION_NODE picks the Node binary (CI runs
+ * this file again under Node 24, the runner's runtime).
+ */
+import { startSandbox } from '../sandbox/server.mjs';
+import { runAction } from '../scripts/run-action.mjs';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+type Result = Awaited<ReturnType<typeof runAction>>;
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => sandbox.reset());
+
+const base = () => ({ 'api-key': sandbox.apiKey, 'api-url': sandbox.url, severity: 'Major' });
+const creates = () => sandbox.requests.filter((r) => r.route === 'POST /v2/incidents');
+const everything = (r: Result) => [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)].join('\n');
+
+function expectNoKeyLeak(result: Result) {
+  expect(everything(result)).not.toContain(sandbox.apiKey);
+  for (const incident of sandbox.incidents()) expect(JSON.stringify(incident)).not.toContain(sandbox.apiKey);
+  for (const request of sandbox.requests) expect(request.path + JSON.stringify(request.query)).not.toContain(sandbox.apiKey);
+}
+
+describe('the bundle against the sandbox', () => {
+  it('declares one incident and reports it in outputs, a notice and the job summary', async () => {
+    const result = await runAction({ ...base(), summary: 'Checkout is failing.' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [incident] = sandbox.incidents();
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(result.outputs).toEqual({
+      'incident-id': incident.id,
+      'incident-reference': incident.reference,
+      'incident-url': incident.permalink,
+      'incident-name': 'Workflow "Deploy" failed in acme/shop@main (run #42)',
+      created: 'true',
+    });
+    expect(incident.severity.name).toBe('Major');
+    expect(incident.summary).toMatch(/^Checkout is failing\.\n\n\*\*GitHub Actions context\*\*\n- Repository: \[acme\/shop\]/);
+    expect(incident.summary).toContain('[run #42](https://github.com/acme/shop/actions/runs/1001)');
+    expect(result.stdout).toContain(`::notice title=incident.io incident declared::Declared incident ${incident.reference}`);
+    expect(result.summary).toContain(`[${incident.reference}: ${incident.name}](${incident.permalink})`);
+    expect(result.summary).toContain('| Severity | Major |');
+    expect(result.summary).toContain('| Created by this step | yes |');
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities', 'POST /v2/incidents']);
+    const post = creates()[0]!;
+    expect(post.headers['authorization']).toBe(`Bearer ${sandbox.apiKey}`);
+    expect(post.headers['user-agent']).toMatch(/^incident-io-github-action\//);
+    expect(post.body).toMatchObject({ idempotency_key: 'github-actions/acme/shop/runs/1001', visibility: 'public', mode: 'standard' });
+    expect(result.stdout).toContain(`::add-mask::${sandbox.apiKey}`);
+    expectNoKeyLeak({ ...result, stdout: result.stdout.replace(`::add-mask::${sandbox.apiKey}`, '') });
+  });
+
+  it('returns the same incident when the workflow is re-run', async () => {
+    const first = await runAction(base());
+    // A re-run starts minutes later; age the incident so the sandbox clock shows that.
+    const [incident] = sandbox.incidents();
+    incident.created_at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const second = await runAction(base(), { env: { GITHUB_RUN_ATTEMPT: '2' } });
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(second.outputs['incident-id']).toBe(first.outputs['incident-id']);
+    expect([first.outputs.created, second.outputs.created]).toEqual(['true', 'false']);
+    expect(second.stdout).toContain('Already declared');
+    expect(second.summary).toContain('had already opened it');
+    expect(new Set(creates().map((r) => (r.body as { idempotency_key: string }).idempotency_key)).size).toBe(1);
+  });
+
+  it('reports a conflict-type answer to a re-used key as already declared, without failing', async () => {
+    sandbox.state.replay = 'conflict';
+    await runAction(base());
+    const second = await runAction(base(), { env: { GITHUB_RUN_ATTEMPT: '2' } });
+    expect(second.code).toBe(0);
+    expect(second.outputs.created).toBe('false');
+    expect(second.stdout).toMatch(/already declared/);
+    expect(sandbox.incidents()).toHaveLength(1);
+  });
+
+  const faults: [string, string, Record<string, unknown>][] = [
+    ['429 with Retry-After', 'POST /v2/incidents', { type: 'rate-limit', retryAfter: '1' }],
+    ['429 with rate_limit.retry_after only', 'POST /v2/incidents', { type: 'rate-limit', bodyRetryAfter: new Date(Date.now() + 1000).toUTCString() }],
+    ['a 503', 'POST /v2/incidents', { type: 'status', status: 503 }],
+    ['an HTML 502', 'POST /v2/incidents', { type: 'html-502' }],
+    ['a reset after the incident was created', 'POST /v2/incidents', { type: 'reset', after: 'process' }],
+    ['a truncated JSON body', 'POST /v2/incidents', { type: 'truncated' }],
+    ['a slow answer past the timeout', 'POST /v2/incidents', { type: 'slow', delayMs: 1500 }],
+    ['a 500 on the severity lookup', 'GET /v1/severities', { type: 'status', status: 500 }],
+    ['a reset on the severity lookup', 'GET /v1/severities', { type: 'reset' }],
+  ];
+  it.each(faults)('opens exactly one incident under %s, with the same key on every attempt', async (_name, route, fault) => {
+    sandbox.fault(route, fault);
+    const result = await runAction(base(), { env: { INCIDENT_IO_TIMEOUT_MS: '700' } });
+    expect(result.code).toBe(0);
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(result.outputs['incident-id']).toBe(sandbox.incidents()[0].id);
+    expect(result.outputs.created).toBe('true');
+    expect(result.stdout).toMatch(/retrying in \d+\.\d s \(attempt 2 of 5\)/);
+    const keys = creates().map((r) => (r.body as { idempotency_key: string }).idempotency_key);
+    expect(keys.length).toBeGreaterThanOrEqual(route.startsWith('POST') ? 2 : 1);
+    expect(new Set(keys)).toEqual(new Set(['github-actions/acme/shop/runs/1001']));
+  });
+
+  it('waits as long as Retry-After asks', async () => {
+    sandbox.fault('POST /v2/incidents', { type: 'rate-limit', retryAfter: '2' });
+    await runAction(base());
+    const [first, second] = creates();
+    expect(second!.startedAt - first!.startedAt).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('fails clearly, with the server words and request id, after bounded retries', async () => {
+    sandbox.fault('POST /v2/incidents', { type: 'status', status: 500 }, 5);
+    const result = await runAction(base());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::incident\.io POST \/v2\/incidents answered 500 internal_error: .+ \(request id [\w-]+\)\. Gave up after 5 attempts/);
+    expect(sandbox.incidents()).toHaveLength(0);
+    expect(creates()).toHaveLength(5);
+  }, 30_000);
+
+  it('does not retry a 401, and says what the server said', async () => {
+    const result = await runAction({ ...base(), 'api-key': 'wrong-key-0123456789' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::incident\.io GET \/v1\/severities answered 401 authentication_error: /);
+    expect(sandbox.requests).toHaveLength(1);
+  });
+
+  it.each([
+    [{ mode: 'drill' }, /Input "mode" is "drill"; allowed values: "standard", "retrospective", "test", "tutorial"/],
+    [{ visibility: 'internal' }, /Input "visibility" is "internal"; allowed values: "public", "private"/],
+    [{ 'api-key': '' }, /Input "api-key" is empty.*Dependabot/],
+    [{ 'api-url': 'http://api.incident.io' }, /Input "api-url" is "http:\/\/api\.incident\.io": the API key must not travel unencrypted/],
+    [{ 'dry-run': 'maybe' }, /Input "dry-run" is "maybe"; allowed values: "true", "false"/],
+  ])('rejects bad input %j before sending any request', async (inputs, message) => {
+    const result = await runAction({ ...base(), ...inputs });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(message);
+    expect(sandbox.requests).toHaveLength(0);
+    expect(sandbox.incidents()).toHaveLength(0);
+  });
+
+  it('refuses an unknown severity with the choices and a suggestion, creating nothing', async () => {
+    const result = await runAction({ ...base(), severity: 'critcal' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Input "severity" is "critcal", which is not a severity in this incident.io workspace. Available: "Minor", "Major", "Critical". Did you mean "Critical"?');
+    expect(creates()).toHaveLength(0);
+  });
+
+  it('uses the lowest-ranked severity when none is given, and says so', async () => {
+    const result = await runAction({ ...base(), severity: '' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Input "severity" is empty, so the lowest-ranked severity "Minor" is used.');
+    expect(sandbox.incidents()[0].severity.name).toBe('Minor');
+  });
+
+  it('warns instead of failing when fail-on-error is false', async () => {
+    const result = await runAction({ ...base(), 'api-key': 'wrong-key-0123456789', 'fail-on-error': 'false' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/::warning title=incident\.io::incident\.io GET \/v1\/severities answered 401/);
+    expect(result.outputs.created).toBe('false');
+  });
+
+  it('prints the payload and sends no create in a dry run', async () => {
+    const result = await runAction({ ...base(), 'dry-run': 'true', name: 'Checkout down' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Dry run: every input is valid');
+    expect(result.stdout).toContain('"name": "Checkout down"');
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
+    expectNoKeyLeak({ ...result, stdout: result.stdout.replace(`::add-mask::${sandbox.apiKey}`, '') });
+  });
+
+  it('still succeeds without GITHUB_STEP_SUMMARY (a local run)', async () => {
+    const result = await runAction(base(), { summaryFile: false });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('no job summary was written');
+    expect(sandbox.incidents()).toHaveLength(1);
+  });
+
+  it('honours an explicit idempotency key, visibility, mode and name', async () => {
+    const inputs = { ...base(), 'idempotency-key': 'deploy-2026-11-26', visibility: 'Private', mode: 'TEST', name: 'Payments deploy failed' };
+    const result = await runAction(inputs);
+    expect(result.code).toBe(0);
+    expect(creates()[0]!.body).toMatchObject({ idempotency_key: 'deploy-2026-11-26', visibility: 'private', mode: 'test', name: 'Payments deploy failed' });
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Runs the bundled action (dist/index.js) as a child process, the way the runner does:
+ * INPUT_* variables including action.yml's defaults, GITHUB_* context variables, and
+ * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Used by the demo, the end-to-end tests and
+ * the benchmark.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+let defaults;
+/**
+ * action.yml's input defaults, as the runner would set them. An expression default such as
+ * `${{ github.token }}` has no value outside a runner, so it is left empty here.
+ */
+export function actionDefaults() {
+  defaults ??= Object.fromEntries(
+    Object.entries(parse(readFileSync(join(root, 'action.yml'), 'utf8')).inputs).map(([name, spec]) => {
+      const value = String(spec.default ?? '');
+      return [name, value.includes('${{') ? '' : value];
+    }),
+  );
+  return defaults;
+}
+
+/** The GitHub context of a push to main whose deploy job failed (run 1001, attempt 1). */
+export function githubEnv(overrides = {}) {
+  return {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_WORKFLOW: 'Deploy',
+    GITHUB_RUN_ID: '1001',
+    GITHUB_RUN_NUMBER: '42',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SHA: '4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_JOB: 'deploy',
+    ...overrides,
+  };
+}
+
+/** INPUT_* names keep hyphens and are upper-cased, as the runner does. */
+export function inputEnv(inputs, { withDefaults = true } = {}) {
+  const all = { ...(withDefaults ? actionDefaults() : {}), ...inputs };
+  return Object.fromEntries(Object.entries(all).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
+}
+
+/** Reads a GITHUB_OUTPUT file (`name<<DELIM\nvalue\nDELIM` or `name=value` lines). */
+export function parseOutputFile(text) {
+  const outputs = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value = [];
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]);
+      outputs[name] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return outputs;
+}
+
+/**
+ * Runs dist/index.js with the given inputs.
+ * options: { env, node (binary path, default: ACTION_NODE or this process's), withDefaults, summaryFile (false to unset) }
+ * @param {Record<string, string>} inputs
+ * @param {{ env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false }} [options]
+ * @returns {Promise<{ code: number, stdout: string, stderr: string, ms: number, outputs: Record<string, string>, summary: string }>}
+ */
+export async function runAction(inputs, options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-io-action-'));
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary.md');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...githubEnv(),
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    ...inputEnv(inputs, { withDefaults: options.withDefaults ?? true }),
+    ...options.env,
+  };
+  if (options.summaryFile === false) delete env.GITHUB_STEP_SUMMARY;
+  const started = performance.now();
+  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [join(root, 'dist/index.js')], {
+    env,
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const ms = performance.now() - started;
+  try {
+    return { code, stdout, stderr, ms, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * `custom-fields`: a mapping of custom field name to value, turned into incident.io's
+ * `custom_field_entries`. Field names resolve through `GET /v2/custom_fields`; select options
+ * through `GET /v1/custom_field_options`, fetched for every named select field at once, as soon
+ * as the field list arrives (the options endpoint needs the field's ID).
+ */
+import type { IncidentIoClient } from './client.js';
+import { InputError } from './errors.js';
+import type { MappingValue } from './mapping.js';
+import { closest, normalize, resolveByName, someOf, type Named } from './resolve.js';
+
+export interface CustomField extends Named {
+  field_type: string;
+  catalog_type_id?: string;
+}
+
+export interface FieldOption {
+  id: string;
+  custom_field_id?: string;
+  value: string;
+}
+
+export type FieldValue =
+  | { value_option_id: string }
+  | { value_text: string }
+  | { value_link: string }
+  | { value_numeric: string }
+  | { value_catalog_entry_id: string };
+
+export interface CustomFieldEntry {
+  custom_field_id: string;
+  values: FieldValue[];
+}
+
+/** Options are listed 250 a page, for at most this many pages per field. */
+export const OPTION_PAGE_SIZE = 250;
+export const MAX_OPTION_PAGES = 20;
+
+const INPUT = 'custom-fields';
+
+export async function customFieldEntries(
+  client: IncidentIoClient,
+  mapping: Map<string, MappingValue>,
+): Promise<CustomFieldEntry[]> {
+  if (mapping.size === 0) return [];
+  const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields');
+  const named = [...mapping].map(([name, value]) => ({ field: resolveField(name, fields), value }));
+  return Promise.all(
+    named.map(async ({ field, value }) => {
+      const options = needsOptions(field) ? await listOptions(client, field.id) : undefined;
+      return { custom_field_id: field.id, values: fieldValues(field, value, options) };
+    }),
+  );
+}
+
+function resolveField(name: string, fields: readonly CustomField[]): CustomField {
+  try {
+    return resolveByName(INPUT, 'custom field', name, fields);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // Reword: the bad value here is a key of the mapping.
+    throw new InputError(error.message.replace(/^Input "custom-fields" is /, 'Input "custom-fields" names '));
+  }
+}
+
+function needsOptions(field: CustomField): boolean {
+  return !field.catalog_type_id && (field.field_type === 'single_select' || field.field_type === 'multi_select');
+}
+
+/**
+ * Every option of a select field, following the `after` cursor. It stops on a page without
+ * a cursor, an empty page, a cursor seen before (a server that repeats itself), or the page cap.
+ */
+export async function listOptions(
+  client: IncidentIoClient,
+  fieldId: string,
+): Promise<{ options: FieldOption[]; complete: boolean }> {
+  const options: FieldOption[] = [];
+  const seen = new Set<string>();
+  let after: string | undefined;
+  for (let page = 0; page < MAX_OPTION_PAGES; page++) {
+    const body = await client.get<{ custom_field_options?: FieldOption[]; pagination_meta?: { after?: string } }>(
+      '/v1/custom_field_options',
+      { custom_field_id: fieldId, page_size: OPTION_PAGE_SIZE, after },
+    );
+    const items = Array.isArray(body?.custom_field_options) ? body.custom_field_options : [];
+    options.push(...items);
+    const next = body?.pagination_meta?.after;
+    if (items.length === 0 || !next || seen.has(next)) return { options, complete: true };
+    seen.add(next);
+    after = next;
+  }
+  return { options, complete: false };
+}
+
+/** Converts one mapping value to the value list incident.io takes for this field's type. */
+export function fieldValues(
+  field: CustomField,
+  value: MappingValue,
+  options?: { options: FieldOption[]; complete: boolean },
+): FieldValue[] {
+  const list = Array.isArray(value) ? value : [value];
+  const label = `Input "${INPUT}" sets ${JSON.stringify(field.name)}`;
+  const single = (kind: string): string => {
+    if (list.length !== 1) {
+      throw new InputError(`${label} to a list of ${list.length} values, but it is a ${kind} field, which takes exactly one value.`);
+    }
+    return (list[0] as string).trim();
+  };
+  if (field.catalog_type_id) {
+    // incident.io accepts a catalog entry's ID, external ID or alias here.
+    if (field.field_type !== 'multi_select') single('single-value catalog');
+    return list.map((v) => ({ value_catalog_entry_id: v.trim() }));
+  }
+  switch (field.field_type) {
+    case 'single_select':
+      return [{ value_option_id: findOption(field, single('single_select'), options) }];
+    case 'multi_select':
+      return list.map((v) => ({ value_option_id: findOption(field, v, options) }));
+    case 'text':
+      return [{ value_text: single('text') }];
+    case 'link': {
+      const link = single('link');
+      if (!/^https?:\/\/\S+$/i.test(link)) {
+        throw new InputError(`${label} to ${JSON.stringify(link)}, but it is a link field: the value must be an http:// or https:// URL.`);
+      }
+      return [{ value_link: link }];
+    }
+    case 'numeric': {
+      const text = single('numeric');
+      const number = Number(text);
+      if (text === '' || !Number.isFinite(number)) {
+        throw new InputError(`${label} to ${JSON.stringify(text)}, but it is a numeric field: the value must be a number such as "12" or "12.5".`);
+      }
+      return [{ value_numeric: String(number) }];
+    }
+    default:
+      throw new InputError(
+        `${label}, but its type "${field.field_type}" is not one this action can set (single_select, multi_select, text, link, numeric).`,
+      );
+  }
+}
+
+function findOption(field: CustomField, value: string, found?: { options: FieldOption[]; complete: boolean }): string {
+  const options = found?.options ?? [];
+  const wanted = normalize(value);
+  const match = options.find((o) => o.id === value.trim()) ?? options.find((o) => normalize(o.value) === wanted);
+  if (match) return match.id;
+  const values = options.map((o) => o.value);
+  const suggestion = closest(value, values);
+  const partial = found && !found.complete ? ` (only the first ${options.length} options were read)` : '';
+  throw new InputError(
+    `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(value)}, which is not one of its options${partial}. ` +
+      `Available: ${someOf(values) || 'none'}.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
+  );
+}

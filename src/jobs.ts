@@ -1,0 +1,105 @@
+/**
+ * What failed: the run's failed and cancelled jobs, each with its link and failed steps, for
+ * the incident text. Read with @octokit/rest, imported only when a token is given. It never
+ * fails the step: without `actions: read`, or when GitHub is down or slow, the incident is
+ * declared without the list and a notice says why.
+ */
+import type { RunContext } from './context.js';
+import { escapeMarkdown } from './context.js';
+import type { FetchLike } from './client.js';
+import { USER_AGENT } from './version.js';
+
+export interface JobStep {
+  name: string;
+  conclusion?: string | null;
+}
+
+export interface Job {
+  name: string;
+  status?: string;
+  conclusion?: string | null;
+  html_url?: string | null;
+  steps?: JobStep[];
+}
+
+export interface FailedJobs {
+  /** Markdown for the incident text; empty when nothing failed or the jobs could not be read. */
+  markdown: string;
+  /** Set when the jobs could not be read: what to tell the user. */
+  notice?: string;
+}
+
+/** GitHub gets this long to list the jobs; the create does not wait longer. */
+export const JOBS_TIMEOUT_MS = 5_000;
+const MAX_JOBS = 10;
+const MAX_STEPS = 3;
+const MAX_CHARS = 2_000;
+const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
+
+export async function failedJobs(
+  token: string,
+  run: RunContext,
+  fetch: FetchLike,
+  timeoutMs = JOBS_TIMEOUT_MS,
+): Promise<FailedJobs> {
+  const [owner, repo] = run.repository.split('/');
+  if (!token || !owner || !repo || run.runId === undefined) return { markdown: '' };
+  try {
+    const { Octokit } = await import('@octokit/rest');
+    const octokit = new Octokit({
+      auth: token,
+      baseUrl: run.apiUrl,
+      userAgent: USER_AGENT,
+      request: { fetch: (url: string, init: RequestInit) => fetch(url, init), signal: AbortSignal.timeout(timeoutMs) },
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    const { data } = await octokit.rest.actions.listJobsForWorkflowRunAttempt({
+      owner,
+      repo,
+      run_id: run.runId,
+      attempt_number: run.runAttempt ?? 1,
+      per_page: 100,
+    });
+    return { markdown: describeFailures(data.jobs as Job[]) };
+  } catch (error) {
+    return { markdown: '', notice: explain(error, timeoutMs) };
+  }
+}
+
+function explain(error: unknown, timeoutMs: number): string {
+  const status = (error as { status?: number }).status;
+  const name = (error as { name?: string }).name;
+  const what = 'The incident was declared without the list of failed jobs';
+  if (status === 403 || status === 404) {
+    return (
+      `${what}: the GitHub token may not read this run's jobs (GitHub answered ${status}). ` +
+      'Grant it with `permissions: { actions: read }` on the job (keep `contents: read` if you check out code), or set `github-token` to a token that has it.'
+    );
+  }
+  if (name === 'TimeoutError' || name === 'AbortError') return `${what}: GitHub did not answer within ${timeoutMs / 1000} s.`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${what}: listing them failed (${status ? `GitHub answered ${status}: ` : ''}${message.split('\n')[0]}).`;
+}
+
+/** Bounded Markdown listing the failed and cancelled jobs; successful jobs are left out. */
+export function describeFailures(jobs: readonly Job[]): string {
+  const failed = jobs.filter(
+    (job) =>
+      FAILED.has(job.conclusion ?? '') || job.conclusion === 'cancelled' || (job.steps ?? []).some((s) => FAILED.has(s.conclusion ?? '')),
+  );
+  if (failed.length === 0) return '';
+  const lines = ['**What failed**'];
+  for (const job of failed.slice(0, MAX_JOBS)) {
+    const name = job.html_url ? `[${escapeMarkdown(job.name)}](${job.html_url})` : escapeMarkdown(job.name);
+    const verdict = job.conclusion === 'cancelled' ? 'was cancelled' : job.conclusion === 'timed_out' ? 'timed out' : 'failed';
+    const steps = (job.steps ?? []).filter((s) => FAILED.has(s.conclusion ?? '')).map((s) => s.name);
+    const stepText = steps.length
+      ? ` at ${steps.slice(0, MAX_STEPS).map((s) => `"${escapeMarkdown(s)}"`).join(', ')}${steps.length > MAX_STEPS ? ` and ${steps.length - MAX_STEPS} more steps` : ''}`
+      : '';
+    lines.push(`- Job ${name} ${verdict}${stepText}`);
+  }
+  if (failed.length > MAX_JOBS) lines.push(`- and ${failed.length - MAX_JOBS} more jobs`);
+  let text = lines.join('\n');
+  if (text.length > MAX_CHARS) text = `${text.slice(0, text.lastIndexOf('\n', MAX_CHARS - 20))}\n- (list cut short)`;
+  return text;
+}

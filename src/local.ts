@@ -1,0 +1,12 @@
+/**
+ * Entry point for `npm run local-action` (@github/local-action), which swaps `@actions/core`
+ * for its own stub: so this file hands the full `@actions/core` and `@actions/github` in.
+ */
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { systemClock } from './client.js';
+import { run as runAction } from './main.js';
+
+export async function run(): Promise<void> {
+  await runAction({ core, fetch: globalThis.fetch, env: process.env, clock: systemClock, context: github.context });
+}

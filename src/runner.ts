@@ -1,0 +1,39 @@
+/**
+ * The runner interface for the bundle, built from `@actions/core`'s own command modules.
+ *
+ * Why not `import * as core from '@actions/core'`: its entry module also loads the OIDC client,
+ * which pulls in @actions/http-client and undici, about 100 ms of module loading on every run
+ * for a feature this action never uses (measured in docs/performance.md). The workflow
+ * command encoding, file commands and job summary below are @actions/core's own code; only the
+ * few one-line wrappers from its entry module are restated here, with the same behaviour.
+ * `#actions-core/*` maps to `node_modules/@actions/core/lib/*` (tsconfig paths, used by ncc;
+ * jest's moduleNameMapper).
+ */
+import { EOL } from 'node:os';
+import { issueCommand } from '#actions-core/command.js';
+import { issueFileCommand, prepareKeyValueMessage } from '#actions-core/file-command.js';
+import { summary } from '#actions-core/summary.js';
+import { toCommandProperties, toCommandValue } from '#actions-core/utils.js';
+import type { AnnotationProperties, Core } from './core.js';
+
+export const runner: Core = {
+  getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
+  setSecret: (secret) => issueCommand('add-mask', {}, secret),
+  setOutput(name, value) {
+    if (process.env['GITHUB_OUTPUT']) {
+      issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    } else {
+      process.stdout.write(EOL);
+      issueCommand('set-output', { name }, toCommandValue(value));
+    }
+  },
+  info: (message) => void process.stdout.write(message + EOL),
+  debug: (message) => issueCommand('debug', {}, message),
+  notice: (message, properties: AnnotationProperties = {}) => issueCommand('notice', toCommandProperties(properties), message),
+  warning: (message, properties: AnnotationProperties = {}) => issueCommand('warning', toCommandProperties(properties), message),
+  setFailed(message) {
+    process.exitCode = 1;
+    issueCommand('error', {}, message);
+  },
+  summary,
+};
