@@ -376,6 +376,12 @@ function listUsers(state, { query }) {
   return ok({ users: users.slice(0, size), pagination_meta: { page_size: size } });
 }
 
+function showUser(state, { params }) {
+  const user = state.users.find((u) => u.id === params.id);
+  if (!user) throw new ApiError(404, 'not_found', `No user with ID ${params.id} exists`);
+  return ok({ user });
+}
+
 // ── Incidents: create, show, edit ───────────────────────────────────────────────────────────
 
 function findIncident(state, id) {
@@ -534,6 +540,7 @@ const ROUTES = {
   'GET /v1/custom_field_options': { auth: 'api', handle: listCustomFieldOptions },
   'GET /v2/incident_roles': { auth: 'api', handle: list('incidentRoles', 'incident_roles') },
   'GET /v2/users': { auth: 'api', handle: listUsers },
+  'GET /v2/users/:id': { auth: 'api', handle: showUser },
   'POST /v2/incidents': { auth: 'api', handle: createIncident },
   'GET /v2/incidents/:id': { auth: 'api', handle: (state, { params }) => ok({ incident: findIncident(state, params.id) }) },
   'POST /v2/incidents/:id/actions/edit': { auth: 'api', handle: editIncident },

@@ -68,7 +68,9 @@ export async function failedJobs(
 
 function explain(error: unknown, timeoutMs: number): string {
   const status = (error as { status?: number }).status;
-  const name = (error as { name?: string }).name;
+  // Octokit wraps a fetch failure in a RequestError with status 500; the cause tells a timeout.
+  const cause = (error as { cause?: { name?: string } }).cause;
+  const name = cause?.name ?? (error as { name?: string }).name;
   const what = 'The incident was declared without the list of failed jobs';
   if (status === 403 || status === 404) {
     return (

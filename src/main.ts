@@ -67,7 +67,7 @@ async function declare(deps: Deps, settings: Settings): Promise<void> {
     lookUpFields(client, settings, 'create'),
     failedJobs(settings.githubToken, run, deps.fetch),
   ]);
-  if (jobs.notice) core.notice(jobs.notice, { title: 'incident.io: failed jobs not listed' });
+  if (jobs.notice) core.notice(jobs.notice, { title: 'Failed jobs not listed in the incident' });
   const severity = fields.severity as Severity;
   if (fields.severityDefaulted) core.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
 

@@ -38,18 +38,22 @@ export function resolveByName<T extends Named>(
   const names = items.map((item) => item.name);
   if (matches.length > 1) {
     throw new InputError(
-      `Input "${input}" is ${JSON.stringify(value)}, which matches ${matches.length} ${what}s; use one of their IDs: ` +
+      `Input "${input}" is ${JSON.stringify(value)}, which matches ${matches.length} ${plural(what)}; use one of their IDs: ` +
         matches.map((m) => `${m.name} = ${m.id}`).join(', ') + '.',
     );
   }
   if (items.length === 0) {
-    throw new InputError(`Input "${input}" is ${JSON.stringify(value)}, but this incident.io workspace has no ${what}s.`);
+    throw new InputError(`Input "${input}" is ${JSON.stringify(value)}, but this incident.io workspace has no ${plural(what)}.`);
   }
   const suggestion = closest(value, [...names, ...items.flatMap(aliases)]);
   throw new InputError(
-    `Input "${input}" is ${JSON.stringify(value)}, which is not a ${what} in this incident.io workspace. ` +
+    `Input "${input}" is ${JSON.stringify(value)}, which is not ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} in this incident.io workspace. ` +
       `Available: ${quoteList(names)}.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
   );
+}
+
+function plural(noun: string): string {
+  return noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
 }
 
 /** The severity named by the input, or the lowest-ranked one when the input is empty. */
@@ -124,7 +128,7 @@ export interface User {
 /** How an assignee is looked up: by email, by Slack user ID, or as an incident.io user ID. */
 export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id' {
   if (assignee.includes('@')) return 'email';
-  return /^[UW][A-Z0-9]{6,}$/.test(assignee) ? 'slack_user_id' : 'id';
+  return /^[UW][A-Z0-9]{2,}$/.test(assignee) ? 'slack_user_id' : 'id';
 }
 
 /** Shows at most `limit` choices, so a field with 2,000 options stays readable. */

@@ -1,0 +1,117 @@
+import { IncidentIoClient } from '../src/client.js';
+import { customFieldEntries, fieldValues, listOptions, MAX_OPTION_PAGES, type CustomField } from '../src/custom-fields.js';
+import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
+
+const client = (replies: Reply[]) => {
+  const fetch = scriptedFetch(replies);
+  return { fetch, client: new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 'token-0123456789', fetch, clock: new FakeClock() }) };
+};
+const field = (field_type: string, extra: Partial<CustomField> = {}): CustomField => ({ id: `f-${field_type}`, name: `The ${field_type}`, field_type, ...extra });
+const opts = (...values: string[]) => ({ options: values.map((value, i) => ({ id: `o${i}`, value })), complete: true });
+
+describe('fieldValues', () => {
+  it('converts each field type', () => {
+    expect(fieldValues(field('single_select'), ' Checkout ', opts('payments', 'checkout'))).toEqual([{ value_option_id: 'o1' }]);
+    expect(fieldValues(field('multi_select'), ['a', 'B'], opts('a', 'b'))).toEqual([{ value_option_id: 'o0' }, { value_option_id: 'o1' }]);
+    expect(fieldValues(field('text'), 'Deploy failed at step 3')).toEqual([{ value_text: 'Deploy failed at step 3' }]);
+    expect(fieldValues(field('link'), 'https://runbooks.example.com/checkout')).toEqual([{ value_link: 'https://runbooks.example.com/checkout' }]);
+    expect(fieldValues(field('numeric'), '12.50')).toEqual([{ value_numeric: '12.5' }]);
+    expect(fieldValues(field('numeric'), '-3')).toEqual([{ value_numeric: '-3' }]);
+  });
+
+  it('sends catalog-backed values as entry IDs, external IDs or aliases without a lookup', () => {
+    expect(fieldValues(field('single_select', { catalog_type_id: 'cat' }), 'checkout')).toEqual([{ value_catalog_entry_id: 'checkout' }]);
+    expect(fieldValues(field('multi_select', { catalog_type_id: 'cat' }), ['a', 'b'])).toEqual([
+      { value_catalog_entry_id: 'a' },
+      { value_catalog_entry_id: 'b' },
+    ]);
+  });
+
+  it('accepts an option ID in place of its value', () => {
+    expect(fieldValues(field('single_select'), 'o1', opts('x', 'y'))).toEqual([{ value_option_id: 'o1' }]);
+  });
+
+  it.each([
+    [field('numeric'), 'lots', /"The numeric" to "lots", but it is a numeric field: the value must be a number/],
+    [field('numeric'), '', /must be a number/],
+    [field('link'), 'runbooks/checkout', /it is a link field: the value must be an http:\/\/ or https:\/\/ URL/],
+    [field('text'), ['a', 'b'], /to a list of 2 values, but it is a text field, which takes exactly one value/],
+    [field('single_select'), ['a', 'b'], /single_select field, which takes exactly one value/],
+    [field('datetime'), 'x', /its type "datetime" is not one this action can set/],
+  ])('refuses a value that does not fit the field: %#', (f, value, message) => {
+    expect(() => fieldValues(f, value as string, opts('a', 'b'))).toThrow(message);
+  });
+
+  it('lists the options and suggests the closest for an unknown one', () => {
+    expect(() => fieldValues(field('single_select'), 'chekout', opts('payments', 'checkout'))).toThrow(
+      'Input "custom-fields" sets "The single_select" to "chekout", which is not one of its options. Available: "payments", "checkout". Did you mean "checkout"?',
+    );
+  });
+
+  it('says when only part of a long option list could be read', () => {
+    const partial = { options: opts('a').options, complete: false };
+    expect(() => fieldValues(field('single_select'), 'zzz', partial)).toThrow(/\(only the first 1 options were read\)/);
+  });
+});
+
+describe('listOptions', () => {
+  const page = (ids: string[], after?: string) =>
+    json(200, { custom_field_options: ids.map((id) => ({ id, value: `v-${id}` })), pagination_meta: { page_size: 250, ...(after && { after }) } });
+
+  it('follows the cursor until a page has none', async () => {
+    const { client: c, fetch } = client([page(['a', 'b'], 'b'), page(['c'], 'c'), page(['d'])]);
+    const result = await listOptions(c, 'f1');
+    expect(result).toEqual({ options: ['a', 'b', 'c', 'd'].map((id) => ({ id, value: `v-${id}` })), complete: true });
+    expect(fetch.calls.map((call) => new URL(call.url).search)).toEqual([
+      '?custom_field_id=f1&page_size=250',
+      '?custom_field_id=f1&page_size=250&after=b',
+      '?custom_field_id=f1&page_size=250&after=c',
+    ]);
+  });
+
+  it('stops when the cursor repeats or a page is empty', async () => {
+    const repeat = client([page(['a'], 'x'), page(['a'], 'x')]);
+    expect((await listOptions(repeat.client, 'f')).options).toHaveLength(2);
+    expect(repeat.fetch.calls).toHaveLength(2);
+    const empty = client([page(['a'], 'x'), page([], 'y')]);
+    expect(await listOptions(empty.client, 'f')).toMatchObject({ complete: true });
+    expect(empty.fetch.calls).toHaveLength(2);
+  });
+
+  it('caps the pages', async () => {
+    const pages = Array.from({ length: MAX_OPTION_PAGES + 5 }, (_, i) => page([`o${i}`], `c${i}`));
+    const { client: c, fetch } = client(pages);
+    expect(await listOptions(c, 'f')).toMatchObject({ complete: false });
+    expect(fetch.calls).toHaveLength(MAX_OPTION_PAGES);
+  });
+});
+
+describe('customFieldEntries', () => {
+  it('makes no request when the input is empty', async () => {
+    const { client: c, fetch } = client([]);
+    expect(await customFieldEntries(c, new Map())).toEqual([]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it('looks up options only for plain select fields', async () => {
+    const fields = [field('single_select'), field('text'), field('single_select', { id: 'f-cat', name: 'Service', catalog_type_id: 'c' })];
+    const { client: c, fetch } = client([
+      json(200, { custom_fields: fields }),
+      json(200, { custom_field_options: [{ id: 'o1', value: 'checkout' }], pagination_meta: {} }),
+    ]);
+    const entries = await customFieldEntries(c, new Map([['the single_select', 'checkout'], ['THE TEXT', 'hi'], ['service', 'co']]));
+    expect(entries).toEqual([
+      { custom_field_id: 'f-single_select', values: [{ value_option_id: 'o1' }] },
+      { custom_field_id: 'f-text', values: [{ value_text: 'hi' }] },
+      { custom_field_id: 'f-cat', values: [{ value_catalog_entry_id: 'co' }] },
+    ]);
+    expect(fetch.calls).toHaveLength(2);
+  });
+
+  it('names the unknown field and lists the fields', async () => {
+    const { client: c } = client([json(200, { custom_fields: [field('text')] })]);
+    await expect(customFieldEntries(c, new Map([['Team', 'x']]))).rejects.toThrow(
+      'Input "custom-fields" names "Team", which is not a custom field in this incident.io workspace. Available: "The text".',
+    );
+  });
+});
