@@ -66,6 +66,34 @@ describeIfSpec(`contract: the bundle against Prism serving ${haveSpec ? 'the pub
     expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
   });
 
+  it('accepts an update by reference: GET /v2/incidents/123, then the edit', async () => {
+    const result = await run({
+      operation: 'update',
+      'incident-id': 'INC-123',
+      severity: 'Minor',
+      name: 'Checkout down (rollback failed too)',
+      summary: 'The rollback failed as well.',
+      'custom-fields': 'Affected Team: Product',
+      roles: 'Incident Lead: lisa@incident.io',
+      'notify-incident-channel': 'false',
+    });
+    expect(result.code).toBe(0);
+    expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
+    expect(result.stdout).toContain('Updated incident INC-123');
+  });
+
+  it('accepts an alert event', async () => {
+    const result = await run({
+      operation: 'alert',
+      'api-key': '',
+      'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
+      'alert-token': 'contract-alert-token-0123456789',
+      summary: 'Deploy failed',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Sent a firing alert event');
+  });
+
   it('sends a dry run through every lookup without a create', async () => {
     const result = await run({ severity: 'Minor', 'dry-run': 'true', 'custom-fields': '{"Affected Team": "Product"}' });
     expect(result.code).toBe(0);

@@ -68,7 +68,7 @@ describe('the bundle against the sandbox', () => {
     expect(sandbox.incidents()).toHaveLength(1);
     expect(second.outputs['incident-id']).toBe(first.outputs['incident-id']);
     expect([first.outputs.created, second.outputs.created]).toEqual(['true', 'false']);
-    expect(second.stdout).toContain('Already declared');
+    expect(second.stdout).toMatch(/Incident INC-1: .* was already declared under idempotency key "github-actions\/acme\/shop\/runs\/1001"/);
     expect(second.summary).toContain('had already opened it');
     expect(new Set(creates().map((r) => (r.body as { idempotency_key: string }).idempotency_key)).size).toBe(1);
   });

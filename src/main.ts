@@ -1,23 +1,15 @@
 /**
- * Orchestration only: read the settings, look up what the create needs, create, report.
- * Every dependency (core, fetch, env, clock, the GitHub context) is passed in.
+ * Orchestration only: mask the secrets, read the settings, hand them to the operation, and apply
+ * the failure policy. Every dependency (core, fetch, env, clock, the GitHub context) is passed in.
  */
-import { IncidentIoClient, redactSecret, type Clock, type FetchLike } from './client.js';
-import {
-  defaultIdempotencyKey,
-  defaultIncidentName,
-  incidentSummary,
-  readRunContext,
-  type GitHubContext,
-} from './context.js';
+import { alert } from './alert.js';
+import { redactSecret, type Clock, type FetchLike } from './client.js';
+import { readRunContext, type GitHubContext } from './context.js';
 import type { Core } from './core.js';
+import { create } from './create.js';
 import { InputError } from './errors.js';
-import { createIncident, type CreatePayload } from './incidents.js';
-import { announce, setOutputs, summaryMarkdown, writeSummary, type Outcome } from './report.js';
-import { failedJobs } from './jobs.js';
-import { lookUpFields } from './lookups.js';
-import type { Severity } from './resolve.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { resolve, update } from './lifecycle.js';
+import type { OperationContext } from './operation.js';
 import { parseBoolean, readSettings, type Settings } from './settings.js';
 
 export interface Deps {
@@ -31,78 +23,23 @@ export interface Deps {
 export async function run(deps: Deps): Promise<void> {
   const { core } = deps;
   // Mask the secrets before anything can print them.
-  const apiKey = core.getInput('api-key');
-  for (const secret of [apiKey, core.getInput('alert-token'), core.getInput('github-token')]) {
-    if (secret !== '') core.setSecret(secret);
-  }
+  const secrets = ['api-key', 'alert-token', 'github-token'].map((name) => core.getInput(name)).filter((s) => s !== '');
+  for (const secret of secrets) core.setSecret(secret);
+  const redact = (text: string) => secrets.reduce(redactSecret, text);
 
   let failOnError = true;
   try {
     failOnError = parseBoolean(core.getInput, 'fail-on-error', true);
-    await declare(deps, await readSettings(core.getInput));
+    const settings = await readSettings(core.getInput);
+    const run = readRunContext(deps.context, deps.env);
+    await OPERATIONS[settings.operation]({ core, env: deps.env, clock: deps.clock, fetch: deps.fetch, settings, run });
   } catch (error) {
-    const message = redactSecret(error instanceof Error ? error.message : String(error), apiKey);
-    if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redactSecret(error.stack, apiKey));
+    const message = redact(error instanceof Error ? error.message : String(error));
+    if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redact(error.stack));
     core.setOutput('created', 'false');
     if (failOnError) core.setFailed(message);
     else core.warning(`${message} (fail-on-error is false, so this step succeeds.)`, { title: 'incident.io' });
   }
 }
 
-async function declare(deps: Deps, settings: Settings): Promise<void> {
-  const { core, clock } = deps;
-  const run = readRunContext(deps.context, deps.env);
-  const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
-  const client = new IncidentIoClient({
-    baseUrl: settings.apiUrl,
-    token: settings.apiKey,
-    fetch: deps.fetch,
-    clock,
-    policy: retryPolicy(deps.env),
-    onRetry: (message) => core.info(message),
-  });
-
-  // One round of lookups, with the GitHub jobs call alongside; the create is the next request.
-  const [fields, jobs] = await Promise.all([
-    lookUpFields(client, settings, 'create'),
-    failedJobs(settings.githubToken, run, deps.fetch),
-  ]);
-  if (jobs.notice) core.notice(jobs.notice, { title: 'Failed jobs not listed in the incident' });
-  const severity = fields.severity as Severity;
-  if (fields.severityDefaulted) core.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
-
-  const payload: CreatePayload = {
-    idempotency_key: idempotencyKey,
-    severity_id: severity.id,
-    visibility: settings.visibility,
-    name: settings.name || defaultIncidentName(run),
-    summary: incidentSummary(settings.summary, run, [jobs.markdown]),
-    mode: settings.mode,
-    ...(fields.incidentType && { incident_type_id: fields.incidentType.id }),
-    ...(fields.status && { incident_status_id: fields.status.id }),
-    ...(fields.customFieldEntries.length > 0 && { custom_field_entries: fields.customFieldEntries }),
-    ...(fields.roleAssignments.length > 0 && { incident_role_assignments: fields.roleAssignments }),
-    ...(settings.slackChannelName && { slack_channel_name_override: settings.slackChannelName }),
-  };
-  const base = { severity: severity.name, visibility: settings.visibility, mode: settings.mode, idempotencyKey };
-
-  if (settings.dryRun) {
-    core.info(`Dry run: every input is valid; this request would be sent to POST ${settings.apiUrl}/v2/incidents:`);
-    core.info(JSON.stringify(payload, null, 2));
-    core.setOutput('created', 'false');
-    await writeSummary(core, deps.env, `### incident.io: dry run\n\nWould declare "${payload.name}" (severity ${severity.name}, ${settings.visibility}, ${settings.mode}). Nothing was created.\n`);
-    return;
-  }
-
-  const result = await createIncident(client, payload, clock.now);
-  const outcome: Outcome = { ...base, ...result };
-  setOutputs(core, outcome);
-  announce(core, outcome);
-  await writeSummary(core, deps.env, summaryMarkdown(outcome));
-}
-
-/** The request timeout can be lowered through the environment (tests, slow proxies). */
-function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
-  const timeout = Number(env['INCIDENT_IO_TIMEOUT_MS']);
-  return Number.isInteger(timeout) && timeout > 0 ? { ...DEFAULT_RETRY_POLICY, timeoutMs: timeout } : DEFAULT_RETRY_POLICY;
-}
+const OPERATIONS: Record<Settings['operation'], (ctx: OperationContext) => Promise<void>> = { create, update, resolve, alert };

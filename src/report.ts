@@ -14,13 +14,18 @@ export interface Outcome {
   idempotencyKey: string;
 }
 
-export function setOutputs(core: Core, outcome: Outcome): void {
-  const { incident } = outcome;
+/** The `incident-*` outputs, `created`, and (update, resolve) `status`. */
+export function setIncidentOutputs(core: Core, incident: Incident | undefined, created: boolean, withStatus = false): void {
   core.setOutput('incident-id', incident?.id ?? '');
   core.setOutput('incident-reference', incident?.reference ?? '');
   core.setOutput('incident-url', incident?.permalink ?? '');
   core.setOutput('incident-name', incident?.name ?? '');
-  core.setOutput('created', String(outcome.created));
+  core.setOutput('created', String(created));
+  if (withStatus) core.setOutput('status', incident?.incident_status?.name ?? '');
+}
+
+export function setOutputs(core: Core, outcome: Outcome): void {
+  setIncidentOutputs(core, outcome.incident, outcome.created);
 }
 
 /** The one-line story for the log and the notice annotation. */
@@ -29,27 +34,30 @@ export function headline(outcome: Outcome): string {
   if (!incident) {
     return `incident.io says an incident with idempotency key "${outcome.idempotencyKey}" was already declared, but did not say which one.`;
   }
-  const what = outcome.created ? 'Declared' : 'Already declared (this step reused it)';
-  return `${what} incident ${incident.reference}: ${incident.name}${incident.permalink ? ` ${incident.permalink}` : ''}`;
+  if (outcome.created) return `Declared incident ${describe(incident)}`;
+  return `Incident ${describe(incident)} was already declared under idempotency key "${outcome.idempotencyKey}" (by an earlier attempt or step); reusing it.`;
+}
+
+/** "INC-123: name https://…" */
+export function describe(incident: Incident): string {
+  return `${incident.reference}: ${incident.name}${incident.permalink ? ` ${incident.permalink}` : ''}`;
+}
+
+/** Logs a line and repeats it as a notice annotation. */
+export function announceLine(core: Core, line: string, title: string): void {
+  core.info(line);
+  core.notice(line, { title });
 }
 
 export function announce(core: Core, outcome: Outcome): void {
-  const line = headline(outcome);
-  core.info(line);
-  core.notice(line, { title: outcome.created ? 'incident.io incident declared' : 'incident.io incident already declared' });
+  announceLine(core, headline(outcome), outcome.created ? 'incident.io incident declared' : 'incident.io incident already declared');
 }
 
 export function summaryMarkdown(outcome: Outcome): string {
   const { incident } = outcome;
-  const title = incident
-    ? `${outcome.created ? 'Declared' : 'Already declared'}: ${cell(incident.reference)}`
-    : 'Already declared';
-  const rows: [string, string][] = [];
-  if (incident) {
-    const label = `${incident.reference}: ${incident.name}`;
-    rows.push(['Incident', incident.permalink ? `[${cell(label)}](${incident.permalink})` : cell(label)]);
-  }
-  rows.push(
+  const title = incident ? `${outcome.created ? 'Declared' : 'Already declared'}: ${cell(incident.reference)}` : 'Already declared';
+  return card(title, [
+    ...incidentRow(incident),
     ['Severity', cell(incident?.severity?.name ?? outcome.severity)],
     ['Visibility', cell(incident?.visibility ?? outcome.visibility)],
     ['Mode', cell(incident?.mode ?? outcome.mode)],
@@ -57,8 +65,28 @@ export function summaryMarkdown(outcome: Outcome): string {
       'Created by this step',
       outcome.created ? 'yes' : `no: the idempotency key \`${cell(outcome.idempotencyKey)}\` had already opened it`,
     ],
-  );
+  ]);
+}
+
+/** The card for an update or a resolve. */
+export function changeMarkdown(title: string, incident: Incident, changed: string[]): string {
+  return card(`${title}: ${cell(incident.reference)}`, [
+    ...incidentRow(incident),
+    ['Status', cell(incident.incident_status?.name ?? 'unknown')],
+    ['Severity', cell(incident.severity?.name ?? 'unknown')],
+    ['Changed', changed.length > 0 ? cell(changed.join(', ')) : 'nothing'],
+  ]);
+}
+
+/** A Markdown card: a heading and a two-column table. */
+export function card(title: string, rows: [string, string][]): string {
   return [`### incident.io: ${title}`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''].join('\n');
+}
+
+function incidentRow(incident: Incident | undefined): [string, string][] {
+  if (!incident) return [];
+  const label = cell(`${incident.reference}: ${incident.name}`);
+  return [['Incident', incident.permalink ? `[${label}](${incident.permalink})` : label]];
 }
 
 /** Appends markdown to the job summary; a local run without GITHUB_STEP_SUMMARY just skips it. */
@@ -75,6 +103,6 @@ export async function writeSummary(core: Core, env: Record<string, string | unde
 }
 
 /** Text made safe for one Markdown table cell. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

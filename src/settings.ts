@@ -62,7 +62,7 @@ const REQUIRED: Record<Operation, string[]> = {
   resolve: ['api-key', 'incident-id'],
   alert: ['alert-source-id', 'alert-token'],
 };
-const ALL_INPUTS = [...new Set([...COMMON, ...Object.values(USES).flat()])];
+export const ALL_INPUTS = [...new Set([...COMMON, ...Object.values(USES).flat()])];
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -85,7 +85,7 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
     roles: await parseMapping('roles', getInput('roles')),
     slackChannelName: getInput('slack-channel-name'),
     githubToken: getInput('github-token'),
-    incidentId: getInput('incident-id'),
+    incidentId: parseIncidentId(getInput('incident-id')),
     notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
     alertSourceId: getInput('alert-source-id'),
     alertToken: getInput('alert-token'),
@@ -136,6 +136,21 @@ function checkInputsFit(getInput: GetInput, operation: Operation): void {
         `Remove it, or set "operation" to the operation you meant. Inputs used by "${operation}": ${quoteList(USES[operation])}.`,
     );
   }
+}
+
+/**
+ * An incident ID (a ULID), a reference (INC-123) or a bare number, as the path segment
+ * `GET /v2/incidents/{id}` takes: the ULID, or the number of the reference.
+ */
+export function parseIncidentId(raw: string): string {
+  if (raw === '') return '';
+  const reference = /^(?:INC-)?(\d+)$/i.exec(raw);
+  if (reference) return String(Number(reference[1]));
+  if (/^[0-9A-Z]{26}$/i.test(raw)) return raw.toUpperCase();
+  throw new InputError(
+    `Input "incident-id" is ${JSON.stringify(raw)}; allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", ` +
+      'a reference such as "INC-123", or its number such as "123".',
+  );
 }
 
 /** One of a fixed set of values, in any case; empty means the default. */

@@ -1,0 +1,47 @@
+import { alertMetadata, defaultDeduplicationKey } from '../src/alert.js';
+import { readRunContext } from '../src/context.js';
+import { defaultResolvedStatus } from '../src/lifecycle.js';
+import { parseIncidentId } from '../src/settings.js';
+
+const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
+
+describe('defaultResolvedStatus', () => {
+  it('picks the first post-incident status by rank', () => {
+    expect(defaultResolvedStatus([status('Closed', 'closed', 1), status('Review', 'learning', 9), status('Docs', 'learning', 5)]).name).toBe('Docs');
+  });
+  it('falls back to the first closed status', () => {
+    expect(defaultResolvedStatus([status('Live', 'live', 1), status('Done', 'closed', 3), status('Shut', 'closed', 2)]).name).toBe('Shut');
+  });
+  it('says when there is neither', () => {
+    expect(() => defaultResolvedStatus([status('Live', 'live', 1)])).toThrow(/no status in the "learning" \(post-incident\) or "closed" category.*"Live" \(live\)/);
+  });
+});
+
+describe('parseIncidentId', () => {
+  it.each([
+    ['INC-123', '123'],
+    ['inc-0042', '42'],
+    ['123', '123'],
+    ['01fdag4sap5typt98wgr2n7w91', '01FDAG4SAP5TYPT98WGR2N7W91'],
+  ])('%s → %s', (raw, id) => expect(parseIncidentId(raw)).toBe(id));
+  it('refuses anything else', () => {
+    expect(() => parseIncidentId('INC-12a')).toThrow(/Input "incident-id" is "INC-12a"; allowed values: an incident ID/);
+  });
+});
+
+describe('alert defaults', () => {
+  const run = readRunContext(
+    { serverUrl: '', apiUrl: '', workflow: 'Nightly', runId: 7, runNumber: 3, runAttempt: 2, sha: 'abc', ref: 'refs/heads/main', actor: 'me', eventName: 'schedule', job: 'n', payload: {} },
+    { GITHUB_REPOSITORY: 'acme/shop' },
+  );
+  it('keys the alert by repository, workflow and ref, not by run', () => {
+    expect(defaultDeduplicationKey(run)).toBe('github-actions/acme/shop/Nightly/refs/heads/main');
+    expect(defaultDeduplicationKey({ ...run, runId: 8, runAttempt: 1 })).toBe(defaultDeduplicationKey(run));
+  });
+  it('carries the run in metadata', () => {
+    expect(alertMetadata(run)).toEqual({ repository: 'acme/shop', workflow: 'Nightly', run_id: 7, run_attempt: 2, sha: 'abc', ref: 'refs/heads/main', actor: 'me', event: 'schedule' });
+  });
+  it('refuses to guess outside GitHub Actions', () => {
+    expect(() => defaultDeduplicationKey({ ...run, repository: '' })).toThrow(/Input "deduplication-key" is empty/);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * `operation: alert`: one event to an incident.io HTTP alert source. Its token goes only in the
+ * Authorization header. The default deduplication key names the repository, workflow and ref,
+ * so a later green run with `alert-status: resolved` resolves what a red run fired.
+ */
+import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from './context.js';
+import { InputError } from './errors.js';
+import { failedJobs } from './jobs.js';
+import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { announceLine, card, cell, writeSummary } from './report.js';
+
+export interface AlertEvent {
+  title: string;
+  status: 'firing' | 'resolved';
+  description: string;
+  deduplication_key: string;
+  source_url?: string;
+  metadata: Record<string, string | number>;
+}
+
+export async function alert(ctx: OperationContext): Promise<void> {
+  const { core, settings, run } = ctx;
+  const deduplicationKey = settings.deduplicationKey || defaultDeduplicationKey(run);
+  const firing = settings.alertStatus === 'firing';
+  // What failed matters while firing; a resolve needs no second request.
+  const jobs = firing ? await failedJobs(settings.githubToken, run, ctx.fetch) : { markdown: '' };
+  if (jobs.notice) core.notice(jobs.notice, { title: 'Failed jobs not listed in the alert' });
+  const event: AlertEvent = {
+    title: settings.name || defaultIncidentName(run),
+    status: settings.alertStatus,
+    description: incidentSummary(settings.summary, run, [jobs.markdown]),
+    deduplication_key: deduplicationKey,
+    ...(runUrl(run) && { source_url: runUrl(run) }),
+    metadata: alertMetadata(run),
+  };
+  const path = `/v2/alert_events/http/${encodeURIComponent(settings.alertSourceId)}`;
+  core.setOutput('deduplication-key', deduplicationKey);
+  core.setOutput('created', 'false');
+  if (settings.dryRun) {
+    printDryRun(ctx, 'POST', path, event);
+    return;
+  }
+  const response = await clientFor(ctx, settings.alertToken).post<{ deduplication_key?: string; message?: string }>(path, event);
+  const key = response.body?.deduplication_key || deduplicationKey;
+  core.setOutput('deduplication-key', key);
+  announceLine(
+    core,
+    `Sent a ${settings.alertStatus} alert event "${event.title}" (deduplication key "${key}"): ${response.body?.message ?? `HTTP ${response.status}`}. ` +
+      'incident.io processes it asynchronously, so no incident ID comes back.',
+    `incident.io alert ${settings.alertStatus}`,
+  );
+  await writeSummary(
+    core,
+    ctx.env,
+    card(`alert ${settings.alertStatus}`, [
+      ['Title', cell(event.title)],
+      ['Status', settings.alertStatus],
+      ['Deduplication key', `\`${cell(key)}\``],
+      ['Alert source', `\`${cell(settings.alertSourceId)}\``],
+    ]),
+  );
+}
+
+/** Stable across runs of one workflow on one ref: `github-actions/<owner>/<repo>/<workflow>/<ref>`. */
+export function defaultDeduplicationKey(run: RunContext): string {
+  if (!run.repository || !run.workflow || !run.ref) {
+    throw new InputError(
+      'Input "deduplication-key" is empty, and no default can be derived because GITHUB_REPOSITORY, GITHUB_WORKFLOW or GITHUB_REF is not set ' +
+        '(is this running outside GitHub Actions?). Set "deduplication-key" to a value that names what is failing.',
+    );
+  }
+  return `github-actions/${run.repository}/${run.workflow}/${run.ref}`;
+}
+
+export function alertMetadata(run: RunContext): Record<string, string | number> {
+  const entries: [string, string | number | undefined][] = [
+    ['repository', run.repository],
+    ['workflow', run.workflow],
+    ['run_id', run.runId],
+    ['run_attempt', run.runAttempt],
+    ['sha', run.sha],
+    ['ref', run.ref],
+    ['actor', run.actor],
+    ['event', run.eventName],
+  ];
+  return Object.fromEntries(entries.filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== ''));
+}

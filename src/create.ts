@@ -1,0 +1,46 @@
+/** `operation: create`: one round of lookups (with the GitHub jobs call alongside), then the create. */
+import { defaultIdempotencyKey, defaultIncidentName, incidentSummary } from './context.js';
+import { createIncident, type CreatePayload } from './incidents.js';
+import { failedJobs } from './jobs.js';
+import { lookUpFields } from './lookups.js';
+import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { announce, setOutputs, summaryMarkdown, writeSummary } from './report.js';
+import type { Severity } from './resolve.js';
+
+export async function create(ctx: OperationContext): Promise<void> {
+  const { core, settings, run } = ctx;
+  const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
+  const client = clientFor(ctx, settings.apiKey);
+
+  const [fields, jobs] = await Promise.all([lookUpFields(client, settings, 'create'), failedJobs(settings.githubToken, run, ctx.fetch)]);
+  if (jobs.notice) core.notice(jobs.notice, { title: 'Failed jobs not listed in the incident' });
+  const severity = fields.severity as Severity;
+  if (fields.severityDefaulted) core.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
+
+  const payload: CreatePayload = {
+    idempotency_key: idempotencyKey,
+    severity_id: severity.id,
+    visibility: settings.visibility,
+    name: settings.name || defaultIncidentName(run),
+    summary: incidentSummary(settings.summary, run, [jobs.markdown]),
+    mode: settings.mode,
+    ...(fields.incidentType && { incident_type_id: fields.incidentType.id }),
+    ...(fields.status && { incident_status_id: fields.status.id }),
+    ...(fields.customFieldEntries.length > 0 && { custom_field_entries: fields.customFieldEntries }),
+    ...(fields.roleAssignments.length > 0 && { incident_role_assignments: fields.roleAssignments }),
+    ...(settings.slackChannelName && { slack_channel_name_override: settings.slackChannelName }),
+  };
+
+  if (settings.dryRun) {
+    printDryRun(ctx, 'POST', '/v2/incidents', payload);
+    core.setOutput('created', 'false');
+    await writeSummary(core, ctx.env, `### incident.io: dry run\n\nWould declare "${payload.name}" (severity ${severity.name}, ${settings.visibility}, ${settings.mode}). Nothing was created.\n`);
+    return;
+  }
+
+  const result = await createIncident(client, payload, ctx.clock.now);
+  const outcome = { severity: severity.name, visibility: settings.visibility, mode: settings.mode, idempotencyKey, ...result };
+  setOutputs(core, outcome);
+  announce(core, outcome);
+  await writeSummary(core, ctx.env, summaryMarkdown(outcome));
+}
