@@ -2,19 +2,10 @@
  * End-to-end for the lifecycle: update and resolve an incident the action declared, and send
  * alert events that a later green run resolves. The bundle runs as a child process.
  */
-import { startSandbox } from '../sandbox/server.mjs';
 import { runAction } from '../scripts/run-action.mjs';
+import { useSandbox } from './helpers/sandbox.js';
 
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
-
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const api = () => ({ 'api-key': sandbox.apiKey, 'api-url': sandbox.url });
 const edits = () => sandbox.requests.filter((r) => r.route === 'POST /v2/incidents/:id/actions/edit');

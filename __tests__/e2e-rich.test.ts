@@ -2,19 +2,10 @@
  * End-to-end for rich incidents: type, status, custom fields, roles, Slack channel name and the
  * list of failed jobs, with the bundle as a child process against the sandbox.
  */
-import { startSandbox } from '../sandbox/server.mjs';
 import { runAction } from '../scripts/run-action.mjs';
+import { useSandbox } from './helpers/sandbox.js';
 
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
-
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const base = () => ({ 'api-key': sandbox.apiKey, 'api-url': sandbox.url, severity: 'Critical' });
 const github = () => ({ GITHUB_API_URL: `${sandbox.url}/github` });
@@ -125,7 +116,7 @@ describe('rich incidents', () => {
 
   it.each([
     ['forbidden', /the GitHub token may not read this run's jobs \(GitHub answered 403\)\. Grant it with `permissions: \{ actions: read \}`/],
-    ['error', /listing them failed \(GitHub answered 500/],
+    ['error', /failed jobs: GitHub answered 500/],
   ] as const)('still declares the incident when GitHub is %s, with a notice', async (mode, message) => {
     sandbox.setGithubMode(mode);
     const result = await runAction({ ...base(), 'github-token': sandbox.githubToken }, { env: github() });

@@ -3,20 +3,12 @@
  * runs it, against the local incident.io sandbox. ACTION_NODE picks the Node binary (CI runs
  * this file again under Node 24, the runner's runtime).
  */
-import { startSandbox } from '../sandbox/server.mjs';
 import { runAction } from '../scripts/run-action.mjs';
+import { useSandbox } from './helpers/sandbox.js';
 
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 type Result = Awaited<ReturnType<typeof runAction>>;
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const base = () => ({ 'api-key': sandbox.apiKey, 'api-url': sandbox.url, severity: 'Major' });
 const creates = () => sandbox.requests.filter((r) => r.route === 'POST /v2/incidents');

@@ -62,3 +62,15 @@ describe('failedJobs', () => {
     expect(result.notice).toMatch(/GitHub did not answer within 0\.05 s/);
   });
 });
+
+describe('failedJobs on an unreachable GitHub', () => {
+  it('says GitHub could not be reached, not that it answered', async () => {
+    const run = { repository: 'acme/shop', runId: 1, runAttempt: 1, apiUrl: 'https://api.github.com' } as RunContext;
+    const refuse = async () => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    };
+    const result = await failedJobs('ghs_token', run, refuse);
+    expect(result.notice).toMatch(/GitHub could not be reached/);
+    expect(result.notice).not.toMatch(/answered/);
+  });
+});

@@ -67,10 +67,11 @@ export async function failedJobs(
 }
 
 function explain(error: unknown, timeoutMs: number): string {
-  const status = (error as { status?: number }).status;
-  // Octokit wraps a fetch failure in a RequestError with status 500; the cause tells a timeout.
-  const cause = (error as { cause?: { name?: string } }).cause;
-  const name = cause?.name ?? (error as { name?: string }).name;
+  const failure = error as { status?: number; response?: unknown; cause?: { name?: string }; name?: string };
+  // Octokit reports a request that got no answer as a RequestError with status 500 and no
+  // response; only an error with a response is GitHub's own answer.
+  const status = failure.response ? failure.status : undefined;
+  const name = failure.cause?.name ?? failure.name;
   const what = 'The incident was declared without the list of failed jobs';
   if (status === 403 || status === 404) {
     return (
@@ -79,8 +80,8 @@ function explain(error: unknown, timeoutMs: number): string {
     );
   }
   if (name === 'TimeoutError' || name === 'AbortError') return `${what}: GitHub did not answer within ${timeoutMs / 1000} s.`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `${what}: listing them failed (${status ? `GitHub answered ${status}: ` : ''}${message.split('\n')[0]}).`;
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return `${what}: ${status ? `GitHub answered ${status}: ${message}` : `GitHub could not be reached (${message})`}.`;
 }
 
 /** Bounded Markdown listing the failed and cancelled jobs; successful jobs are left out. */
