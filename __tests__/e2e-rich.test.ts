@@ -127,8 +127,9 @@ describe('rich incidents', () => {
     expect(sandbox.incidents()[0].summary).not.toContain('What failed');
   });
 
-  it('reaches the create after one round of parallel lookups: 300 ms delays do not add up', async () => {
-    sandbox.state.lookupDelayMs = 300;
+  it('reaches the create after one round of parallel lookups: 400 ms delays do not add up', async () => {
+    const delay = 400;
+    sandbox.state.lookupDelayMs = delay;
     const inputs = { ...richInputs(), 'custom-fields': 'Notes: hi\nCustomers affected: "3"\nService: co' };
     const result = await runAction(inputs, { env: github() });
     expect(result.code).toBe(0);
@@ -139,8 +140,8 @@ describe('rich incidents', () => {
     expect(lookups.every((r) => r.startedAt < firstAnswer)).toBe(true); // all in flight together
     const create = creates()[0]!;
     const elapsed = create.startedAt - Math.min(...lookups.map((r) => r.startedAt));
-    expect(elapsed).toBeGreaterThanOrEqual(300);
-    expect(elapsed).toBeLessThan(2 * 300); // in series they would take 8 × 300 ms
+    expect(elapsed).toBeGreaterThanOrEqual(delay);
+    expect(elapsed).toBeLessThan(2 * delay); // in series they would take 8 × 400 ms
   });
 
   it('adds one dependent round for select options, which need the field ID', async () => {
@@ -152,8 +153,8 @@ describe('rich incidents', () => {
     const fieldList = sandbox.requests.find((r) => r.route === 'GET /v2/custom_fields')!;
     // The two fields' first option pages are fetched together, right after the field list
     // ("search" is on the second page of "Affected service", one more round).
-    expect(options.every((o) => o.startedAt >= fieldList.respondedAt! && o.startedAt < fieldList.respondedAt! + 150)).toBe(true);
+    expect(options.every((o) => o.startedAt >= fieldList.respondedAt! && o.startedAt < fieldList.respondedAt! + 250)).toBe(true);
     const elapsed = creates()[0]!.startedAt - sandbox.requests[0]!.startedAt;
-    expect(elapsed).toBeLessThan(3 * 300 + 200);
+    expect(elapsed).toBeLessThan(3 * 300 + 250); // field list, then two option pages, each 300 ms
   });
 });
