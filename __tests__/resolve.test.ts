@@ -38,7 +38,7 @@ describe('resolveByName', () => {
     { id: 'r2', name: 'Communications', shortform: 'comms' },
   ];
   it('matches aliases such as a shortform, and folds inner spaces', () => {
-    expect(resolveByName('roles', 'role', 'COMMS', roles, (r) => [r.shortform]).id).toBe('r2');
+    expect(resolveByName('roles', 'role', 'COMMS', roles, { aliases: (r) => [r.shortform] }).id).toBe('r2');
     expect(resolveByName('roles', 'role', 'incident   lead', roles).id).toBe('r1');
   });
 

@@ -54,13 +54,7 @@ export async function customFieldEntries(
 }
 
 function resolveField(name: string, fields: readonly CustomField[]): CustomField {
-  try {
-    return resolveByName(INPUT, 'custom field', name, fields);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    // Reword: the bad value here is a key of the mapping.
-    throw new InputError(error.message.replace(/^Input "custom-fields" is /, 'Input "custom-fields" names '));
-  }
+  return resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
 }
 
 function needsOptions(field: CustomField): boolean {

@@ -19,8 +19,15 @@ export function normalize(value: string): string {
   return value.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+export interface ResolveOptions<T> {
+  /** Other names an item answers to, such as a role's shortform. */
+  aliases?: (item: T) => string[];
+  /** How messages introduce the value: "is" for an input's value, "names" for a mapping's key. */
+  verb?: 'is' | 'names';
+}
+
 /**
- * Finds the item whose ID equals `value`, or whose name (or one of `aliases`) matches it.
+ * Finds the item whose ID equals `value`, or whose name (or one of its aliases) matches it.
  * `what` is the noun for messages ("severity"), `input` the input's name.
  */
 export function resolveByName<T extends Named>(
@@ -28,7 +35,7 @@ export function resolveByName<T extends Named>(
   what: string,
   value: string,
   items: readonly T[],
-  aliases: (item: T) => string[] = () => [],
+  { aliases = () => [], verb = 'is' }: ResolveOptions<T> = {},
 ): T {
   const byId = items.find((item) => item.id === value.trim());
   if (byId) return byId;
@@ -38,16 +45,16 @@ export function resolveByName<T extends Named>(
   const names = items.map((item) => item.name);
   if (matches.length > 1) {
     throw new InputError(
-      `Input "${input}" is ${JSON.stringify(value)}, which matches ${matches.length} ${plural(what)}; use one of their IDs: ` +
+      `Input "${input}" ${verb} ${JSON.stringify(value)}, which matches ${matches.length} ${plural(what)}; use one of their IDs: ` +
         matches.map((m) => `${m.name} = ${m.id}`).join(', ') + '.',
     );
   }
   if (items.length === 0) {
-    throw new InputError(`Input "${input}" is ${JSON.stringify(value)}, but this incident.io workspace has no ${plural(what)}.`);
+    throw new InputError(`Input "${input}" ${verb} ${JSON.stringify(value)}, but this incident.io workspace has no ${plural(what)}.`);
   }
   const suggestion = closest(value, [...names, ...items.flatMap(aliases)]);
   throw new InputError(
-    `Input "${input}" is ${JSON.stringify(value)}, which is not ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} in this incident.io workspace. ` +
+    `Input "${input}" ${verb} ${JSON.stringify(value)}, which is not ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} in this incident.io workspace. ` +
       `Available: ${quoteList(names)}.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
   );
 }

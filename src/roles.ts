@@ -34,12 +34,7 @@ export async function roleAssignments(client: IncidentIoClient, mapping: Map<str
 }
 
 function resolveRole(name: string, roles: readonly Role[]): Role {
-  try {
-    return resolveByName('roles', 'incident role', name, roles, (r) => (r.shortform ? [r.shortform] : []));
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    throw new InputError(error.message.replace(/^Input "roles" is /, 'Input "roles" names '));
-  }
+  return resolveByName('roles', 'incident role', name, roles, { aliases: (r) => (r.shortform ? [r.shortform] : []), verb: 'names' });
 }
 
 /** The user an assignee names, or undefined when there is none. */
