@@ -30,3 +30,30 @@ describe('docs match action.yml and the code', () => {
     expect(readFileSync(new URL('.ci/run', root), 'utf8')).toMatch(/^npm test$/m);
   });
 });
+
+describe('README workflow examples', () => {
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  const workflows = blocks.map((b) => parse(b) as { jobs?: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> }).filter((w) => w.jobs);
+  const steps = workflows.flatMap((w) => Object.values(w.jobs ?? {}).flatMap((job) => job.steps ?? [])).filter((s) => s.uses?.startsWith('incident-io-action/'));
+
+  it('are valid YAML and use the action', () => {
+    expect(workflows.length).toBeGreaterThanOrEqual(4);
+    expect(steps.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('pass only inputs the action declares, and only those their operation uses', async () => {
+    const { readSettings } = await import('../src/settings.js');
+    for (const step of steps) {
+      const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
+      for (const name of Object.keys(given)) expect(Object.keys(action.inputs)).toContain(name);
+      // Expressions stand for runtime values; give each a plausible one and let the settings check the rest.
+      const concrete = Object.fromEntries(
+        Object.entries(given).map(([k, v]) => {
+          const value = k === 'incident-id' ? 'INC-1' : k === 'visibility' ? 'private' : 'x';
+          return [k, v.replace(/\$\{\{[^}]*\}\}/g, value).trim()];
+        }),
+      );
+      await expect(readSettings((name) => concrete[name] ?? '')).resolves.toBeDefined();
+    }
+  });
+});
