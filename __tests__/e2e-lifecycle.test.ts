@@ -122,7 +122,7 @@ describe('alert', () => {
       metadata: { repository: 'acme/shop', workflow: 'Deploy', run_id: 1001, run_attempt: 1, ref: 'refs/heads/main', actor: 'octocat', event: 'push' },
     });
     expect(fired.description).toMatch(/^Deploy failed\n\n\*\*GitHub Actions context\*\*/);
-    expect(resolved).toMatchObject({ status: 'resolved', deduplication_key: key });
+    expect(resolved).toMatchObject({ status: 'resolved', deduplication_key: key, title: 'Workflow "Deploy" recovered in acme/shop@main (run #43)' });
     expect(sandbox.state.alertStatus[key]).toBe('resolved');
     expect(red.outputs['deduplication-key']).toBe(key);
     const post = sandbox.requests.find((r) => r.route === 'POST /v2/alert_events/http/:id')!;

@@ -26,7 +26,7 @@ export async function alert(ctx: OperationContext): Promise<void> {
   const jobs = firing ? await failedJobs(settings.githubToken, run, ctx.fetch) : { markdown: '' };
   if (jobs.notice) core.notice(jobs.notice, { title: 'Failed jobs not listed in the alert' });
   const event: AlertEvent = {
-    title: settings.name || defaultIncidentName(run),
+    title: settings.name || defaultIncidentName(run, !firing),
     status: settings.alertStatus,
     description: incidentSummary(settings.summary, run, [jobs.markdown]),
     deduplication_key: deduplicationKey,

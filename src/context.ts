@@ -74,12 +74,15 @@ export function commitUrl(run: RunContext): string | undefined {
   return `${run.serverUrl}/${run.repository}/commit/${run.sha}`;
 }
 
-/** A sentence naming the workflow, the repository and ref, and the run number. */
-export function defaultIncidentName(run: RunContext): string {
+/**
+ * A sentence naming the workflow, the repository and ref, and the run number; `recovered` for
+ * the title of an alert that a green run resolves.
+ */
+export function defaultIncidentName(run: RunContext, recovered = false): string {
   const workflow = run.workflow ? `"${run.workflow}"` : 'GitHub Actions';
   const where = [run.repository || 'an unknown repository', run.refName].filter(Boolean).join('@');
   const number = run.runNumber !== undefined ? ` (run #${run.runNumber})` : '';
-  const verb = run.eventName === 'workflow_dispatch' ? 'declared an incident' : 'failed';
+  const verb = recovered ? 'recovered' : run.eventName === 'workflow_dispatch' ? 'declared an incident' : 'failed';
   return `Workflow ${workflow} ${verb} in ${where}${number}`;
 }
 
