@@ -4,7 +4,7 @@ import { createIncident, type CreatePayload } from './incidents.js';
 import { failedJobs } from './jobs.js';
 import { lookUpFields } from './lookups.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
-import { announce, setOutputs, summaryMarkdown, writeSummary } from './report.js';
+import { announce, card, cell, setIncidentOutputs, summaryMarkdown, writeSummary } from './report.js';
 import type { Severity } from './resolve.js';
 
 export async function create(ctx: OperationContext): Promise<void> {
@@ -34,13 +34,20 @@ export async function create(ctx: OperationContext): Promise<void> {
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', '/v2/incidents', payload);
     core.setOutput('created', 'false');
-    await writeSummary(core, ctx.env, `### incident.io: dry run\n\nWould declare "${payload.name}" (severity ${severity.name}, ${settings.visibility}, ${settings.mode}). Nothing was created.\n`);
+    const rows: [string, string][] = [
+      ['Name', cell(payload.name)],
+      ['Severity', cell(severity.name)],
+      ['Visibility', settings.visibility],
+      ['Mode', settings.mode],
+      ['Created', 'nothing: this was a dry run'],
+    ];
+    await writeSummary(core, ctx.env, card('dry run (would declare)', rows));
     return;
   }
 
   const result = await createIncident(client, payload, ctx.clock.now);
   const outcome = { severity: severity.name, visibility: settings.visibility, mode: settings.mode, idempotencyKey, ...result };
-  setOutputs(core, outcome);
+  setIncidentOutputs(core, outcome.incident, outcome.created);
   announce(core, outcome);
   await writeSummary(core, ctx.env, summaryMarkdown(outcome));
 }

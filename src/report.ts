@@ -24,10 +24,6 @@ export function setIncidentOutputs(core: Core, incident: Incident | undefined, c
   if (withStatus) core.setOutput('status', incident?.incident_status?.name ?? '');
 }
 
-export function setOutputs(core: Core, outcome: Outcome): void {
-  setIncidentOutputs(core, outcome.incident, outcome.created);
-}
-
 /** The one-line story for the log and the notice annotation. */
 export function headline(outcome: Outcome): string {
   const { incident } = outcome;

@@ -94,10 +94,9 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
     dryRun: parseBoolean(getInput, 'dry-run', false),
     failOnError: parseBoolean(getInput, 'fail-on-error', true),
   };
-  if (settings.operation === 'update' && !['severity', 'name', 'summary', 'status', 'custom-fields', 'roles'].some((i) => getInput(i))) {
-    throw new InputError(
-      'Operation "update" needs something to change: set at least one of "name", "summary", "severity", "status", "custom-fields" or "roles".',
-    );
+  const changes = USES.update.filter((input) => !REQUIRED.update.includes(input));
+  if (settings.operation === 'update' && !changes.some((input) => getInput(input))) {
+    throw new InputError(`Operation "update" needs something to change: set at least one of ${quoteList(changes)}.`);
   }
   for (const [key, value] of settings.roles) {
     if (typeof value !== 'string') {
