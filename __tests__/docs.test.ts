@@ -1,56 +1,74 @@
-/** The README and action.yml describe the same interface the code reads. */
-import { readFileSync } from 'node:fs';
+/** The README is generated from action.yml and examples/, and the examples pass valid inputs. */
+import { readFileSync, readdirSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ALL_INPUTS } from '../src/settings.js';
+import { inputsTable, outputsTable, renderReadme, splitDescription } from '../scripts/docs.mjs';
 
 const root = new URL('..', import.meta.url);
-const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as {
-  inputs: Record<string, { default?: string }>;
-  outputs: Record<string, unknown>;
-  runs: { using: string; main: string };
-};
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+const action = parse(read('action.yml'));
+const readme = read('README.md');
+const examples = readdirSync(new URL('examples/', root)).filter((f) => f.endsWith('.yml'));
 
-describe('docs match action.yml and the code', () => {
-  it('declares exactly the inputs the code reads', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual([...ALL_INPUTS].sort());
+describe('npm run docs', () => {
+  it('has left the README as it would write it now (run `npm run docs` if this fails)', () => {
+    expect(renderReadme(readme, action, read)).toBe(readme);
   });
 
-  it('documents every input and output in the README tables', () => {
+  it('puts every input and output, and every example, in the README', () => {
     for (const input of Object.keys(action.inputs)) expect(readme).toMatch(new RegExp(`^\\| \`${input}\` \\|`, 'm'));
     for (const output of Object.keys(action.outputs)) expect(readme).toMatch(new RegExp(`^\\| \`${output}\` \\|`, 'm'));
+    for (const example of examples) expect(readme).toContain(`${'```'}yaml\n${read(`examples/${example}`).trimEnd()}\n${'```'}`);
   });
 
-  it('runs the committed bundle on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  it('renders a row per input: operations from the description, default, and one-line text with pipes escaped', () => {
+    const table = inputsTable({
+      inputs: { a: { description: '(create, alert) Text\nover | lines.', default: 'x' }, b: { description: '(all) Any.', default: '' } },
+      outputs: {},
+    });
+    expect(table.split('\n')).toEqual(['| input | operations | default | description |', '|---|---|---|---|', '| `a` | create, alert | `x` | Text over \\| lines. |', '| `b` | all | | Any. |']);
+    expect(outputsTable({ inputs: {}, outputs: { o: { description: '(resolve) Its status.' } } })).toContain('| `o` | resolve | Its status. |');
+  });
+
+  it('refuses a description without operations, or with an unknown one', () => {
+    expect(() => splitDescription('x', 'Just text.')).toThrow('the description of "x" must start with its operations in parentheses');
+    expect(() => splitDescription('x', '(create, delete) Text.')).toThrow('"x" names unknown operation(s) delete; allowed: all, create, update, resolve, alert.');
+  });
+
+  it('refills a file block and refuses a README without the table markers', () => {
+    const mark = (t: string, end: string) => `<!-- ${end} ${t} table: generated from action.yml by \`npm run docs\` -->`;
+    const tables = ['inputs', 'outputs'].map((t) => `${mark(t, 'begin')}\nold\n${mark(t, 'end')}`).join('\n');
+    const text = `<!-- begin file: examples/a.yml (copied) -->\nold\n<!-- end file: examples/a.yml -->\n${tables}\n`;
+    const out = renderReadme(text, { inputs: {}, outputs: {} }, (path: string) => `# ${path}\n`);
+    expect(out).toContain('<!-- begin file: examples/a.yml (copied) -->\n```yaml\n# examples/a.yml\n```\n<!-- end file: examples/a.yml -->');
+    expect(out).not.toContain('old');
+    expect(() => renderReadme('no markers', { inputs: {}, outputs: {} }, read)).toThrow('README.md needs the lines');
   });
 
   it('opens the README with the two commands, and CI runs its test command', () => {
     expect(readme.split('\n').slice(0, 4).join('\n')).toMatch(/npm ci && npm run demo[^\n]*\nnpm test/);
-    expect(readFileSync(new URL('.ci/run', root), 'utf8')).toMatch(/^npm test$/m);
+    expect(read('.ci/run')).toMatch(/^npm test$/m);
   });
 });
 
-describe('README workflow examples', () => {
-  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
-  const workflows = blocks.map((b) => parse(b) as { jobs?: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> }).filter((w) => w.jobs);
-  const steps = workflows.flatMap((w) => Object.values(w.jobs ?? {}).flatMap((job) => job.steps ?? [])).filter((s) => s.uses?.startsWith('incident-io-action/'));
+describe('examples/', () => {
+  type Step = { uses?: string; with?: Record<string, unknown> };
+  const workflows = examples.map((f) => parse(read(`examples/${f}`)) as { jobs: Record<string, { steps?: Step[] }> });
+  const steps = workflows.flatMap((w) => Object.values(w.jobs).flatMap((job) => job.steps ?? [])).filter((s) => s.uses?.startsWith('incident-io-action/'));
 
-  it('are valid YAML and use the action', () => {
-    expect(workflows.length).toBeGreaterThanOrEqual(4);
-    expect(steps.length).toBeGreaterThanOrEqual(6);
+  it('cover the documented uses: failed deploy, manual declaration, lifecycle, alerts', () => {
+    expect(examples.sort()).toEqual(['declare-incident.yml', 'deploy-failure.yml', 'deploy-rollback.yml', 'nightly-alert.yml']);
+    const operations = new Set(steps.map((s) => String(s.with?.['operation'] ?? 'create')));
+    expect([...operations].sort()).toEqual(['alert', 'create', 'resolve', 'update']);
   });
 
-  it('pass only inputs the action declares, and only those their operation uses', async () => {
+  it('pass only inputs their operation uses, with values the settings accept', async () => {
     const { readSettings } = await import('../src/settings.js');
     for (const step of steps) {
-      const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
-      for (const name of Object.keys(given)) expect(Object.keys(action.inputs)).toContain(name);
       // Expressions stand for runtime values; give each a plausible one and let the settings check the rest.
       const concrete = Object.fromEntries(
-        Object.entries(given).map(([k, v]) => {
+        Object.entries(step.with ?? {}).map(([k, v]) => {
           const value = k === 'incident-id' ? 'INC-1' : k === 'visibility' ? 'private' : 'x';
-          return [k, v.replace(/\$\{\{[^}]*\}\}/g, value).trim()];
+          return [k, String(v).replace(/\$\{\{[^}]*\}\}/g, value).trim()];
         }),
       );
       await expect(readSettings((name) => concrete[name] ?? '')).resolves.toBeDefined();

