@@ -64,6 +64,10 @@ describe('lint-workflows', () => {
     expect(result.stderr).toContain('no workflow files to lint');
   });
 
+  it('reports a file that is not YAML instead of crashing', () => {
+    expect(policyFindings('on: push\njobs:\n  a: [\n', 'w.yml', declared)).toEqual([expect.stringMatching(/^w\.yml: is not valid YAML: /)]);
+  });
+
   it.each([
     ['actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2', 0],
     ['github/codeql-action/init@5595ccaf912efad79be6eef63a5619ff05969be3 # v4.37.6', 0],

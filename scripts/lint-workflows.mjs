@@ -42,7 +42,12 @@ const actionlint = (text) => createRequire(import.meta.url)('@tktco/node-actionl
 export function policyFindings(text, path, declaredInputs) {
   const findings = [];
   const lines = text.split('\n');
-  const workflow = parse(text);
+  let workflow;
+  try {
+    workflow = parse(text);
+  } catch (error) {
+    return [`${path}: is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
+  }
   if (!workflow || typeof workflow !== 'object' || !('permissions' in workflow)) {
     findings.push(`${path}:1:1 sets no top-level "permissions:"; declare the least the jobs need (e.g. "permissions: {}" or "contents: read")`);
   }
