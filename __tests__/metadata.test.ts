@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import type { GitHubContext } from '../src/context.js';
 import { run } from '../src/main.js';
 import { ALL_INPUTS, OPERATIONS, readSettings, type Operation } from '../src/settings.js';
-import { splitDescription } from '../scripts/docs.mjs';
+import { OPERATION_NAMES, splitDescription } from '../scripts/docs.mjs';
 import { FakeClock, fakeCore, networkError } from './helpers/fakes.js';
 
 const root = new URL('..', import.meta.url);
@@ -39,6 +39,11 @@ describe('action.yml', () => {
     expect(action.name).toBeTruthy();
     expect(action.description).toBeTruthy();
     expect(action.author).toBeTruthy();
+  });
+
+  // scripts/docs.mjs runs under plain Node and cannot import the TypeScript list; keep the copy equal.
+  it('names the same operations in the docs generator as in the code', () => {
+    expect(OPERATION_NAMES).toEqual([...OPERATIONS]);
   });
 
   it('describes every input and output, starting with the operations that use it', () => {

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { readAction } from './docs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const THIS_ACTION = /^(\.\/?|incident-io-action\/incident-io-action@.+)$/;
@@ -76,7 +77,7 @@ export function policyFindings(text, path, declaredInputs) {
 /** @param {string[]} files paths, absolute or relative to the working directory */
 export async function lintWorkflows(files) {
   if (files.length === 0) throw new Error('no workflow files to lint: expected .github/workflows/*.yml and examples/*.yml');
-  const declared = new Set(Object.keys(parse(readFileSync(`${root}/action.yml`, 'utf8')).inputs ?? {}));
+  const declared = new Set(Object.keys(readAction(new URL('..', import.meta.url)).inputs));
   const findings = [];
   for (const file of files) {
     const path = relative(process.cwd(), resolve(file));
