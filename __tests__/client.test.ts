@@ -115,17 +115,14 @@ describe('IncidentIoClient', () => {
 
   it('retries a 2xx whose JSON body was cut short, resending the same body', async () => {
     const body = { idempotency_key: 'github-actions/o/r/runs/1', name: 'x' };
-    const { client, fetch } = setup([
-      new Response('{"incident":{"id":"01', { status: 200 }),
-      json(200, { incident: { id: '01' } }),
-    ]);
+    const { client, fetch } = setup([new Response('{"incident":{"id":"01', { status: 200 }), json(200, { incident: { id: '01' } })]);
     await client.post('/v2/incidents', body);
     expect(fetch.calls.map((c) => c.init.body)).toEqual([JSON.stringify(body), JSON.stringify(body)]);
   });
 
   it('aborts an attempt that takes longer than the timeout, then retries', async () => {
     const hang: Reply = (_url, init) =>
-      new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)));
+      new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason as Error)));
     const { client, retries } = setup([hang, json(200, { ok: 1 })], { ...DEFAULT_RETRY_POLICY, timeoutMs: 20 });
     await expect(client.get('/v1/severities')).resolves.toEqual({ ok: 1 });
     expect(retries[0]).toMatch(/got no answer within 0\.0 s/);

@@ -66,7 +66,22 @@ describe('context', () => {
 
   it('reads the ref name from the ref when GITHUB_REF_NAME is absent, and tolerates a bare context', () => {
     expect(readRunContext(ghContext, { GITHUB_REPOSITORY: 'acme/shop' }).refName).toBe('main');
-    const bare = readRunContext({ ...ghContext, serverUrl: '', workflow: '', runId: NaN, runNumber: NaN, runAttempt: NaN, sha: '', ref: '', actor: '', eventName: '', job: '' }, {});
+    const bare = readRunContext(
+      {
+        ...ghContext,
+        serverUrl: '',
+        workflow: '',
+        runId: NaN,
+        runNumber: NaN,
+        runAttempt: NaN,
+        sha: '',
+        ref: '',
+        actor: '',
+        eventName: '',
+        job: '',
+      },
+      {},
+    );
     expect(contextBlock(bare)).toBe('**GitHub Actions context**');
     expect(defaultIncidentName(bare)).toBe('Workflow GitHub Actions failed in an unknown repository');
   });

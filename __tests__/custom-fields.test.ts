@@ -4,9 +4,17 @@ import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
 
 const client = (replies: Reply[]) => {
   const fetch = scriptedFetch(replies);
-  return { fetch, client: new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 'token-0123456789', fetch, clock: new FakeClock() }) };
+  return {
+    fetch,
+    client: new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 'token-0123456789', fetch, clock: new FakeClock() }),
+  };
 };
-const field = (field_type: string, extra: Partial<CustomField> = {}): CustomField => ({ id: `f-${field_type}`, name: `The ${field_type}`, field_type, ...extra });
+const field = (field_type: string, extra: Partial<CustomField> = {}): CustomField => ({
+  id: `f-${field_type}`,
+  name: `The ${field_type}`,
+  field_type,
+  ...extra,
+});
 const opts = (...values: string[]) => ({ options: values.map((value, i) => ({ id: `o${i}`, value })), complete: true });
 
 describe('fieldValues', () => {
@@ -14,7 +22,9 @@ describe('fieldValues', () => {
     expect(fieldValues(field('single_select'), ' Checkout ', opts('payments', 'checkout'))).toEqual([{ value_option_id: 'o1' }]);
     expect(fieldValues(field('multi_select'), ['a', 'B'], opts('a', 'b'))).toEqual([{ value_option_id: 'o0' }, { value_option_id: 'o1' }]);
     expect(fieldValues(field('text'), 'Deploy failed at step 3')).toEqual([{ value_text: 'Deploy failed at step 3' }]);
-    expect(fieldValues(field('link'), 'https://runbooks.example.com/checkout')).toEqual([{ value_link: 'https://runbooks.example.com/checkout' }]);
+    expect(fieldValues(field('link'), 'https://runbooks.example.com/checkout')).toEqual([
+      { value_link: 'https://runbooks.example.com/checkout' },
+    ]);
     expect(fieldValues(field('numeric'), '12.50')).toEqual([{ value_numeric: '12.5' }]);
     expect(fieldValues(field('numeric'), '-3')).toEqual([{ value_numeric: '-3' }]);
   });
@@ -56,7 +66,10 @@ describe('fieldValues', () => {
 
 describe('listOptions', () => {
   const page = (ids: string[], after?: string) =>
-    json(200, { custom_field_options: ids.map((id) => ({ id, value: `v-${id}` })), pagination_meta: { page_size: 250, ...(after && { after }) } });
+    json(200, {
+      custom_field_options: ids.map((id) => ({ id, value: `v-${id}` })),
+      pagination_meta: { page_size: 250, ...(after && { after }) },
+    });
 
   it('follows the cursor until a page has none', async () => {
     const { client: c, fetch } = client([page(['a', 'b'], 'b'), page(['c'], 'c'), page(['d'])]);
@@ -99,7 +112,14 @@ describe('customFieldEntries', () => {
       json(200, { custom_fields: fields }),
       json(200, { custom_field_options: [{ id: 'o1', value: 'checkout' }], pagination_meta: {} }),
     ]);
-    const entries = await customFieldEntries(c, new Map([['the single_select', 'checkout'], ['THE TEXT', 'hi'], ['service', 'co']]));
+    const entries = await customFieldEntries(
+      c,
+      new Map([
+        ['the single_select', 'checkout'],
+        ['THE TEXT', 'hi'],
+        ['service', 'co'],
+      ]),
+    );
     expect(entries).toEqual([
       { custom_field_id: 'f-single_select', values: [{ value_option_id: 'o1' }] },
       { custom_field_id: 'f-text', values: [{ value_text: 'hi' }] },

@@ -25,13 +25,22 @@ describe('npm run docs', () => {
       inputs: { a: { description: '(create, alert) Text\nover | lines.', default: 'x' }, b: { description: '(all) Any.', default: '' } },
       outputs: {},
     });
-    expect(table.split('\n')).toEqual(['| input | operations | default | description |', '|---|---|---|---|', '| `a` | create, alert | `x` | Text over \\| lines. |', '| `b` | all | | Any. |']);
-    expect(outputsTable({ inputs: {}, outputs: { o: { description: '(resolve) Its status.' } } })).toContain('| `o` | resolve | Its status. |');
+    expect(table.split('\n')).toEqual([
+      '| input | operations | default | description |',
+      '|---|---|---|---|',
+      '| `a` | create, alert | `x` | Text over \\| lines. |',
+      '| `b` | all | | Any. |',
+    ]);
+    expect(outputsTable({ inputs: {}, outputs: { o: { description: '(resolve) Its status.' } } })).toContain(
+      '| `o` | resolve | Its status. |',
+    );
   });
 
   it('refuses a description without operations, or with an unknown one', () => {
     expect(() => splitDescription('x', 'Just text.')).toThrow('the description of "x" must start with its operations in parentheses');
-    expect(() => splitDescription('x', '(create, delete) Text.')).toThrow('"x" names unknown operation(s) delete; allowed: all, create, update, resolve, alert.');
+    expect(() => splitDescription('x', '(create, delete) Text.')).toThrow(
+      '"x" names unknown operation(s) delete; allowed: all, create, update, resolve, alert.',
+    );
   });
 
   it('refills a file block and refuses a README without the table markers', () => {
@@ -39,7 +48,9 @@ describe('npm run docs', () => {
     const tables = ['inputs', 'outputs'].map((t) => `${mark(t, 'begin')}\nold\n${mark(t, 'end')}`).join('\n');
     const text = `<!-- begin file: examples/a.yml (copied) -->\nold\n<!-- end file: examples/a.yml -->\n${tables}\n`;
     const out = renderReadme(text, { inputs: {}, outputs: {} }, (path: string) => `# ${path}\n`);
-    expect(out).toContain('<!-- begin file: examples/a.yml (copied) -->\n```yaml\n# examples/a.yml\n```\n<!-- end file: examples/a.yml -->');
+    expect(out).toContain(
+      '<!-- begin file: examples/a.yml (copied) -->\n```yaml\n# examples/a.yml\n```\n<!-- end file: examples/a.yml -->',
+    );
     expect(out).not.toContain('old');
     expect(() => renderReadme('no markers', { inputs: {}, outputs: {} }, read)).toThrow('README.md needs the lines');
   });
@@ -53,11 +64,13 @@ describe('npm run docs', () => {
 describe('examples/', () => {
   type Step = { uses?: string; with?: Record<string, unknown> };
   const workflows = examples.map((f) => parse(read(`examples/${f}`)) as { jobs: Record<string, { steps?: Step[] }> });
-  const steps = workflows.flatMap((w) => Object.values(w.jobs).flatMap((job) => job.steps ?? [])).filter((s) => s.uses?.startsWith('incident-io-action/'));
+  const steps = workflows
+    .flatMap((w) => Object.values(w.jobs).flatMap((job) => job.steps ?? []))
+    .filter((s) => s.uses?.startsWith('incident-io-action/'));
 
   it('cover the documented uses: failed deploy, manual declaration, lifecycle, alerts', () => {
     expect(examples.sort()).toEqual(['declare-incident.yml', 'deploy-failure.yml', 'deploy-rollback.yml', 'nightly-alert.yml']);
-    const operations = new Set(steps.map((s) => String(s.with?.['operation'] ?? 'create')));
+    const operations = new Set(steps.map((s) => (s.with?.['operation'] as string | undefined) ?? 'create'));
     expect([...operations].sort()).toEqual(['alert', 'create', 'resolve', 'update']);
   });
 
@@ -68,7 +81,12 @@ describe('examples/', () => {
       const concrete = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([k, v]) => {
           const value = k === 'incident-id' ? 'INC-1' : k === 'visibility' ? 'private' : 'x';
-          return [k, String(v).replace(/\$\{\{[^}]*\}\}/g, value).trim()];
+          return [
+            k,
+            String(v)
+              .replace(/\$\{\{[^}]*\}\}/g, value)
+              .trim(),
+          ];
         }),
       );
       await expect(readSettings((name) => concrete[name] ?? '')).resolves.toBeDefined();

@@ -89,7 +89,9 @@ describe('resolve', () => {
     await declare();
     const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': '1', status: 'Monitoring' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/Input "status" is "Monitoring", a status in the "live" category; to resolve an incident the status must be in the "learning" or "closed" category\. Statuses that fit: "Documenting", "Closed"\./);
+    expect(result.stdout).toMatch(
+      /Input "status" is "Monitoring", a status in the "live" category; to resolve an incident the status must be in the "learning" or "closed" category\. Statuses that fit: "Documenting", "Closed"\./,
+    );
     expect(edits()).toHaveLength(0);
   });
 
@@ -98,19 +100,29 @@ describe('resolve', () => {
     sandbox.state.refuseClose = true;
     const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': 'INC-1', status: 'closed' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/incident\.io refused to move INC-1 to "Closed" \(closed\): .*post-incident flow.*\(request id [\w-]+\)\..*Resolve to a post-incident status instead/);
+    expect(result.stdout).toMatch(
+      /incident\.io refused to move INC-1 to "Closed" \(closed\): .*post-incident flow.*\(request id [\w-]+\)\..*Resolve to a post-incident status instead/,
+    );
     expect(sandbox.incidents()[0].incident_status.name).toBe('Investigating');
   });
 });
 
 describe('alert', () => {
-  const alertInputs = () => ({ operation: 'alert', 'api-url': sandbox.url, 'alert-source-id': '01ALERTSOURCE000000000000', 'alert-token': sandbox.alertToken });
+  const alertInputs = () => ({
+    operation: 'alert',
+    'api-url': sandbox.url,
+    'alert-source-id': '01ALERTSOURCE000000000000',
+    'alert-token': sandbox.alertToken,
+  });
 
   it('fires an alert with the run context, then a green run on the same ref resolves it', async () => {
     const red = await runAction({ ...alertInputs(), summary: 'Deploy failed' });
     expect(red.stdout).not.toContain('::error::');
     expect(red.code).toBe(0);
-    const green = await runAction({ ...alertInputs(), 'alert-status': 'resolved' }, { env: { GITHUB_RUN_ID: '1002', GITHUB_RUN_NUMBER: '43' } });
+    const green = await runAction(
+      { ...alertInputs(), 'alert-status': 'resolved' },
+      { env: { GITHUB_RUN_ID: '1002', GITHUB_RUN_NUMBER: '43' } },
+    );
     expect(green.code).toBe(0);
     const [fired, resolved] = sandbox.alerts();
     const key = 'github-actions/acme/shop/Deploy/refs/heads/main';
@@ -119,16 +131,30 @@ describe('alert', () => {
       status: 'firing',
       deduplication_key: key,
       source_url: 'https://github.com/acme/shop/actions/runs/1001',
-      metadata: { repository: 'acme/shop', workflow: 'Deploy', run_id: 1001, run_attempt: 1, ref: 'refs/heads/main', actor: 'octocat', event: 'push' },
+      metadata: {
+        repository: 'acme/shop',
+        workflow: 'Deploy',
+        run_id: 1001,
+        run_attempt: 1,
+        ref: 'refs/heads/main',
+        actor: 'octocat',
+        event: 'push',
+      },
     });
     expect(fired.description).toMatch(/^Deploy failed\n\n\*\*GitHub Actions context\*\*/);
-    expect(resolved).toMatchObject({ status: 'resolved', deduplication_key: key, title: 'Workflow "Deploy" recovered in acme/shop@main (run #43)' });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      deduplication_key: key,
+      title: 'Workflow "Deploy" recovered in acme/shop@main (run #43)',
+    });
     expect(sandbox.state.alertStatus[key]).toBe('resolved');
     expect(red.outputs['deduplication-key']).toBe(key);
     const post = sandbox.requests.find((r) => r.route === 'POST /v2/alert_events/http/:id')!;
     expect(post.headers['authorization']).toBe(`Bearer ${sandbox.alertToken}`);
     expect(post.path + JSON.stringify(post.query)).not.toContain(sandbox.alertToken);
-    expect([red.stdout, red.summary, JSON.stringify(red.outputs)].join('').replace(/::add-mask::.*/g, '')).not.toContain(sandbox.alertToken);
+    expect([red.stdout, red.summary, JSON.stringify(red.outputs)].join('').replace(/::add-mask::.*/g, '')).not.toContain(
+      sandbox.alertToken,
+    );
   });
 
   it('retries the event with the same rules as the client', async () => {
@@ -151,9 +177,18 @@ describe('alert', () => {
 describe('operation', () => {
   it.each([
     [{ operation: 'close' }, /Input "operation" is "close"; allowed values: "create", "update", "resolve", "alert"\./],
-    [{ 'incident-id': 'INC-1' }, /Input "incident-id" is set, but operation "create" does not use it \(it is used by "update", "resolve"\)/],
-    [{ operation: 'update', 'incident-id': 'INC-1', visibility: 'private' }, /Input "visibility" is set, but operation "update" does not use it/],
-    [{ operation: 'update', 'incident-id': 'incident one', name: 'x' }, /Input "incident-id" is "incident one"; allowed values: an incident ID such as/],
+    [
+      { 'incident-id': 'INC-1' },
+      /Input "incident-id" is set, but operation "create" does not use it \(it is used by "update", "resolve"\)/,
+    ],
+    [
+      { operation: 'update', 'incident-id': 'INC-1', visibility: 'private' },
+      /Input "visibility" is set, but operation "update" does not use it/,
+    ],
+    [
+      { operation: 'update', 'incident-id': 'incident one', name: 'x' },
+      /Input "incident-id" is "incident one"; allowed values: an incident ID such as/,
+    ],
   ])('refuses %j before any request', async (inputs, message) => {
     const result = await runAction({ ...api(), ...inputs });
     expect(result.code).toBe(1);

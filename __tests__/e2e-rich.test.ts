@@ -44,7 +44,10 @@ describe('rich incidents', () => {
       slack_channel_name_override: 'inc-checkout-deploy',
       custom_field_entries: [
         { custom_field_id: '01FIELDAFFECTEDSERVICE0000', values: [{ value_option_id: expect.stringMatching(/^01OPTSVC/) }] },
-        { custom_field_id: '01FIELDTEAMS00000000000000', values: [{ value_option_id: expect.any(String) }, { value_option_id: expect.any(String) }] },
+        {
+          custom_field_id: '01FIELDTEAMS00000000000000',
+          values: [{ value_option_id: expect.any(String) }, { value_option_id: expect.any(String) }],
+        },
         { custom_field_id: '01FIELDRUNBOOK000000000000', values: [{ value_link: 'https://runbooks.example.com/checkout' }] },
         { custom_field_id: '01FIELDNOTES00000000000000', values: [{ value_text: 'Deploy 4f1c2a9 failed' }] },
         { custom_field_id: '01FIELDCUSTOMERS0000000000', values: [{ value_numeric: '12.5' }] },
@@ -55,11 +58,15 @@ describe('rich incidents', () => {
         { incident_role_id: '01ROLECOMMS000000000000000', assignee: { id: '01USERBOB00000000000000000' } },
       ],
     });
-    const service = incident.custom_field_entries.find((e: { custom_field: { name: string } }) => e.custom_field.name === 'Affected service');
+    const service = incident.custom_field_entries.find(
+      (e: { custom_field: { name: string } }) => e.custom_field.name === 'Affected service',
+    );
     expect(JSON.stringify(service)).toContain('checkout');
     // What failed: the deploy job with its failed step; successful jobs are left out.
     expect(incident.summary).toContain('**What failed**');
-    expect(incident.summary).toContain('- Job [deploy](https://github.com/acme/shop/actions/runs/1001/job/5002) failed at "Deploy to production"');
+    expect(incident.summary).toContain(
+      '- Job [deploy](https://github.com/acme/shop/actions/runs/1001/job/5002) failed at "Deploy to production"',
+    );
     expect(incident.summary).not.toMatch(/\[build\]/);
     const jobsCall = sandbox.requests.find((r) => r.path.startsWith('/github/'))!;
     expect(jobsCall.path).toBe('/github/repos/acme/shop/actions/runs/1001/attempts/1/jobs');
@@ -82,13 +89,37 @@ describe('rich incidents', () => {
   });
 
   it.each([
-    ['an unknown incident type', { 'incident-type': 'Databse' }, /Input "incident-type" is "Databse", which is not an incident type in this incident\.io workspace\. Available: "Default", "Security", "Platform"\./],
-    ['a status that cannot open an incident', { status: 'Closed' }, /Input "status" is "Closed", a status in the "closed" category; to open an incident the status must be in the "triage" or "live" category\. Statuses that fit: "Triage", "Investigating", "Fixing", "Monitoring"\./],
-    ['an unknown custom field', { 'custom-fields': 'Affected servise: checkout' }, /Input "custom-fields" names "Affected servise", which is not a custom field .* Did you mean "Affected service"\?/],
-    ['an unknown option', { 'custom-fields': 'Teams: [Platform, Paymants]' }, /Input "custom-fields" sets "Teams" to "Paymants", which is not one of its options\. Available: "Platform", "Payments", "Growth"\. Did you mean "Payments"\?/],
+    [
+      'an unknown incident type',
+      { 'incident-type': 'Databse' },
+      /Input "incident-type" is "Databse", which is not an incident type in this incident\.io workspace\. Available: "Default", "Security", "Platform"\./,
+    ],
+    [
+      'a status that cannot open an incident',
+      { status: 'Closed' },
+      /Input "status" is "Closed", a status in the "closed" category; to open an incident the status must be in the "triage" or "live" category\. Statuses that fit: "Triage", "Investigating", "Fixing", "Monitoring"\./,
+    ],
+    [
+      'an unknown custom field',
+      { 'custom-fields': 'Affected servise: checkout' },
+      /Input "custom-fields" names "Affected servise", which is not a custom field .* Did you mean "Affected service"\?/,
+    ],
+    [
+      'an unknown option',
+      { 'custom-fields': 'Teams: [Platform, Paymants]' },
+      /Input "custom-fields" sets "Teams" to "Paymants", which is not one of its options\. Available: "Platform", "Payments", "Growth"\. Did you mean "Payments"\?/,
+    ],
     ['a non-numeric number', { 'custom-fields': 'Customers affected: many' }, /"Customers affected" to "many", but it is a numeric field/],
-    ['an unknown role', { roles: 'Scribe: alice@example.com' }, /Input "roles" names "Scribe", which is not an incident role .*Available: "Incident Lead", "Reporter", "Communications"\./],
-    ['an unknown user', { roles: 'lead: carol@example.com' }, /Input "roles" assigns "lead" to "carol@example\.com", but no user has this email/],
+    [
+      'an unknown role',
+      { roles: 'Scribe: alice@example.com' },
+      /Input "roles" names "Scribe", which is not an incident role .*Available: "Incident Lead", "Reporter", "Communications"\./,
+    ],
+    [
+      'an unknown user',
+      { roles: 'lead: carol@example.com' },
+      /Input "roles" assigns "lead" to "carol@example\.com", but no user has this email/,
+    ],
   ])('refuses %s before the create, creating nothing', async (_what, inputs, message) => {
     const result = await runAction({ ...base(), ...inputs });
     expect(result.code).toBe(1);
@@ -115,7 +146,10 @@ describe('rich incidents', () => {
   });
 
   it.each([
-    ['forbidden', /the GitHub token may not read this run's jobs \(GitHub answered 403\)\. Grant it with `permissions: \{ actions: read \}`/],
+    [
+      'forbidden',
+      /the GitHub token may not read this run's jobs \(GitHub answered 403\)\. Grant it with `permissions: \{ actions: read \}`/,
+    ],
     ['error', /failed jobs: GitHub answered 500/],
   ] as const)('still declares the incident when GitHub is %s, with a notice', async (mode, message) => {
     sandbox.setGithubMode(mode);

@@ -77,7 +77,11 @@ describe('the bundle against the sandbox', () => {
 
   const faults: [string, string, Record<string, unknown>][] = [
     ['429 with Retry-After', 'POST /v2/incidents', { type: 'rate-limit', retryAfter: '1' }],
-    ['429 with rate_limit.retry_after only', 'POST /v2/incidents', { type: 'rate-limit', bodyRetryAfter: new Date(Date.now() + 1000).toUTCString() }],
+    [
+      '429 with rate_limit.retry_after only',
+      'POST /v2/incidents',
+      { type: 'rate-limit', bodyRetryAfter: new Date(Date.now() + 1000).toUTCString() },
+    ],
     ['a 503', 'POST /v2/incidents', { type: 'status', status: 503 }],
     ['an HTML 502', 'POST /v2/incidents', { type: 'html-502' }],
     ['a reset after the incident was created', 'POST /v2/incidents', { type: 'reset', after: 'process' }],
@@ -110,7 +114,9 @@ describe('the bundle against the sandbox', () => {
     sandbox.fault('POST /v2/incidents', { type: 'status', status: 500 }, 5);
     const result = await runAction(base());
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/::error::incident\.io POST \/v2\/incidents answered 500 internal_error: .+ \(request id [\w-]+\)\. Gave up after 5 attempts/);
+    expect(result.stdout).toMatch(
+      /::error::incident\.io POST \/v2\/incidents answered 500 internal_error: .+ \(request id [\w-]+\)\. Gave up after 5 attempts/,
+    );
     expect(sandbox.incidents()).toHaveLength(0);
     expect(creates()).toHaveLength(5);
   }, 30_000);
@@ -139,7 +145,9 @@ describe('the bundle against the sandbox', () => {
   it('refuses an unknown severity with the choices and a suggestion, creating nothing', async () => {
     const result = await runAction({ ...base(), severity: 'critcal' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Input "severity" is "critcal", which is not a severity in this incident.io workspace. Available: "Minor", "Major", "Critical". Did you mean "Critical"?');
+    expect(result.stdout).toContain(
+      'Input "severity" is "critcal", which is not a severity in this incident.io workspace. Available: "Minor", "Major", "Critical". Did you mean "Critical"?',
+    );
     expect(creates()).toHaveLength(0);
   });
 
@@ -174,9 +182,20 @@ describe('the bundle against the sandbox', () => {
   });
 
   it('honours an explicit idempotency key, visibility, mode and name', async () => {
-    const inputs = { ...base(), 'idempotency-key': 'deploy-2026-11-26', visibility: 'Private', mode: 'TEST', name: 'Payments deploy failed' };
+    const inputs = {
+      ...base(),
+      'idempotency-key': 'deploy-2026-11-26',
+      visibility: 'Private',
+      mode: 'TEST',
+      name: 'Payments deploy failed',
+    };
     const result = await runAction(inputs);
     expect(result.code).toBe(0);
-    expect(creates()[0]!.body).toMatchObject({ idempotency_key: 'deploy-2026-11-26', visibility: 'private', mode: 'test', name: 'Payments deploy failed' });
+    expect(creates()[0]!.body).toMatchObject({
+      idempotency_key: 'deploy-2026-11-26',
+      visibility: 'private',
+      mode: 'test',
+      name: 'Payments deploy failed',
+    });
   });
 });

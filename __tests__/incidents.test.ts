@@ -25,11 +25,18 @@ describe('createIncident', () => {
 
   it('treats a 409 conflict as already declared', async () => {
     const conflict = { type: 'conflict', status: 409, errors: [{ message: 'An incident with this idempotency key already exists' }] };
-    await expect(createIncident(client([json(409, conflict)]), payload, () => T0)).resolves.toEqual({ incident: undefined, created: false });
+    await expect(createIncident(client([json(409, conflict)]), payload, () => T0)).resolves.toEqual({
+      incident: undefined,
+      created: false,
+    });
   });
 
   it('still fails on other errors', async () => {
-    const error = { type: 'validation_error', status: 422, errors: [{ message: 'A severity is required', source: { field: 'severity_id' } }] };
+    const error = {
+      type: 'validation_error',
+      status: 422,
+      errors: [{ message: 'A severity is required', source: { field: 'severity_id' } }],
+    };
     await expect(createIncident(client([json(422, error)]), payload, () => T0)).rejects.toThrow(/A severity is required/);
   });
 

@@ -12,7 +12,10 @@ describe('describeFailures', () => {
   it('lists failed, timed-out and cancelled jobs with their failed steps, and leaves out the rest', () => {
     const text = describeFailures([
       job('build', 'success', [['Build', 'success']]),
-      job('deploy', 'failure', [['Checkout', 'success'], ['Deploy', 'failure']]),
+      job('deploy', 'failure', [
+        ['Checkout', 'success'],
+        ['Deploy', 'failure'],
+      ]),
       job('e2e', 'cancelled'),
       job('smoke', 'timed_out', [['Wait', 'timed_out']]),
       job('notify', null, [['Post status', 'failure']]), // the running job: a step failed already
@@ -34,7 +37,14 @@ describe('describeFailures', () => {
   });
 
   it('stays bounded with many failures', () => {
-    const many = Array.from({ length: 60 }, (_, i) => job(`shard-${i}-${'x'.repeat(150)}`, 'failure', [['a', 'failure'], ['b', 'failure'], ['c', 'failure'], ['d', 'failure']]));
+    const many = Array.from({ length: 60 }, (_, i) =>
+      job(`shard-${i}-${'x'.repeat(150)}`, 'failure', [
+        ['a', 'failure'],
+        ['b', 'failure'],
+        ['c', 'failure'],
+        ['d', 'failure'],
+      ]),
+    );
     const text = describeFailures(many);
     expect(text.length).toBeLessThanOrEqual(2_000);
     expect(text).toMatch(/- and 50 more jobs$|list cut short/);
@@ -56,7 +66,7 @@ describe('failedJobs', () => {
 
   it('turns a slow GitHub into a notice, never an error', async () => {
     const hang = (_url: string, init: RequestInit) =>
-      new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+      new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
     const result = await failedJobs('ghs_token', run, hang, 50);
     expect(result.markdown).toBe('');
     expect(result.notice).toMatch(/GitHub did not answer within 0\.05 s/);
@@ -67,7 +77,9 @@ describe('failedJobs on an unreachable GitHub', () => {
   it('says GitHub could not be reached, not that it answered', async () => {
     const run = { repository: 'acme/shop', runId: 1, runAttempt: 1, apiUrl: 'https://api.github.com' } as RunContext;
     const refuse = async () => {
-      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      });
     };
     const result = await failedJobs('ghs_token', run, refuse);
     expect(result.notice).toMatch(/GitHub could not be reached/);

@@ -7,13 +7,17 @@ const status = (name: string, category: string, rank: number) => ({ id: name, na
 
 describe('defaultResolvedStatus', () => {
   it('picks the first post-incident status by rank', () => {
-    expect(defaultResolvedStatus([status('Closed', 'closed', 1), status('Review', 'learning', 9), status('Docs', 'learning', 5)]).name).toBe('Docs');
+    expect(
+      defaultResolvedStatus([status('Closed', 'closed', 1), status('Review', 'learning', 9), status('Docs', 'learning', 5)]).name,
+    ).toBe('Docs');
   });
   it('falls back to the first closed status', () => {
     expect(defaultResolvedStatus([status('Live', 'live', 1), status('Done', 'closed', 3), status('Shut', 'closed', 2)]).name).toBe('Shut');
   });
   it('says when there is neither', () => {
-    expect(() => defaultResolvedStatus([status('Live', 'live', 1)])).toThrow(/no status in the "learning" \(post-incident\) or "closed" category.*"Live" \(live\)/);
+    expect(() => defaultResolvedStatus([status('Live', 'live', 1)])).toThrow(
+      /no status in the "learning" \(post-incident\) or "closed" category.*"Live" \(live\)/,
+    );
   });
 });
 
@@ -31,7 +35,20 @@ describe('parseIncidentId', () => {
 
 describe('alert defaults', () => {
   const run = readRunContext(
-    { serverUrl: '', apiUrl: '', workflow: 'Nightly', runId: 7, runNumber: 3, runAttempt: 2, sha: 'abc', ref: 'refs/heads/main', actor: 'me', eventName: 'schedule', job: 'n', payload: {} },
+    {
+      serverUrl: '',
+      apiUrl: '',
+      workflow: 'Nightly',
+      runId: 7,
+      runNumber: 3,
+      runAttempt: 2,
+      sha: 'abc',
+      ref: 'refs/heads/main',
+      actor: 'me',
+      eventName: 'schedule',
+      job: 'n',
+      payload: {},
+    },
     { GITHUB_REPOSITORY: 'acme/shop' },
   );
   it('keys the alert by repository, workflow and ref, not by run', () => {
@@ -39,7 +56,16 @@ describe('alert defaults', () => {
     expect(defaultDeduplicationKey({ ...run, runId: 8, runAttempt: 1 })).toBe(defaultDeduplicationKey(run));
   });
   it('carries the run in metadata', () => {
-    expect(alertMetadata(run)).toEqual({ repository: 'acme/shop', workflow: 'Nightly', run_id: 7, run_attempt: 2, sha: 'abc', ref: 'refs/heads/main', actor: 'me', event: 'schedule' });
+    expect(alertMetadata(run)).toEqual({
+      repository: 'acme/shop',
+      workflow: 'Nightly',
+      run_id: 7,
+      run_attempt: 2,
+      sha: 'abc',
+      ref: 'refs/heads/main',
+      actor: 'me',
+      event: 'schedule',
+    });
   });
   it('refuses to guess outside GitHub Actions', () => {
     expect(() => defaultDeduplicationKey({ ...run, repository: '' })).toThrow(/Input "deduplication-key" is empty/);

@@ -18,19 +18,20 @@ const context: GitHubContext = {
   payload: {},
 };
 const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_STEP_SUMMARY: '/dev/null' };
-const severities = () => json(200, {
-  severities: [
-    { id: 'sev-minor', name: 'Minor', rank: 1 },
-    { id: 'sev-major', name: 'Major', rank: 2 },
-  ],
-});
+const severities = () =>
+  json(200, {
+    severities: [
+      { id: 'sev-minor', name: 'Minor', rank: 1 },
+      { id: 'sev-major', name: 'Major', rank: 2 },
+    ],
+  });
 
 async function runWith(inputs: Record<string, string>, replies: Reply[]) {
   const core = fakeCore({ 'api-key': KEY, ...inputs });
   const fetch = scriptedFetch(replies);
   const clock = new FakeClock(Date.parse('2026-11-26T12:00:00Z'));
   await run({ core: core.core, fetch, env, clock, context });
-  return { ...core, fetch, bodies: fetch.calls.map((c) => (c.init.body ? JSON.parse(String(c.init.body)) : undefined)) };
+  return { ...core, fetch, bodies: fetch.calls.map((c) => (c.init.body ? JSON.parse(c.init.body as string) : undefined)) };
 }
 
 describe('run', () => {
@@ -40,7 +41,14 @@ describe('run', () => {
   });
 
   it('resolves the severity, creates once with the derived key, and reports', async () => {
-    const incident = { id: '01INC', reference: 'INC-7', name: 'n', permalink: 'https://app.incident.io/x/incidents/7', created_at: '2026-11-26T12:00:00Z', severity: { id: 'sev-major', name: 'Major' } };
+    const incident = {
+      id: '01INC',
+      reference: 'INC-7',
+      name: 'n',
+      permalink: 'https://app.incident.io/x/incidents/7',
+      created_at: '2026-11-26T12:00:00Z',
+      severity: { id: 'sev-major', name: 'Major' },
+    };
     const r = await runWith({ severity: ' major ', summary: 'Checkout 500s' }, [severities(), json(200, { incident })]);
     expect(r.fetch.calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
       'GET https://api.incident.io/v1/severities',
@@ -87,9 +95,13 @@ describe('run', () => {
   });
 
   it('turns errors into warnings when fail-on-error is false', async () => {
-    const r = await runWith({ 'fail-on-error': 'false' }, [json(401, { type: 'authentication_error', errors: [{ message: 'Invalid API key' }] })]);
+    const r = await runWith({ 'fail-on-error': 'false' }, [
+      json(401, { type: 'authentication_error', errors: [{ message: 'Invalid API key' }] }),
+    ]);
     expect(r.failed).toBeUndefined();
-    expect(r.log.find((l) => l.level === 'warning')?.message).toMatch(/answered 401 authentication_error: Invalid API key.*fail-on-error is false/);
+    expect(r.log.find((l) => l.level === 'warning')?.message).toMatch(
+      /answered 401 authentication_error: Invalid API key.*fail-on-error is false/,
+    );
   });
 
   it('prints the payload and creates nothing in a dry run', async () => {

@@ -63,7 +63,21 @@ describe('action.yml', () => {
   // GitHub documents the branding colours, and icons from Feather v4.28.0 less the ones it omits.
   it('has Marketplace branding GitHub accepts', () => {
     const colors = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
-    const omitted = ['coffee', 'columns', 'divide-circle', 'divide-square', 'divide', 'frown', 'hexagon', 'key', 'meh', 'mouse-pointer', 'smile', 'tool', 'x-octagon'];
+    const omitted = [
+      'coffee',
+      'columns',
+      'divide-circle',
+      'divide-square',
+      'divide',
+      'frown',
+      'hexagon',
+      'key',
+      'meh',
+      'mouse-pointer',
+      'smile',
+      'tool',
+      'x-octagon',
+    ];
     const feather = createRequire(import.meta.url)('feather-icons') as { icons: Record<string, unknown> };
     expect(colors).toContain(action.branding?.color);
     expect(Object.keys(feather.icons)).toContain(action.branding?.icon);
@@ -102,9 +116,22 @@ describe('action.yml declares exactly the inputs the code reads', () => {
     const inputs = { ...MINIMAL[operation], operation, 'fail-on-error': 'false' };
     const core = fakeCore(inputs);
     const read = new Set<string>();
-    const getInput = core.core.getInput;
+    const { getInput } = core.core;
     core.core.getInput = (name: string) => (read.add(name), getInput(name));
-    const context = { serverUrl: 'https://github.com', apiUrl: 'https://api.github.com', workflow: 'W', runId: 1, runNumber: 1, runAttempt: 1, sha: 'a', ref: 'refs/heads/main', actor: 'o', eventName: 'push', job: 'j', payload: {} } as GitHubContext;
+    const context = {
+      serverUrl: 'https://github.com',
+      apiUrl: 'https://api.github.com',
+      workflow: 'W',
+      runId: 1,
+      runNumber: 1,
+      runAttempt: 1,
+      sha: 'a',
+      ref: 'refs/heads/main',
+      actor: 'o',
+      eventName: 'push',
+      job: 'j',
+      payload: {},
+    } as GitHubContext;
     const fetch = async () => Promise.reject(networkError('ECONNREFUSED'));
     await run({ core: core.core, fetch, env: { GITHUB_REPOSITORY: 'a/b' }, clock: new FakeClock(), context });
     expect(read.size).toBeGreaterThan(5);
@@ -112,13 +139,16 @@ describe('action.yml declares exactly the inputs the code reads', () => {
   });
 
   // An input is read if setting it changes what the operations it names will do.
-  it.each(declared.filter((name) => name !== 'operation'))('"%s" changes the settings of each operation its description names', async (name) => {
-    for (const operation of operationsOf(name, action.inputs[name]!)) {
-      const base: Record<string, string> = { ...MINIMAL[operation], operation };
-      const value = SAMPLE[name] ?? (base[name] ? `${base[name]}-2` : 'sample');
-      await expect(settingsFor({ ...base, [name]: value })).resolves.not.toEqual(await settingsFor(base));
-    }
-  });
+  it.each(declared.filter((name) => name !== 'operation'))(
+    '"%s" changes the settings of each operation its description names',
+    async (name) => {
+      for (const operation of operationsOf(name, action.inputs[name]!)) {
+        const base: Record<string, string> = { ...MINIMAL[operation], operation };
+        const value = SAMPLE[name] ?? (base[name] ? `${base[name]}-2` : 'sample');
+        await expect(settingsFor({ ...base, [name]: value })).resolves.not.toEqual(await settingsFor(base));
+      }
+    },
+  );
 
   // The runner always passes an input with a non-empty default, so only those can be left unrefused.
   it.each(declared)('"%s" is refused by the operations its description does not name', async (name) => {

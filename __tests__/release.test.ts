@@ -26,7 +26,10 @@ const write = (path: string, text: string) => {
   writeFileSync(join(repo, path), text);
 };
 const writePackage = (version: string) =>
-  write('package.json', JSON.stringify({ name: 'fixture', version, private: true, scripts: { package: 'node build.mjs' } }, null, 2) + '\n');
+  write(
+    'package.json',
+    JSON.stringify({ name: 'fixture', version, private: true, scripts: { package: 'node build.mjs' } }, null, 2) + '\n',
+  );
 const commit = (message: string) => {
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', message);
@@ -40,7 +43,12 @@ beforeEach(() => {
   lines = [];
   git(root, '-c', 'init.defaultBranch=main', 'init', '-q', repo);
   git(root, '-c', 'init.defaultBranch=main', 'init', '-q', '--bare', origin);
-  for (const [key, value] of [['user.name', 'Test'], ['user.email', 'test@example.com'], ['commit.gpgSign', 'false'], ['tag.gpgSign', 'false']]) {
+  for (const [key, value] of [
+    ['user.name', 'Test'],
+    ['user.email', 'test@example.com'],
+    ['commit.gpgSign', 'false'],
+    ['tag.gpgSign', 'false'],
+  ]) {
     git(repo, 'config', key!, value!);
   }
   git(repo, 'remote', 'add', 'origin', origin);

@@ -47,7 +47,9 @@ describe('resolveByName', () => {
       { id: 'a', name: 'Payments' },
       { id: 'b', name: 'payments' },
     ];
-    expect(() => resolveByName('incident-type', 'incident type', 'Payments', twins)).toThrow(/matches 2 incident types; use one of their IDs: Payments = a, payments = b/);
+    expect(() => resolveByName('incident-type', 'incident type', 'Payments', twins)).toThrow(
+      /matches 2 incident types; use one of their IDs: Payments = a, payments = b/,
+    );
   });
 });
 

@@ -12,7 +12,10 @@ const roles = json(200, {
 
 function setup(route: (url: URL) => Response) {
   const fetch = scriptedFetch(Array.from({ length: 10 }, (): Reply => (url) => route(new URL(url))));
-  return { fetch, client: new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 'token-0123456789', fetch, clock: new FakeClock() }) };
+  return {
+    fetch,
+    client: new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 'token-0123456789', fetch, clock: new FakeClock() }),
+  };
 }
 
 const users: Record<string, { id: string; email: string; slack_user_id: string }> = {
@@ -34,7 +37,14 @@ const api = (url: URL): Response => {
 describe('roleAssignments', () => {
   it('resolves roles by name or shortform and assignees by email, Slack ID or user ID, all at once', async () => {
     const { client, fetch } = setup(api);
-    const result = await roleAssignments(client, new Map([['lead', 'Alice@Example.com'], ['Communications', 'U0ALICE1'], ['incident lead', 'u-alice']]));
+    const result = await roleAssignments(
+      client,
+      new Map([
+        ['lead', 'Alice@Example.com'],
+        ['Communications', 'U0ALICE1'],
+        ['incident lead', 'u-alice'],
+      ]),
+    );
     expect(result).toEqual([
       { incident_role_id: 'r-lead', assignee: { id: 'u-alice' } },
       { incident_role_id: 'r-comms', assignee: { id: 'u-alice' } },

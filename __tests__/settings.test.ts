@@ -33,7 +33,9 @@ describe('readSettings', () => {
   });
 
   it('accepts choices and booleans in any case', async () => {
-    const s = await readSettings(inputs({ 'api-key': 'k', visibility: 'PRIVATE', mode: 'Test', 'dry-run': 'TRUE', 'fail-on-error': 'False' }));
+    const s = await readSettings(
+      inputs({ 'api-key': 'k', visibility: 'PRIVATE', mode: 'Test', 'dry-run': 'TRUE', 'fail-on-error': 'False' }),
+    );
     expect([s.visibility, s.mode, s.dryRun, s.failOnError]).toEqual(['private', 'test', true, false]);
   });
 
@@ -53,7 +55,9 @@ describe('readSettings', () => {
     const given = { 'api-key': 'k', 'incident-id': 'INC-1', status: 'Fixed', 'alert-source-id': 'a', 'alert-token': 't', [input]: value };
     // Keep only what the operation under test uses.
     const op = input === 'alert-status' ? 'alert' : input === 'notify-incident-channel' ? 'resolve' : 'create';
-    const keep = (k: string) => k === input || (op === 'alert' ? k.startsWith('alert-') : op === 'resolve' ? ['api-key', 'incident-id', 'status'].includes(k) : k === 'api-key');
+    const keep = (k: string) =>
+      k === input ||
+      (op === 'alert' ? k.startsWith('alert-') : op === 'resolve' ? ['api-key', 'incident-id', 'status'].includes(k) : k === 'api-key');
     const picked = Object.fromEntries(Object.entries(given).filter(([k]) => keep(k)));
     if (input !== 'operation') picked['operation'] = op;
     await expect(readSettings(inputs(picked))).rejects.toThrow(InputError);
@@ -66,7 +70,9 @@ describe('operations', () => {
     await expect(readSettings(inputs({ operation: 'update', 'api-key': 'k', name: 'x' }))).rejects.toThrow(
       /Input "incident-id" is required when "operation" is "update", but it is empty\. Pass the incident ID, its reference \(INC-123\)/,
     );
-    await expect(readSettings(inputs({ operation: 'alert', 'alert-source-id': 'a' }))).rejects.toThrow(/Input "alert-token" is required when "operation" is "alert"/);
+    await expect(readSettings(inputs({ operation: 'alert', 'alert-source-id': 'a' }))).rejects.toThrow(
+      /Input "alert-token" is required when "operation" is "alert"/,
+    );
   });
 
   it('refuses inputs that make no sense for the operation, and says why', async () => {
@@ -82,14 +88,26 @@ describe('operations', () => {
   });
 
   it('needs something to change on update', async () => {
-    await expect(readSettings(inputs({ operation: 'update', 'api-key': 'k', 'incident-id': '1' }))).rejects.toThrow(/needs something to change/);
+    await expect(readSettings(inputs({ operation: 'update', 'api-key': 'k', 'incident-id': '1' }))).rejects.toThrow(
+      /needs something to change/,
+    );
   });
 
   it('parses custom-fields and roles from YAML or JSON, keeping every scalar a string', async () => {
     const s = await readSettings(
-      inputs({ 'api-key': 'k', 'custom-fields': 'Affected service: checkout\nTeams: [Platform, Payments]\nCustomers affected: 012.50', roles: '{"lead": "alice@example.com"}' }),
+      inputs({
+        'api-key': 'k',
+        'custom-fields': 'Affected service: checkout\nTeams: [Platform, Payments]\nCustomers affected: 012.50',
+        roles: '{"lead": "alice@example.com"}',
+      }),
     );
-    expect(s.customFields).toEqual(new Map<string, unknown>([['Affected service', 'checkout'], ['Teams', ['Platform', 'Payments']], ['Customers affected', '012.50']]));
+    expect(s.customFields).toEqual(
+      new Map<string, unknown>([
+        ['Affected service', 'checkout'],
+        ['Teams', ['Platform', 'Payments']],
+        ['Customers affected', '012.50'],
+      ]),
+    );
     expect(s.roles).toEqual(new Map([['lead', 'alice@example.com']]));
   });
 
@@ -97,7 +115,11 @@ describe('operations', () => {
     ['custom-fields', 'Teams: [Platform', /Input "custom-fields" is not valid YAML or JSON: .*Write a mapping such as/],
     ['custom-fields', '- a\n- b', /Input "custom-fields" must be a mapping such as .*; got a list\./],
     ['custom-fields', 'a: 1\na: 2', /Input "custom-fields" is not valid YAML or JSON: Map keys must be unique/],
-    ['custom-fields', 'Owner: {team: x}', /Input "custom-fields" has "Owner" set to \{"team":"x"\}; each value must be a string or a list of strings/],
+    [
+      'custom-fields',
+      'Owner: {team: x}',
+      /Input "custom-fields" has "Owner" set to \{"team":"x"\}; each value must be a string or a list of strings/,
+    ],
     ['roles', '{"lead": ["a@b.c", "d@e.f"]}', /Input "roles" gives "lead" a list; each role takes one assignee/],
     ['roles', 'just text', /Input "roles" must be a mapping such as .*; got "just text"\./],
   ])('reports malformed %s naming the input', async (input, raw, message) => {

@@ -13,7 +13,8 @@ import { githubEnv, root, runAction } from '../scripts/run-action.mjs';
 import { useSandbox } from './helpers/sandbox.js';
 
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-const lint = (...files: string[]) => spawnSync(process.execPath, [join(root, 'scripts/lint-workflows.mjs'), ...files], { cwd: root, encoding: 'utf8' });
+const lint = (...files: string[]) =>
+  spawnSync(process.execPath, [join(root, 'scripts/lint-workflows.mjs'), ...files], { cwd: root, encoding: 'utf8' });
 
 describe('lint-workflows', () => {
   const declared = new Set(['operation', 'api-key']);
@@ -59,7 +60,11 @@ describe('lint-workflows', () => {
   });
 
   it('fails when there is nothing to lint', () => {
-    const result = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(join(root, 'scripts/lint-workflows.mjs'))}).then((m) => m.lintWorkflows([]))`], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      ['-e', `import(${JSON.stringify(join(root, 'scripts/lint-workflows.mjs'))}).then((m) => m.lintWorkflows([]))`],
+      { encoding: 'utf8' },
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('no workflow files to lint');
   });
@@ -84,7 +89,10 @@ describe('lint-workflows', () => {
 });
 
 describe('dependabot.yml', () => {
-  const config = parse(read('.github/dependabot.yml')) as { version: number; updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string }; groups?: Record<string, unknown> }[] };
+  const config = parse(read('.github/dependabot.yml')) as {
+    version: number;
+    updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string }; groups?: Record<string, unknown> }[];
+  };
 
   it('updates npm packages and the workflows’ actions, grouped', () => {
     expect(config.version).toBe(2);
@@ -98,7 +106,15 @@ describe('dependabot.yml', () => {
 });
 
 describe('ci.yml runs the action itself', () => {
-  type Step = { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string>; 'continue-on-error'?: boolean };
+  type Step = {
+    name?: string;
+    id?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, string>;
+    env?: Record<string, string>;
+    'continue-on-error'?: boolean;
+  };
   const ci = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }> };
   const job = ci.jobs['action']!;
   const sandbox = useSandbox();
@@ -117,14 +133,19 @@ describe('ci.yml runs the action itself', () => {
       if (step.uses?.startsWith('actions/')) continue;
       if (step.run?.includes('node sandbox/server.mjs')) continue;
       if (step.uses === './') {
-        const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v)).replace(SANDBOX_PORT_URL, sandbox.url)]));
+        const inputs = Object.fromEntries(
+          Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v)).replace(SANDBOX_PORT_URL, sandbox.url)]),
+        );
         const result = await runAction(inputs);
         const outcome = result.code === 0 ? 'success' : 'failure';
         if (outcome === 'failure' && !step['continue-on-error']) throw new Error(`step "${step.name}" failed:\n${result.stdout}`);
         results[step.id ?? String(Object.keys(results).length)] = { outputs: result.outputs, outcome };
       } else if (step.run) {
         const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v))]));
-        const result = spawnSync('bash', ['-e', '-c', step.run], { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...githubEnv(), ...env }, encoding: 'utf8' });
+        const result = spawnSync('bash', ['-e', '-c', step.run], {
+          env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...githubEnv(), ...env },
+          encoding: 'utf8',
+        });
         runs.push({ name: step.name ?? '', code: result.status, stdout: result.stdout, stderr: result.stderr });
       }
     }
@@ -147,10 +168,13 @@ describe('ci.yml runs the action itself', () => {
     expect(check.stdout).toContain('One incident (INC-1) declared, re-declared, updated and resolved');
   });
 
-  it("has checks that fail when an output is wrong", async () => {
+  it('has checks that fail when an output is wrong', async () => {
     const { results } = await replay(job.steps.filter((s) => !s.run?.includes('::error::')));
     results['again']!.outputs['created'] = 'true';
-    const { runs } = await replay(job.steps.filter((s) => s.name === 'Check the outputs'), results);
+    const { runs } = await replay(
+      job.steps.filter((s) => s.name === 'Check the outputs'),
+      results,
+    );
     expect(runs[0]!.code).toBe(1);
     expect(runs[0]!.stdout).toContain("::error::the repeated create should report created=false, got 'true'");
   });

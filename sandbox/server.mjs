@@ -50,7 +50,14 @@ function seedIncidentTypes() {
     ['SECURITY', 'Security', 'Security incidents.', false],
     ['PLATFORM', 'Platform', 'Incidents in shared platform infrastructure.', false],
   ].map(([tag, name, description, isDefault]) =>
-    stamp({ id: seedId(`TYPE${tag}`), name, description, is_default: isDefault, create_in_triage: 'optional', private_incidents_only: false }),
+    stamp({
+      id: seedId(`TYPE${tag}`),
+      name,
+      description,
+      is_default: isDefault,
+      create_in_triage: 'optional',
+      private_incidents_only: false,
+    }),
   );
 }
 
@@ -64,7 +71,13 @@ function seedIncidentStatuses() {
     ['Closed', 'closed'],
     ['Declined', 'declined'],
   ].map(([name, category], i) =>
-    stamp({ id: seedId(`STATUS${name.toUpperCase()}`), name, description: `The incident is ${name.toLowerCase()}.`, rank: i + 1, category }),
+    stamp({
+      id: seedId(`STATUS${name.toUpperCase()}`),
+      name,
+      description: `The incident is ${name.toLowerCase()}.`,
+      rank: i + 1,
+      category,
+    }),
   );
 }
 
@@ -108,7 +121,15 @@ function seedIncidentRoles() {
     ['REPORTER', 'Reporter', 'reporter', 'reporter', false, 'The person who reported the incident.'],
     ['COMMS', 'Communications', 'comms', 'custom', false, 'Keeps customers and stakeholders informed.'],
   ].map(([tag, name, shortform, role_type, required, description]) =>
-    stamp({ id: seedId(`ROLE${tag}`), name, description, instructions: `As ${name}: ${description.toLowerCase()}`, shortform, role_type, required }),
+    stamp({
+      id: seedId(`ROLE${tag}`),
+      name,
+      description,
+      instructions: `As ${name}: ${description.toLowerCase()}`,
+      shortform,
+      role_type,
+      required,
+    }),
   );
 }
 
@@ -122,20 +143,39 @@ function seedUsers() {
 /** Three jobs of run 1001 in acme/shop: one passed, one failed in its deploy step, one still running. */
 function defaultJobs() {
   const job = (id, name, status, conclusion, started, completed, steps) => ({
-    id, run_id: 1001, run_attempt: 1, name, status, conclusion, workflow_name: 'Deploy', head_branch: 'main',
+    id,
+    run_id: 1001,
+    run_attempt: 1,
+    name,
+    status,
+    conclusion,
+    workflow_name: 'Deploy',
+    head_branch: 'main',
     html_url: `https://github.com/acme/shop/actions/runs/1001/job/${id}`,
-    started_at: `2026-11-26T10:${started}:00Z`, completed_at: completed && `2026-11-26T10:${completed}:00Z`,
-    steps: steps.map(([stepName, stepStatus, stepConclusion], i) => ({ name: stepName, status: stepStatus, conclusion: stepConclusion, number: i + 1 })),
+    started_at: `2026-11-26T10:${started}:00Z`,
+    completed_at: completed && `2026-11-26T10:${completed}:00Z`,
+    steps: steps.map(([stepName, stepStatus, stepConclusion], i) => ({
+      name: stepName,
+      status: stepStatus,
+      conclusion: stepConclusion,
+      number: i + 1,
+    })),
   });
   return [
-    job(5001, 'build', 'completed', 'success', '00', '03', [['Set up job', 'completed', 'success'], ['Build', 'completed', 'success']]),
+    job(5001, 'build', 'completed', 'success', '00', '03', [
+      ['Set up job', 'completed', 'success'],
+      ['Build', 'completed', 'success'],
+    ]),
     job(5002, 'deploy', 'completed', 'failure', '04', '06', [
       ['Set up job', 'completed', 'success'],
       ['Checkout', 'completed', 'success'],
       ['Deploy to production', 'completed', 'failure'],
       ['Post Checkout', 'completed', 'skipped'],
     ]),
-    job(5003, 'notify', 'in_progress', null, '06', null, [['Set up job', 'completed', 'success'], ['Notify', 'in_progress', null]]),
+    job(5003, 'notify', 'in_progress', null, '06', null, [
+      ['Set up job', 'completed', 'success'],
+      ['Notify', 'in_progress', null],
+    ]),
   ];
 }
 
@@ -233,7 +273,13 @@ const ok = (body, status = 200) => ({ status, body });
 const clone = (value) => JSON.parse(JSON.stringify(value));
 
 function slug(text) {
-  return text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
 }
 
 /** `page_size` query parameter: default 25, a positive integer up to `max`. */
@@ -257,8 +303,11 @@ function findById(list, id, field, what, prefix) {
 /** Resolves one custom field value to its response shape, or throws a 422 naming where it went wrong. */
 function resolveFieldValue(state, field, value, at) {
   if (!isObject(value)) throw invalid(at, 'Each value must be an object');
-  const kinds = ['value_option_id', 'value_text', 'value_link', 'value_numeric', 'value_catalog_entry_id'].filter((k) => value[k] !== undefined);
-  if (kinds.length !== 1) throw invalid(at, 'Each value must set exactly one of value_option_id, value_text, value_link, value_numeric, value_catalog_entry_id');
+  const kinds = ['value_option_id', 'value_text', 'value_link', 'value_numeric', 'value_catalog_entry_id'].filter(
+    (k) => value[k] !== undefined,
+  );
+  if (kinds.length !== 1)
+    throw invalid(at, 'Each value must set exactly one of value_option_id, value_text, value_link, value_numeric, value_catalog_entry_id');
   const kind = kinds[0];
   const raw = value[kind];
   const where = `${at}.${kind}`;
@@ -351,7 +400,8 @@ function mergeBy(current, updates, keyOf) {
 function listCustomFieldOptions(state, { query }) {
   const fieldId = query.custom_field_id;
   if (!fieldId) throw required('custom_field_id');
-  if (!state.customFields.some((f) => f.id === fieldId)) throw invalid('custom_field_id', `No custom field with ID ${fieldId} exists`, 'not_found');
+  if (!state.customFields.some((f) => f.id === fieldId))
+    throw invalid('custom_field_id', `No custom field with ID ${fieldId} exists`, 'not_found');
   const size = pageSize(query, 250);
   const all = [...(state.customFieldOptions[fieldId] ?? [])].sort((a, b) => a.sort_key - b.sort_key);
   let start = 0;
@@ -385,7 +435,9 @@ function showUser(state, { params }) {
 // ── Incidents: create, show, edit ───────────────────────────────────────────────────────────
 
 function findIncident(state, id) {
-  const incident = /^\d+$/.test(id) ? state.incidents.find((i) => i.reference === `INC-${Number(id)}`) : state.incidents.find((i) => i.id === id);
+  const incident = /^\d+$/.test(id)
+    ? state.incidents.find((i) => i.reference === `INC-${Number(id)}`)
+    : state.incidents.find((i) => i.id === id);
   if (!incident) throw new ApiError(404, 'not_found', `No incident with ID ${id} exists`);
   return incident;
 }
@@ -401,19 +453,24 @@ function validateCreate(state, body) {
   if (!['standard', 'retrospective', 'test', 'tutorial'].includes(mode)) {
     throw invalid('mode', 'mode must be one of "standard", "retrospective", "test", "tutorial"');
   }
-  const type = body.incident_type_id === undefined
-    ? state.incidentTypes.find((t) => t.is_default)
-    : findById(state.incidentTypes, body.incident_type_id, 'incident_type_id', 'incident type', '');
+  const type =
+    body.incident_type_id === undefined
+      ? state.incidentTypes.find((t) => t.is_default)
+      : findById(state.incidentTypes, body.incident_type_id, 'incident_type_id', 'incident type', '');
   let status = state.incidentStatuses.find((s) => s.name === 'Investigating');
   if (body.incident_status_id !== undefined) {
     status = findById(state.incidentStatuses, body.incident_status_id, 'incident_status_id', 'incident status', '');
     if (!['triage', 'live'].includes(status.category)) {
-      throw invalid('incident_status_id', `A new incident must start in a triage or live status, not "${status.name}" (${status.category})`);
+      throw invalid(
+        'incident_status_id',
+        `A new incident must start in a triage or live status, not "${status.name}" (${status.category})`,
+      );
     }
   }
   for (const k of ['name', 'summary', 'slack_channel_name_override', 'slack_team_id']) optionalString(body, k, '');
   const customFieldEntries = body.custom_field_entries === undefined ? [] : resolveCustomFieldEntries(state, body.custom_field_entries, '');
-  const roleAssignments = body.incident_role_assignments === undefined ? [] : resolveRoleAssignments(state, body.incident_role_assignments, '');
+  const roleAssignments =
+    body.incident_role_assignments === undefined ? [] : resolveRoleAssignments(state, body.incident_role_assignments, '');
   return { key, severity, mode, type, status, customFieldEntries, roleAssignments };
 }
 
@@ -465,7 +522,8 @@ function editIncident(state, { params, body }) {
   const changes = body.incident;
   const p = 'incident.';
   for (const k of ['name', 'summary']) optionalString(changes, k, p);
-  const severity = changes.severity_id === undefined ? undefined : findById(state.severities, changes.severity_id, 'severity_id', 'severity', p);
+  const severity =
+    changes.severity_id === undefined ? undefined : findById(state.severities, changes.severity_id, 'severity_id', 'severity', p);
   let status;
   if (changes.incident_status_id !== undefined) {
     status = findById(state.incidentStatuses, changes.incident_status_id, 'incident_status_id', 'incident status', p);
@@ -476,8 +534,10 @@ function editIncident(state, { params, body }) {
       );
     }
   }
-  const entries = changes.custom_field_entries === undefined ? undefined : resolveCustomFieldEntries(state, changes.custom_field_entries, p);
-  const roles = changes.incident_role_assignments === undefined ? undefined : resolveRoleAssignments(state, changes.incident_role_assignments, p);
+  const entries =
+    changes.custom_field_entries === undefined ? undefined : resolveCustomFieldEntries(state, changes.custom_field_entries, p);
+  const roles =
+    changes.incident_role_assignments === undefined ? undefined : resolveRoleAssignments(state, changes.incident_role_assignments, p);
 
   // Everything validated: apply.
   if (changes.name !== undefined) incident.name = changes.name;
@@ -501,7 +561,12 @@ function createAlertEvent(state, { params, body }) {
   for (const k of ['description', 'deduplication_key', 'source_url']) optionalString(body, k, '');
   if (body.metadata !== undefined && !isObject(body.metadata)) throw invalid('metadata', 'metadata must be an object');
   const dedupKey = body.deduplication_key || randomUUID();
-  state.alerts.push({ ...clone(body), deduplication_key: dedupKey, alert_source_config_id: params.id, received_at: new Date().toISOString() });
+  state.alerts.push({
+    ...clone(body),
+    deduplication_key: dedupKey,
+    alert_source_config_id: params.id,
+    received_at: new Date().toISOString(),
+  });
   state.alertStatus[dedupKey] = body.status;
   return ok({ deduplication_key: dedupKey, message: 'Event accepted for processing', status: 'success' }, 202);
 }
@@ -510,7 +575,11 @@ function createAlertEvent(state, { params, body }) {
 
 function listJobs(state, { query, path, host }) {
   if (state.githubMode === 'forbidden') {
-    return githubErrorReply(403, 'Resource not accessible by integration', 'https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt');
+    return githubErrorReply(
+      403,
+      'Resource not accessible by integration',
+      'https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt',
+    );
   }
   if (state.githubMode === 'error') return githubErrorReply(500, 'Server Error');
   const perPage = Math.min(Math.max(Number.parseInt(query.per_page, 10) || 30, 1), 100);
@@ -627,7 +696,8 @@ function replyBeforeProcessing(spec, github) {
   }
   if (spec.type === 'status') {
     const status = spec.status ?? 500;
-    const message = status >= 500 ? 'Something went wrong on our side; please retry the request' : `The sandbox was told to answer ${status}`;
+    const message =
+      status >= 500 ? 'Something went wrong on our side; please retry the request' : `The sandbox was told to answer ${status}`;
     return github ? githubErrorReply(status, message) : errorReply(status, errorType(status), message);
   }
   if (spec.type === 'html-502') return { status: 502, headers: { 'content-type': 'text/html' }, raw: NGINX_502 };

@@ -104,7 +104,8 @@ async function bench() {
   const report = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))';
   const rss = async (kind) => {
     const values = [];
-    for (let i = 0; i < MEMORY_RUNS; i++) values.push(Number(/maxrss=(\d+)/.exec((await once(kind, ['--import', report])).stderr)[1]) / 1024);
+    for (let i = 0; i < MEMORY_RUNS; i++)
+      values.push(Number(/maxrss=(\d+)/.exec((await once(kind, ['--import', report])).stderr)[1]) / 1024);
     return median(values);
   };
   const memory = { action: await rss('action'), floor: await rss('floor'), enriched: await rss('enriched') };
@@ -123,14 +124,20 @@ async function bench() {
     ['(c) action: type, status, fields, role, jobs', m(enriched, 'ms'), m(enriched, 'firstRequestMs'), memory.enriched],
   ];
   console.log(`\nincident.io action benchmark: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-  console.log(`${PAIRS} alternating pairs after ${WARMUP} warm-up pairs; ${enriched.length} runs of (c); memory from ${MEMORY_RUNS} separate runs each\n`);
+  console.log(
+    `${PAIRS} alternating pairs after ${WARMUP} warm-up pairs; ${enriched.length} runs of (c); memory from ${MEMORY_RUNS} separate runs each\n`,
+  );
   console.log(`${'run'.padEnd(46)}${'median wall'.padStart(12)}${'1st request'.padStart(13)}${'peak RSS'.padStart(11)}`);
   for (const [name, wall, first, mem] of rows) {
-    console.log(`${name.padEnd(46)}${`${wall.toFixed(0)} ms`.padStart(12)}${`${first.toFixed(0)} ms`.padStart(13)}${`${mem.toFixed(1)} MB`.padStart(11)}`);
+    console.log(
+      `${name.padEnd(46)}${`${wall.toFixed(0)} ms`.padStart(12)}${`${first.toFixed(0)} ms`.padStart(13)}${`${mem.toFixed(1)} MB`.padStart(11)}`,
+    );
   }
   const ratio = median(ratios);
   console.log(`\nmedian ratio a/b: ${ratio.toFixed(3)} (goal ≤ 1.25: ${ratio <= 1.25 ? 'met' : 'NOT met'})`);
-  console.log(`dist/: ${(distTotal / 1024).toFixed(0)} kB in ${distFiles.length} files; loaded for a minimal create: index.js, ${(entry / 1024).toFixed(0)} kB`);
+  console.log(
+    `dist/: ${(distTotal / 1024).toFixed(0)} kB in ${distFiles.length} files; loaded for a minimal create: index.js, ${(entry / 1024).toFixed(0)} kB`,
+  );
 }
 
 function median(values) {

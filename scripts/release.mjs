@@ -35,7 +35,8 @@ export async function release({ cwd = process.cwd(), push = false, remote = 'ori
 
   const { version } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
   const match = typeof version === 'string' ? SEMVER.exec(version) : null;
-  if (!match) throw new Error(`package.json version ${JSON.stringify(version)} is not X.Y.Z or X.Y.Z-prerelease: fix "version" in package.json`);
+  if (!match)
+    throw new Error(`package.json version ${JSON.stringify(version)} is not X.Y.Z or X.Y.Z-prerelease: fix "version" in package.json`);
   const tag = `v${version}`;
   const major = match[2] ? null : `v${match[1]}`;
   log(`✓ version ${version} (tag ${tag})`);
@@ -56,7 +57,8 @@ export async function release({ cwd = process.cwd(), push = false, remote = 'ori
   }
   log(`✓ CHANGELOG.md has ## [${version}]`);
 
-  if (git('tag', '--list', tag)) throw new Error(`tag ${tag} already exists: bump "version" in package.json (or delete the tag: git tag -d ${tag})`);
+  if (git('tag', '--list', tag))
+    throw new Error(`tag ${tag} already exists: bump "version" in package.json (or delete the tag: git tag -d ${tag})`);
   if (push && git('ls-remote', '--tags', remote, `refs/tags/${tag}`)) {
     throw new Error(`tag ${tag} already exists on ${remote}: bump "version" in package.json`);
   }

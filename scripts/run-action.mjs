@@ -114,7 +114,14 @@ export async function runAction(inputs, options = {}) {
   });
   const ms = performance.now() - started;
   try {
-    return { code, stdout, stderr, ms, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+    return {
+      code,
+      stdout,
+      stderr,
+      ms,
+      outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+      summary: readFileSync(summaryFile, 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

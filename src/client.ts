@@ -3,20 +3,13 @@
  * error format, so the rest of the action deals in parsed bodies and clear ApiErrors.
  */
 import { ApiError } from './errors.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  backoffDelay,
-  isRecord,
-  isRetryableStatus,
-  serverRetryDelay,
-  type RetryPolicy,
-} from './retry.js';
+import { DEFAULT_RETRY_POLICY, backoffDelay, isRecord, isRetryableStatus, serverRetryDelay, type RetryPolicy } from './retry.js';
 import { USER_AGENT } from './version.js';
 
 export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  random(): number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
 }
 
 export const systemClock: Clock = {
@@ -160,8 +153,10 @@ export class IncidentIoClient {
   private httpFailure(response: Response, body: unknown, text: string): Failure {
     const status = response.status;
     const retryable = isRetryableStatus(status);
-    const requestId = (isRecord(body) && typeof body['request_id'] === 'string' ? body['request_id'] : undefined) ??
-      response.headers.get('x-request-id') ?? undefined;
+    const requestId =
+      (isRecord(body) && typeof body['request_id'] === 'string' ? body['request_id'] : undefined) ??
+      response.headers.get('x-request-id') ??
+      undefined;
     const type = isRecord(body) && typeof body['type'] === 'string' ? body['type'] : undefined;
     const details = describeErrorBody(body) ?? `${response.statusText || 'no message'} (${excerpt(text)})`;
     return {
@@ -197,7 +192,7 @@ export function describeErrorBody(body: unknown): string | undefined {
   if (!isRecord(body) || !Array.isArray(body['errors'])) return undefined;
   const parts = body['errors'].filter(isRecord).map((e) => {
     const source = isRecord(e['source']) ? e['source']['field'] : undefined;
-    const message = typeof e['message'] === 'string' ? e['message'] : String(e['code'] ?? 'unknown error');
+    const message = typeof e['message'] === 'string' ? e['message'] : typeof e['code'] === 'string' ? e['code'] : 'unknown error';
     return typeof source === 'string' && source !== '' ? `${message} (field ${source})` : message;
   });
   return parts.length > 0 ? parts.join('; ') : undefined;

@@ -7,13 +7,13 @@ export interface AnnotationProperties {
 }
 
 export interface Core {
-  getInput(name: string): string;
-  setSecret(secret: string): void;
-  setOutput(name: string, value: string): void;
-  info(message: string): void;
-  debug(message: string): void;
-  notice(message: string, properties?: AnnotationProperties): void;
-  warning(message: string, properties?: AnnotationProperties): void;
-  setFailed(message: string): void;
+  getInput: (name: string) => string;
+  setSecret: (secret: string) => void;
+  setOutput: (name: string, value: string) => void;
+  info: (message: string) => void;
+  debug: (message: string) => void;
+  notice: (message: string, properties?: AnnotationProperties) => void;
+  warning: (message: string, properties?: AnnotationProperties) => void;
+  setFailed: (message: string) => void;
   summary: { addRaw(text: string): { write(): Promise<unknown> } };
 }

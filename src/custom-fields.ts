@@ -38,10 +38,7 @@ export const MAX_OPTION_PAGES = 20;
 
 const INPUT = 'custom-fields';
 
-export async function customFieldEntries(
-  client: IncidentIoClient,
-  mapping: Map<string, MappingValue>,
-): Promise<CustomFieldEntry[]> {
+export async function customFieldEntries(client: IncidentIoClient, mapping: Map<string, MappingValue>): Promise<CustomFieldEntry[]> {
   if (mapping.size === 0) return [];
   const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields');
   const named = [...mapping].map(([name, value]) => ({ field: resolveField(name, fields), value }));
@@ -65,10 +62,7 @@ function needsOptions(field: CustomField): boolean {
  * Every option of a select field, following the `after` cursor. It stops on a page without
  * a cursor, an empty page, a cursor seen before (a server that repeats itself), or the page cap.
  */
-export async function listOptions(
-  client: IncidentIoClient,
-  fieldId: string,
-): Promise<{ options: FieldOption[]; complete: boolean }> {
+export async function listOptions(client: IncidentIoClient, fieldId: string): Promise<{ options: FieldOption[]; complete: boolean }> {
   const options: FieldOption[] = [];
   const seen = new Set<string>();
   let after: string | undefined;
@@ -124,7 +118,9 @@ export function fieldValues(
       const text = single('numeric');
       const number = Number(text);
       if (text === '' || !Number.isFinite(number)) {
-        throw new InputError(`${label} to ${JSON.stringify(text)}, but it is a numeric field: the value must be a number such as "12" or "12.5".`);
+        throw new InputError(
+          `${label} to ${JSON.stringify(text)}, but it is a numeric field: the value must be a number such as "12" or "12.5".`,
+        );
       }
       return [{ value_numeric: String(number) }];
     }
@@ -145,6 +141,7 @@ function findOption(field: CustomField, value: string, found?: { options: FieldO
   const partial = found && !found.complete ? ` (only the first ${options.length} options were read)` : '';
   throw new InputError(
     `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(value)}, which is not one of its options${partial}. ` +
-      `Available: ${someOf(values) || 'none'}.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
+      `Available: ${someOf(values) || 'none'}.` +
+      (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
   );
 }

@@ -40,11 +40,7 @@ export interface CreateResult {
 /** Slack in the "is this incident new?" test: clock resolution and the time a create takes to commit. */
 const NEW_INCIDENT_SLACK_MS = 2_000;
 
-export async function createIncident(
-  client: IncidentIoClient,
-  payload: CreatePayload,
-  now: () => number,
-): Promise<CreateResult> {
+export async function createIncident(client: IncidentIoClient, payload: CreatePayload, now: () => number): Promise<CreateResult> {
   const sentAt = now();
   try {
     const response = await client.post<{ incident?: Incident }>('/v2/incidents', payload);
@@ -84,7 +80,7 @@ export function isKeyConflict(error: ApiError): boolean {
       isRecord(e) &&
       isRecord(e['source']) &&
       e['source']['field'] === 'idempotency_key' &&
-      /already|exist|in use|duplicate|conflict/i.test(String(e['message'] ?? '')),
+      /already|exist|in use|duplicate|conflict/i.test(typeof e['message'] === 'string' ? e['message'] : ''),
   );
 }
 

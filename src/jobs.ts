@@ -36,12 +36,7 @@ const MAX_STEPS = 3;
 const MAX_CHARS = 2_000;
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
 
-export async function failedJobs(
-  token: string,
-  run: RunContext,
-  fetch: FetchLike,
-  timeoutMs = JOBS_TIMEOUT_MS,
-): Promise<FailedJobs> {
+export async function failedJobs(token: string, run: RunContext, fetch: FetchLike, timeoutMs = JOBS_TIMEOUT_MS): Promise<FailedJobs> {
   const [owner, repo] = run.repository.split('/');
   if (!token || !owner || !repo || run.runId === undefined) return { markdown: '' };
   try {
@@ -60,7 +55,7 @@ export async function failedJobs(
       attempt_number: run.runAttempt ?? 1,
       per_page: 100,
     });
-    return { markdown: describeFailures(data.jobs as Job[]) };
+    return { markdown: describeFailures(data.jobs) };
   } catch (error) {
     return { markdown: '', notice: explain(error, timeoutMs) };
   }
@@ -97,7 +92,10 @@ export function describeFailures(jobs: readonly Job[]): string {
     const verdict = job.conclusion === 'cancelled' ? 'was cancelled' : job.conclusion === 'timed_out' ? 'timed out' : 'failed';
     const steps = (job.steps ?? []).filter((s) => FAILED.has(s.conclusion ?? '')).map((s) => s.name);
     const stepText = steps.length
-      ? ` at ${steps.slice(0, MAX_STEPS).map((s) => `"${escapeMarkdown(s)}"`).join(', ')}${steps.length > MAX_STEPS ? ` and ${steps.length - MAX_STEPS} more steps` : ''}`
+      ? ` at ${steps
+          .slice(0, MAX_STEPS)
+          .map((s) => `"${escapeMarkdown(s)}"`)
+          .join(', ')}${steps.length > MAX_STEPS ? ` and ${steps.length - MAX_STEPS} more steps` : ''}`
       : '';
     lines.push(`- Job ${name} ${verdict}${stepText}`);
   }

@@ -19,7 +19,10 @@ export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 export async function update(ctx: OperationContext): Promise<void> {
   const { settings, run } = ctx;
   const client = clientFor(ctx, settings.apiKey);
-  const [incident, fields] = await settleAll([fetchIncident(client, settings.incidentId), lookUpFields(client, settings, 'update')] as const);
+  const [incident, fields] = await settleAll([
+    fetchIncident(client, settings.incidentId),
+    lookUpFields(client, settings, 'update'),
+  ] as const);
   const changes = {
     ...(settings.name && { name: settings.name }),
     ...(settings.summary && { summary: incidentSummary(settings.summary, run) }),
@@ -51,7 +54,11 @@ export async function resolve(ctx: OperationContext): Promise<void> {
     : defaultResolvedStatus(statuses);
   const current = incident.incident_status;
   if (current?.category && ENDED_CATEGORIES.includes(current.category)) {
-    announceLine(core, `Incident ${describe(incident)} is already resolved (status "${current.name}"); nothing to change.`, 'incident.io incident already resolved');
+    announceLine(
+      core,
+      `Incident ${describe(incident)} is already resolved (status "${current.name}"); nothing to change.`,
+      'incident.io incident already resolved',
+    );
     setIncidentOutputs(core, incident, false, true);
     await writeSummary(core, ctx.env, changeMarkdown('Already resolved', incident, []));
     return;

@@ -27,11 +27,7 @@ export interface IncidentFields {
 /** Status categories an incident may be opened in. */
 export const OPEN_CATEGORIES = ['triage', 'live'];
 
-export async function lookUpFields(
-  client: IncidentIoClient,
-  settings: Settings,
-  purpose: 'create' | 'update',
-): Promise<IncidentFields> {
+export async function lookUpFields(client: IncidentIoClient, settings: Settings, purpose: 'create' | 'update'): Promise<IncidentFields> {
   const creating = purpose === 'create';
   const [severity, incidentType, status, entries, assignments] = await settleAll([
     creating || settings.severity
@@ -46,7 +42,9 @@ export async function lookUpFields(
       ? client
           .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses')
           .then((list) =>
-            creating ? resolveStatus(settings.status, list, OPEN_CATEGORIES, 'to open an incident') : resolveByName('status', 'incident status', settings.status, list),
+            creating
+              ? resolveStatus(settings.status, list, OPEN_CATEGORIES, 'to open an incident')
+              : resolveByName('status', 'incident status', settings.status, list),
           )
       : undefined,
     customFieldEntries(client, settings.customFields),

@@ -31,11 +31,12 @@ export async function parseMapping(input: string, raw: string): Promise<Map<stri
   }
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     if (typeof value === 'string') result.set(key, value);
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) result.set(key, value as string[]);
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) result.set(key, value);
     else {
       throw new InputError(
         `Input "${input}" has ${JSON.stringify(key)} set to ${JSON.stringify(value)}; each value must be a string` +
-          (input === 'custom-fields' ? ' or a list of strings' : '') + `, as in ${example}.`,
+          (input === 'custom-fields' ? ' or a list of strings' : '') +
+          `, as in ${example}.`,
       );
     }
   }

@@ -57,10 +57,7 @@ export function summaryMarkdown(outcome: Outcome): string {
     ['Severity', cell(incident?.severity?.name ?? outcome.severity)],
     ['Visibility', cell(incident?.visibility ?? outcome.visibility)],
     ['Mode', cell(incident?.mode ?? outcome.mode)],
-    [
-      'Created by this step',
-      outcome.created ? 'yes' : `no: the idempotency key \`${cell(outcome.idempotencyKey)}\` had already opened it`,
-    ],
+    ['Created by this step', outcome.created ? 'yes' : `no: the idempotency key \`${cell(outcome.idempotencyKey)}\` had already opened it`],
   ]);
 }
 

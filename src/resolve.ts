@@ -46,7 +46,8 @@ export function resolveByName<T extends Named>(
   if (matches.length > 1) {
     throw new InputError(
       `Input "${input}" ${verb} ${JSON.stringify(value)}, which matches ${matches.length} ${plural(what)}; use one of their IDs: ` +
-        matches.map((m) => `${m.name} = ${m.id}`).join(', ') + '.',
+        matches.map((m) => `${m.name} = ${m.id}`).join(', ') +
+        '.',
     );
   }
   if (items.length === 0) {
@@ -55,7 +56,8 @@ export function resolveByName<T extends Named>(
   const suggestion = closest(value, [...names, ...items.flatMap(aliases)]);
   throw new InputError(
     `Input "${input}" ${verb} ${JSON.stringify(value)}, which is not ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} in this incident.io workspace. ` +
-      `Available: ${quoteList(names)}.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
+      `Available: ${quoteList(names)}.` +
+      (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
   );
 }
 

@@ -23,7 +23,9 @@ export async function roleAssignments(client: IncidentIoClient, mapping: Map<str
     const role = resolveRole(entry.role, roles);
     const user = users[i];
     if (!user) {
-      const how = { email: 'no user has this email', slack_user_id: 'no user has this Slack user ID', id: 'no user has this ID' }[assigneeKind(entry.assignee)];
+      const how = { email: 'no user has this email', slack_user_id: 'no user has this Slack user ID', id: 'no user has this ID' }[
+        assigneeKind(entry.assignee)
+      ];
       throw new InputError(
         `Input "roles" assigns ${JSON.stringify(entry.role)} to ${JSON.stringify(entry.assignee)}, but ${how} in this incident.io workspace. ` +
           'Use the email of their incident.io account, their incident.io user ID or their Slack user ID (U…).',
@@ -49,5 +51,5 @@ export async function findUser(client: IncidentIoClient, assignee: string): Prom
     }
   }
   const users = await client.getList<User>('/v2/users', 'users', { [kind]: assignee, page_size: 2 });
-  return kind === 'email' ? users.find((u) => u.email?.toLowerCase() === assignee.toLowerCase()) ?? users[0] : users[0];
+  return kind === 'email' ? (users.find((u) => u.email?.toLowerCase() === assignee.toLowerCase()) ?? users[0]) : users[0];
 }

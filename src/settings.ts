@@ -51,7 +51,20 @@ export type GetInput = (name: string) => string;
 /** Which inputs each operation uses beyond the common ones; any other set input is refused. */
 const COMMON = ['operation', 'api-url', 'dry-run', 'fail-on-error', 'github-token', 'notify-incident-channel'];
 const USES: Record<Operation, string[]> = {
-  create: ['api-key', 'severity', 'visibility', 'mode', 'name', 'summary', 'idempotency-key', 'incident-type', 'status', 'custom-fields', 'roles', 'slack-channel-name'],
+  create: [
+    'api-key',
+    'severity',
+    'visibility',
+    'mode',
+    'name',
+    'summary',
+    'idempotency-key',
+    'incident-type',
+    'status',
+    'custom-fields',
+    'roles',
+    'slack-channel-name',
+  ],
   update: ['api-key', 'incident-id', 'severity', 'name', 'summary', 'status', 'custom-fields', 'roles'],
   resolve: ['api-key', 'incident-id', 'status'],
   alert: ['alert-source-id', 'alert-token', 'alert-status', 'deduplication-key', 'name', 'summary'],
@@ -100,7 +113,9 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
   }
   for (const [key, value] of settings.roles) {
     if (typeof value !== 'string') {
-      throw new InputError(`Input "roles" gives ${JSON.stringify(key)} a list; each role takes one assignee (an email, a user ID or a Slack user ID).`);
+      throw new InputError(
+        `Input "roles" gives ${JSON.stringify(key)} a list; each role takes one assignee (an email, a user ID or a Slack user ID).`,
+      );
     }
   }
   return settings;
@@ -122,7 +137,7 @@ function checkInputsFit(getInput: GetInput, operation: Operation): void {
       input === 'incident-id'
         ? ' Pass the incident ID, its reference (INC-123) or its number, e.g. from the `incident-id` output of the step that declared it.'
         : input === 'alert-token'
-          ? ' Pass the alert source\'s token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).'
+          ? " Pass the alert source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets)."
           : ' Pass the ID of an HTTP alert source from incident.io (Alerts → Sources).';
     throw new InputError(`Input "${input}" is required when "operation" is "${operation}", but it is empty.${hint}`);
   }
@@ -153,12 +168,7 @@ export function parseIncidentId(raw: string): string {
 }
 
 /** One of a fixed set of values, in any case; empty means the default. */
-export function parseChoice<T extends string>(
-  getInput: GetInput,
-  input: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
+export function parseChoice<T extends string>(getInput: GetInput, input: string, allowed: readonly T[], fallback: T): T {
   const raw = getInput(input);
   if (raw === '') return fallback;
   const value = raw.toLowerCase();
@@ -193,9 +203,7 @@ export function parseApiUrl(raw: string): string {
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new InputError(
-      `Input "api-url" is ${JSON.stringify(raw)}: the API key must not travel unencrypted; allowed values: ${allowed}.`,
-    );
+    throw new InputError(`Input "api-url" is ${JSON.stringify(raw)}: the API key must not travel unencrypted; allowed values: ${allowed}.`);
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw new InputError(
