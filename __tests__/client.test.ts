@@ -1,6 +1,6 @@
-import { IncidentIoClient } from '../src/client.js';
+import { IncidentIoClient } from '../src/incident-io/client.js';
 import { ApiError } from '../src/errors.js';
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js';
+import { DEFAULT_RETRY_POLICY } from '../src/incident-io/retry.js';
 import { USER_AGENT } from '../src/version.js';
 import { FakeClock, json, networkError, scriptedFetch, type Reply } from './helpers/fakes.js';
 

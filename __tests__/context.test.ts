@@ -5,7 +5,7 @@ import {
   incidentSummary,
   readRunContext,
   type GitHubContext,
-} from '../src/context.js';
+} from '../src/github/context.js';
 
 const ghContext: GitHubContext = {
   serverUrl: 'https://ghe.example.com',

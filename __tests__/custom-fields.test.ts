@@ -1,5 +1,5 @@
-import { IncidentIoClient } from '../src/client.js';
-import { customFieldEntries, fieldValues, listOptions, MAX_OPTION_PAGES, type CustomField } from '../src/custom-fields.js';
+import { IncidentIoClient } from '../src/incident-io/client.js';
+import { customFieldEntries, fieldValues, listOptions, MAX_OPTION_PAGES, type CustomField } from '../src/incident-io/custom-fields.js';
 import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
 
 const client = (replies: Reply[]) => {

@@ -75,7 +75,7 @@ describe('examples/', () => {
   });
 
   it('pass only inputs their operation uses, with values the settings accept', async () => {
-    const { readSettings } = await import('../src/settings.js');
+    const { readSettings } = await import('../src/settings/settings.js');
     for (const step of steps) {
       // Expressions stand for runtime values; give each a plausible one and let the settings check the rest.
       const concrete = Object.fromEntries(

@@ -1,6 +1,6 @@
-import { IncidentIoClient } from '../src/client.js';
+import { IncidentIoClient } from '../src/incident-io/client.js';
 import { ApiError } from '../src/errors.js';
-import { createIncident, isKeyConflict, isNew, type CreatePayload } from '../src/incidents.js';
+import { createIncident, isKeyConflict, isNew, type CreatePayload } from '../src/incident-io/incidents.js';
 import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
 
 const payload: CreatePayload = { idempotency_key: 'k', severity_id: 's', visibility: 'public', name: 'n', summary: '', mode: 'standard' };

@@ -1,5 +1,5 @@
-import { describeFailures, failedJobs, type Job } from '../src/jobs.js';
-import type { RunContext } from '../src/context.js';
+import { describeFailures, failedJobs, type Job } from '../src/github/jobs.js';
+import type { RunContext } from '../src/github/context.js';
 
 const job = (name: string, conclusion: string | null, steps: [string, string | null][] = []): Job => ({
   name,

@@ -1,4 +1,4 @@
-import type { GitHubContext } from '../src/context.js';
+import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
 import { FakeClock, fakeCore, json, scriptedFetch, type Reply } from './helpers/fakes.js';
 

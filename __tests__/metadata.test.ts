@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
-import type { GitHubContext } from '../src/context.js';
+import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
-import { ALL_INPUTS, OPERATIONS, readSettings, type Operation } from '../src/settings.js';
+import { ALL_INPUTS, OPERATIONS, readSettings, type Operation } from '../src/settings/settings.js';
 import { OPERATION_NAMES, splitDescription } from '../scripts/docs.mjs';
 import { FakeClock, fakeCore, networkError } from './helpers/fakes.js';
 

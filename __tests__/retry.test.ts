@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, parseRetryAfter, serverRetryDelay } from '../src/retry.js';
+import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, parseRetryAfter, serverRetryDelay } from '../src/incident-io/retry.js';
 
 const now = Date.parse('2026-11-26T12:00:00Z');
 

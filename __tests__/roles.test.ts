@@ -1,6 +1,6 @@
-import { IncidentIoClient } from '../src/client.js';
-import { assigneeKind } from '../src/resolve.js';
-import { roleAssignments } from '../src/roles.js';
+import { IncidentIoClient } from '../src/incident-io/client.js';
+import { assigneeKind } from '../src/incident-io/resolvers.js';
+import { roleAssignments } from '../src/incident-io/roles.js';
 import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
 
 const roles = json(200, {

@@ -1,5 +1,5 @@
 import { InputError } from '../src/errors.js';
-import { parseApiUrl, readSettings } from '../src/settings.js';
+import { parseApiUrl, readSettings } from '../src/settings/settings.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => (values[name] ?? '').trim();
 

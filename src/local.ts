@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { systemClock } from './client.js';
+import { systemClock } from './incident-io/client.js';
 import { run as runAction } from './main.js';
 
 export async function run(): Promise<void> {

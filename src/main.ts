@@ -2,15 +2,16 @@
  * Orchestration only: mask the secrets, read the settings, hand them to the operation, and apply
  * the failure policy. Every dependency (core, fetch, env, clock, the GitHub context) is passed in.
  */
-import { alert } from './alert.js';
-import { redactSecret, type Clock, type FetchLike } from './client.js';
-import { readRunContext, type GitHubContext } from './context.js';
-import type { Core } from './core.js';
-import { create } from './create.js';
+import { alert } from './operations/alert.js';
+import { redactSecret, type Clock, type FetchLike } from './incident-io/client.js';
+import { readRunContext, type GitHubContext } from './github/context.js';
+import type { Core } from './runner/core.js';
+import { create } from './operations/create.js';
 import { InputError } from './errors.js';
-import { resolve, update } from './lifecycle.js';
-import type { OperationContext } from './operation.js';
-import { parseBoolean, readSettings, type Settings } from './settings.js';
+import { resolve } from './operations/resolve.js';
+import { update } from './operations/update.js';
+import type { OperationContext } from './operations/operation.js';
+import { parseBoolean, readSettings, type Settings } from './settings/settings.js';
 
 export interface Deps {
   core: Core;

@@ -1,6 +1,6 @@
 /** Test doubles for the dependencies the action takes: a clock, fetch and core. */
-import type { Clock, FetchLike } from '../../src/client.js';
-import type { Core } from '../../src/core.js';
+import type { Clock, FetchLike } from '../../src/incident-io/client.js';
+import type { Core } from '../../src/runner/core.js';
 
 /** A clock whose sleeps return at once and move time forward; records every wait. */
 export class FakeClock implements Clock {

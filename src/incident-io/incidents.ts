@@ -4,7 +4,7 @@
  * "this step opened it" from "it was already declared".
  */
 import type { IncidentIoClient } from './client.js';
-import { ApiError } from './errors.js';
+import { ApiError, InputError } from '../errors.js';
 import { isRecord } from './retry.js';
 
 export interface Incident {
@@ -89,4 +89,19 @@ function incidentFrom(body: unknown): Incident | undefined {
   if (!isRecord(body)) return undefined;
   const incident = body['incident'];
   return isRecord(incident) && typeof incident['id'] === 'string' ? (incident as unknown as Incident) : undefined;
+}
+
+/** The incident an `incident-id` names (its ID, or the number of its reference); a 404 is an input error. */
+export async function fetchIncident(client: IncidentIoClient, id: string): Promise<Incident> {
+  try {
+    const body = await client.get<{ incident?: Incident }>(`/v2/incidents/${encodeURIComponent(id)}`);
+    if (!body?.incident?.id) throw new ApiError(`incident.io GET /v2/incidents/${id} answered without an incident.`);
+    return body.incident;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      const shown = /^\d+$/.test(id) ? `INC-${id}` : id;
+      throw new InputError(`Input "incident-id" is ${JSON.stringify(shown)}, but incident.io has no such incident (404). ${error.message}`);
+    }
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
-import { alertMetadata, defaultDeduplicationKey } from '../src/alert.js';
-import { readRunContext } from '../src/context.js';
-import { defaultResolvedStatus } from '../src/lifecycle.js';
-import { parseIncidentId } from '../src/settings.js';
+import { alertMetadata, defaultDeduplicationKey } from '../src/operations/alert.js';
+import { readRunContext } from '../src/github/context.js';
+import { defaultResolvedStatus } from '../src/operations/resolve.js';
+import { parseIncidentId } from '../src/settings/settings.js';
 
 const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
 

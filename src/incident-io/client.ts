@@ -1,10 +1,11 @@
+// src/incident-io/: everything that talks to incident.io: the client, retry rules, resolvers (names → IDs), lookups, incidents.
 /**
  * The one HTTP client for incident.io. It owns authentication, timeouts, retries and the
  * error format, so the rest of the action deals in parsed bodies and clear ApiErrors.
  */
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, isRecord, isRetryableStatus, serverRetryDelay, type RetryPolicy } from './retry.js';
-import { USER_AGENT } from './version.js';
+import { USER_AGENT } from '../version.js';
 
 export interface Clock {
   now: () => number;

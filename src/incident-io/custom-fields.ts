@@ -5,9 +5,9 @@
  * as the field list arrives (the options endpoint needs the field's ID).
  */
 import type { IncidentIoClient } from './client.js';
-import { InputError } from './errors.js';
-import type { MappingValue } from './mapping.js';
-import { closest, normalize, resolveByName, someOf, type Named } from './resolve.js';
+import { InputError } from '../errors.js';
+import type { MappingValue } from '../settings/mapping.js';
+import { closest, normalize, resolveByName, someOf, type Named } from './resolvers.js';
 
 export interface CustomField extends Named {
   field_type: string;

@@ -3,11 +3,11 @@
  * Authorization header. The default deduplication key names the repository, workflow and ref,
  * so a later green run with `alert-status: resolved` resolves what a red run fired.
  */
-import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from './context.js';
-import { InputError } from './errors.js';
-import { failedJobs } from './jobs.js';
+import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../github/context.js';
+import { InputError } from '../errors.js';
+import { failedJobs } from '../github/jobs.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
-import { announceLine, card, cell, writeSummary } from './report.js';
+import { announceLine, card, cell, writeSummary } from '../output/report.js';
 
 export interface AlertEvent {
   title: string;

@@ -4,10 +4,10 @@
  */
 import type { IncidentIoClient } from './client.js';
 import { customFieldEntries, type CustomFieldEntry } from './custom-fields.js';
-import { InputError } from './errors.js';
-import { resolveByName, resolveSeverity, resolveStatus, type IncidentStatus, type Named, type Severity } from './resolve.js';
+import { InputError } from '../errors.js';
+import { resolveByName, resolveSeverity, resolveStatus, type IncidentStatus, type Named, type Severity } from './resolvers.js';
 import { roleAssignments, type RoleAssignment } from './roles.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../settings/settings.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;

@@ -1,8 +1,9 @@
+// src/settings/: the inputs, read and validated once into typed settings, before any request.
 /**
  * Reads and validates every input once, into a typed Settings object, before any request.
  * Each error names the input, the bad value and the values allowed.
  */
-import { InputError, quoteList } from './errors.js';
+import { InputError, quoteList } from '../errors.js';
 import { parseMapping, type MappingValue } from './mapping.js';
 
 export const OPERATIONS = ['create', 'update', 'resolve', 'alert'] as const;

@@ -3,7 +3,7 @@
  * without regard to case or surrounding spaces, and an ID is accepted wherever a name is.
  * An unknown name is an InputError that lists the choices and suggests the closest one.
  */
-import { InputError, quoteList } from './errors.js';
+import { InputError, quoteList } from '../errors.js';
 
 export interface Named {
   id: string;

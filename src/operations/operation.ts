@@ -1,9 +1,10 @@
+// src/operations/: one file per operation (create, update, resolve, alert), each reading like the user's story.
 /** What every operation gets: the runner, the validated settings, the run, and a way to reach incident.io. */
-import { IncidentIoClient, type Clock, type FetchLike } from './client.js';
-import type { RunContext } from './context.js';
-import type { Core } from './core.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
-import type { Settings } from './settings.js';
+import { IncidentIoClient, type Clock, type FetchLike } from '../incident-io/client.js';
+import type { RunContext } from '../github/context.js';
+import type { Core } from '../runner/core.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../incident-io/retry.js';
+import type { Settings } from '../settings/settings.js';
 
 export interface OperationContext {
   core: Core;

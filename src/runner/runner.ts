@@ -1,3 +1,4 @@
+// src/runner/: the runner interface the action is given, and the light implementation built on @actions/core.
 /**
  * The runner interface for the bundle, built from `@actions/core`'s own command modules.
  *

@@ -1,5 +1,5 @@
 import { InputError } from '../src/errors.js';
-import { closest, editDistance, resolveByName, resolveSeverity, type Severity } from '../src/resolve.js';
+import { closest, editDistance, resolveByName, resolveSeverity, type Severity } from '../src/incident-io/resolvers.js';
 
 const severities: Severity[] = [
   { id: '01CRIT', name: 'Critical', rank: 3 },

@@ -6,8 +6,8 @@
  */
 import type { RunContext } from './context.js';
 import { escapeMarkdown } from './context.js';
-import type { FetchLike } from './client.js';
-import { USER_AGENT } from './version.js';
+import type { FetchLike } from '../incident-io/client.js';
+import { USER_AGENT } from '../version.js';
 
 export interface JobStep {
   name: string;

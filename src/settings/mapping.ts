@@ -2,7 +2,7 @@
  * Parses the mapping inputs (`custom-fields`, `roles`) written as YAML or JSON. The YAML parser
  * is imported only when such an input is set, so runs without one never load it.
  */
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 /** A mapping value: a string, or a list of strings (YAML's failsafe schema keeps `007` as "007"). */
 export type MappingValue = string | string[];

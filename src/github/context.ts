@@ -1,9 +1,10 @@
+// src/github/: what the action reads from GitHub: the run's context and its failed jobs.
 /**
  * Turns the GitHub run into incident text: the default name, the context block appended to
  * every summary, and the default idempotency key. Links use GITHUB_SERVER_URL, so they work
  * on GitHub Enterprise Server too.
  */
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 /** The part of `@actions/github`'s `context` this action reads. */
 export interface GitHubContext {

@@ -1,9 +1,10 @@
+// src/output/: what the step tells the workflow: outputs, log lines, annotations and the job summary.
 /**
  * What the step tells the workflow: outputs, the job summary card and the notice annotation.
  * Nothing here may fail the step: a missing GITHUB_STEP_SUMMARY (local runs) is skipped.
  */
-import type { Core } from './core.js';
-import type { Incident } from './incidents.js';
+import type { Core } from '../runner/core.js';
+import type { Incident } from '../incident-io/incidents.js';
 
 export interface Outcome {
   incident?: Incident;

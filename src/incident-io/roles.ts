@@ -3,9 +3,9 @@
  * `incident_role_assignments`. The role list and every user lookup run at the same time.
  */
 import type { IncidentIoClient } from './client.js';
-import { ApiError, InputError } from './errors.js';
-import type { MappingValue } from './mapping.js';
-import { assigneeKind, resolveByName, type Role, type User } from './resolve.js';
+import { ApiError, InputError } from '../errors.js';
+import type { MappingValue } from '../settings/mapping.js';
+import { assigneeKind, resolveByName, type Role, type User } from './resolvers.js';
 
 export interface RoleAssignment {
   incident_role_id: string;

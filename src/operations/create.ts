@@ -1,11 +1,11 @@
 /** `operation: create`: one round of lookups (with the GitHub jobs call alongside), then the create. */
-import { defaultIdempotencyKey, defaultIncidentName, incidentSummary } from './context.js';
-import { createIncident, type CreatePayload } from './incidents.js';
-import { failedJobs } from './jobs.js';
-import { lookUpFields } from './lookups.js';
+import { defaultIdempotencyKey, defaultIncidentName, incidentSummary } from '../github/context.js';
+import { createIncident, type CreatePayload } from '../incident-io/incidents.js';
+import { failedJobs } from '../github/jobs.js';
+import { lookUpFields } from '../incident-io/lookups.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
-import { announce, card, cell, setIncidentOutputs, summaryMarkdown, writeSummary } from './report.js';
-import type { Severity } from './resolve.js';
+import { announce, card, cell, setIncidentOutputs, summaryMarkdown, writeSummary } from '../output/report.js';
+import type { Severity } from '../incident-io/resolvers.js';
 
 export async function create(ctx: OperationContext): Promise<void> {
   const { core, settings, run } = ctx;
