@@ -1,23 +1,15 @@
-import { IncidentIoClient } from '../src/incident-io/client.js';
 import { ApiError } from '../src/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../src/incident-io/retry.js';
 import { USER_AGENT } from '../src/version.js';
-import { FakeClock, json, networkError, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { FakeClock, json, networkError, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
 
 const KEY = 'inc_live_secret_key_123';
 
-function setup(replies: Reply[], policy = DEFAULT_RETRY_POLICY) {
-  const clock = new FakeClock();
+function setup(replies: Reply[], policy = DEFAULT_RETRY_POLICY, { random = 0.5, deadlineMs = 120_000 } = {}) {
+  const clock = new FakeClock(undefined, random);
   const fetch = scriptedFetch(replies);
   const retries: string[] = [];
-  const client = new IncidentIoClient({
-    baseUrl: 'https://api.incident.io',
-    token: KEY,
-    fetch,
-    clock,
-    policy,
-    onRetry: (m) => retries.push(m),
-  });
+  const client = testClient(fetch, { clock, token: KEY, policy, deadlineMs, onRetry: (m) => retries.push(m) });
   return { client, clock, fetch, retries };
 }
 
@@ -54,17 +46,27 @@ describe('IncidentIoClient', () => {
   });
 
   it('honours Retry-After in seconds on 429', async () => {
-    const { client, clock } = setup([json(429, { type: 'rate_limited' }, { 'retry-after': '3' }), json(200, { severities: [] })]);
+    const { client, clock } = setup(
+      [json(429, { type: 'rate_limited' }, { 'retry-after': '3' }), json(200, { severities: [] })],
+      undefined,
+      {
+        random: 0,
+      },
+    );
     await client.get('/v1/severities');
     expect(clock.waits).toEqual([3000]);
   });
 
   it('honours Retry-After as an HTTP date and rate_limit.retry_after in the body', async () => {
-    const { client, clock } = setup([
-      json(429, {}, { 'retry-after': 'Thu, 26 Nov 2026 12:00:02 GMT' }),
-      json(429, { rate_limit: { retry_after: '2026-11-26T12:00:06Z' } }),
-      json(200, {}),
-    ]);
+    const { client, clock } = setup(
+      [
+        json(429, {}, { 'retry-after': 'Thu, 26 Nov 2026 12:00:02 GMT' }),
+        json(429, { rate_limit: { retry_after: '2026-11-26T12:00:06Z' } }),
+        json(200, {}),
+      ],
+      undefined,
+      { random: 0 },
+    );
     await client.get('/v1/severities');
     expect(clock.waits).toEqual([2000, 4000]);
   });
@@ -79,7 +81,8 @@ describe('IncidentIoClient', () => {
     ]);
     await expect(client.get('/v1/severities')).resolves.toEqual({ severities: [{ id: 's' }] });
     expect(clock.waits).toEqual([375, 750, 1500, 3000]);
-    expect(retries[1]).toMatch(/answered 502: .*502 Bad Gateway.*retrying in 0\.8 s \(attempt 3 of 5\)/);
+    // A retry line names the status; the server's words wait for the final error, so they appear once.
+    expect(retries[1]).toBe('incident.io GET /v1/severities answered 502; retrying in 0.8 s (attempt 3 of 5).');
     expect(retries[2]).toMatch(/failed on the network \(ECONNRESET\)/);
   });
 
@@ -105,12 +108,12 @@ describe('IncidentIoClient', () => {
     expect(error.message).toMatch(/answered 500 internal_error: boom\. Gave up after 5 attempts in \d/);
   });
 
-  it('stops before a wait that would pass the time budget', async () => {
-    const { client, fetch, clock } = setup([json(429, {}, { 'retry-after': '120' })]);
+  it('stops before a wait that would pass the deadline', async () => {
+    const { client, fetch, clock } = setup([json(429, {}, { 'retry-after': '120' })], undefined, { random: 0 });
     const error = await failure(client.get('/v1/severities'));
     expect(fetch.calls).toHaveLength(1);
     expect(clock.waits).toEqual([]);
-    expect(error.message).toMatch(/waiting 120 s more would pass the 60 s retry budget/);
+    expect(error.message).toMatch(/waiting 120 s more would pass the 120 s deadline/);
   });
 
   it('retries a 2xx whose JSON body was cut short, resending the same body', async () => {
@@ -138,5 +141,110 @@ describe('IncidentIoClient', () => {
   it('checks the shape of a list', async () => {
     const { client } = setup([json(200, { nope: [] })]);
     expect((await failure(client.getList('/v1/severities', 'severities'))).message).toMatch(/without the expected "severities" list/);
+  });
+
+  it('never follows a redirect: a 3xx is an error naming the status and the target host', async () => {
+    const { client, fetch } = setup([
+      new Response(null, { status: 302, headers: { location: 'https://user:pw@elsewhere.example/v2/incidents/01X?token=abc' } }),
+    ]);
+    const error = await failure(client.post('/v2/incidents', { idempotency_key: 'k' }));
+    expect(fetch.calls).toHaveLength(1);
+    expect(fetch.calls[0]!.init.redirect).toBe('manual');
+    expect(error.status).toBe(302);
+    expect(error.message).toMatch(
+      /^incident\.io POST \/v2\/incidents answered 302, a redirect to elsewhere\.example: the action never follows a redirect/,
+    );
+    expect(error.message).not.toMatch(/pw|token=abc/);
+  });
+
+  it('does not retry 501', async () => {
+    const { client, fetch } = setup([json(501, { type: 'not_implemented', errors: [{ message: 'nope' }] })]);
+    await failure(client.get('/v1/severities'));
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it('lets the deadline, not the attempt count, bound retries the server asked for', async () => {
+    const limited = () => json(429, { type: 'rate_limited' }, { 'retry-after': '1' });
+    const { client, fetch, retries } = setup([...Array.from({ length: 8 }, limited), json(200, { ok: 1 })], undefined, { random: 0 });
+    await expect(client.get('/v1/severities')).resolves.toEqual({ ok: 1 });
+    expect(fetch.calls).toHaveLength(9);
+    expect(retries[0]).toBe(
+      'incident.io GET /v1/severities answered 429 rate_limited; retrying in 1.0 s, as incident.io asked (plus jitter) (attempt 2).',
+    );
+  });
+
+  it('gives up on server-directed retries when the deadline comes', async () => {
+    const limited = () => json(429, { type: 'rate_limited' }, { 'retry-after': '4' });
+    const { client, fetch } = setup(Array.from({ length: 10 }, limited), undefined, { random: 0, deadlineMs: 10_000 });
+    const error = await failure(client.get('/v1/severities'));
+    expect(fetch.calls).toHaveLength(3);
+    expect(error.message).toMatch(/Gave up after 3 attempts in 8\.0 s: waiting 4\.0 s more would pass the 10 s deadline\./);
+  });
+
+  it('adds jitter on top of Retry-After', async () => {
+    const { client, clock } = setup([json(429, {}, { 'retry-after': '1' }), json(200, {})], undefined, { random: 1 });
+    await client.get('/v1/severities');
+    expect(clock.waits).toEqual([2000]);
+  });
+
+  it("shortens the last attempt's timeout to the deadline, and starts none after it", async () => {
+    const { client, fetch, clock } = setup([json(500, {}), json(200, {})], undefined, { random: 0, deadlineMs: 5_000 });
+    clock.time += 4_000; // the lookups before this request used most of the deadline
+    await client.get('/v1/severities');
+    expect(fetch.calls).toHaveLength(2);
+    clock.time += 10_000;
+    const late = await failure(client.get('/v1/severities'));
+    expect(late.message).toMatch(/was not asked: the 5 s deadline had passed/);
+    expect(fetch.calls).toHaveLength(2);
+  });
+
+  describe('server text: redacted first, then cut, once', () => {
+    const padded = (padding: number, middle: string) => `${'x'.repeat(padding)} ${middle} ${'y'.repeat(50)}`;
+
+    it.each([0, 60, 110, 115, 990, 995, 1000, 1005])('removes an echoed key wherever a cut would fall (padding %i)', async (padding) => {
+      const { client } = setup([json(400, { type: 'invalid_request', errors: [{ message: padded(padding, `key=${KEY}`) }] })]);
+      const error = await failure(client.get('/v1/severities'));
+      for (let i = 0; i + 12 <= KEY.length; i++) expect(error.message).not.toContain(KEY.slice(i, i + 12));
+    });
+
+    it('removes a key echoed in a text body, and its JSON-escaped forms', async () => {
+      const escaped = [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+      const { client } = setup([new Response(padded(100, `Authorization: Bearer ${KEY}`), { status: 400, statusText: 'Bad Request' })]);
+      const text = await failure(client.get('/v1/severities'));
+      expect(text.message).not.toContain(KEY.slice(0, 12));
+      const { client: other } = setup([new Response(`{"type":"x","errors":[{"message":"token ${escaped}"}]}`, { status: 400 })]);
+      const json = await failure(other.get('/v1/severities'));
+      expect(json.message).not.toContain(KEY.slice(0, 12));
+      expect(json.message).toContain('token ***');
+    });
+
+    it('removes a fragment of the key the server echoes', async () => {
+      const { client } = setup([json(401, { errors: [{ message: `unknown key ${KEY.slice(0, 14)}…` }] })]);
+      const error = await failure(client.get('/v1/severities'));
+      expect(error.message).not.toContain(KEY.slice(0, 12));
+    });
+
+    it('keeps retry lines free of the key, too', async () => {
+      const { client, retries } = setup([
+        json(503, { type: `busy ${KEY}`, request_id: KEY, errors: [{ message: `echo ${KEY}` }] }),
+        json(200, {}),
+      ]);
+      await client.get('/v1/severities');
+      expect(retries[0]).not.toContain(KEY.slice(0, 12));
+      expect(retries[0]).not.toContain('echo');
+    });
+
+    it('bounds a huge error body to about 1 KB, once', async () => {
+      const huge = 'z'.repeat(5_000_000);
+      const { client, retries } = setup([
+        ...Array.from({ length: 4 }, () => json(503, { type: 'internal_error', errors: [{ message: huge }] })),
+        json(503, { type: 'internal_error', errors: [{ message: huge }] }),
+      ]);
+      const error = await failure(client.get('/v1/severities'));
+      expect(error.message.length).toBeLessThan(1_400);
+      expect(error.message).toMatch(/… \(cut from 5,000,000 characters\)/);
+      expect(retries.join('\n').length).toBeLessThan(1_000);
+      expect(retries.join('\n')).not.toContain('zzz');
+    });
   });
 });

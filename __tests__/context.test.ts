@@ -27,7 +27,7 @@ describe('context', () => {
   const run = readRunContext(ghContext, env);
 
   it('builds links from GITHUB_SERVER_URL (GitHub Enterprise Server)', () => {
-    expect(contextBlock(run)).toBe(
+    expect(contextBlock(run).source).toBe(
       [
         '**GitHub Actions context**',
         '- Repository: [acme/shop](https://ghe.example.com/acme/shop)',
@@ -60,8 +60,8 @@ describe('context', () => {
   });
 
   it('appends the block to the summary, or uses it alone', () => {
-    expect(incidentSummary('  Checkout is down.  ', run)).toBe(`Checkout is down.\n\n${contextBlock(run)}`);
-    expect(incidentSummary('', run)).toBe(contextBlock(run));
+    expect(incidentSummary('  Checkout is down.  ', run)).toBe(`Checkout is down.\n\n${contextBlock(run).source}`);
+    expect(incidentSummary('', run)).toBe(contextBlock(run).source);
   });
 
   it('reads the ref name from the ref when GITHUB_REF_NAME is absent, and tolerates a bare context', () => {
@@ -82,7 +82,7 @@ describe('context', () => {
       },
       {},
     );
-    expect(contextBlock(bare)).toBe('**GitHub Actions context**');
+    expect(contextBlock(bare).source).toBe('**GitHub Actions context**');
     expect(defaultIncidentName(bare)).toBe('Workflow GitHub Actions failed in an unknown repository');
   });
 });

@@ -1,12 +1,11 @@
-import { IncidentIoClient } from '../src/incident-io/client.js';
 import { customFieldEntries, fieldValues, listOptions, MAX_OPTION_PAGES, type CustomField } from '../src/incident-io/custom-fields.js';
-import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { json, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
 
 const client = (replies: Reply[]) => {
   const fetch = scriptedFetch(replies);
   return {
     fetch,
-    client: new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 'token-0123456789', fetch, clock: new FakeClock() }),
+    client: testClient(fetch),
   };
 };
 const field = (field_type: string, extra: Partial<CustomField> = {}): CustomField => ({
@@ -25,7 +24,9 @@ describe('fieldValues', () => {
     expect(fieldValues(field('link'), 'https://runbooks.example.com/checkout')).toEqual([
       { value_link: 'https://runbooks.example.com/checkout' },
     ]);
-    expect(fieldValues(field('numeric'), '12.50')).toEqual([{ value_numeric: '12.5' }]);
+    expect(fieldValues(field('numeric'), '12.50')).toEqual([{ value_numeric: '12.50' }]);
+    // Sent verbatim as decimal text: no digit is lost to a float.
+    expect(fieldValues(field('numeric'), '12345678901234567890')).toEqual([{ value_numeric: '12345678901234567890' }]);
     expect(fieldValues(field('numeric'), '-3')).toEqual([{ value_numeric: '-3' }]);
   });
 
@@ -42,8 +43,13 @@ describe('fieldValues', () => {
   });
 
   it.each([
-    [field('numeric'), 'lots', /"The numeric" to "lots", but it is a numeric field: the value must be a number/],
-    [field('numeric'), '', /must be a number/],
+    [field('numeric'), 'lots', /"The numeric" to "lots", but it is a numeric field: the value must be a decimal number/],
+    [field('numeric'), '', /must be a decimal number/],
+    [field('numeric'), '0x10', /must be a decimal number/],
+    [field('numeric'), '1e3', /must be a decimal number/],
+    [field('numeric'), '12.', /must be a decimal number/],
+    [field('numeric'), '+3', /must be a decimal number/],
+    [field('numeric'), 'Infinity', /must be a decimal number/],
     [field('link'), 'runbooks/checkout', /it is a link field: the value must be an http:\/\/ or https:\/\/ URL/],
     [field('text'), ['a', 'b'], /to a list of 2 values, but it is a text field, which takes exactly one value/],
     [field('single_select'), ['a', 'b'], /single_select field, which takes exactly one value/],
@@ -133,5 +139,56 @@ describe('customFieldEntries', () => {
     await expect(customFieldEntries(c, new Map([['Team', 'x']]))).rejects.toThrow(
       'Input "custom-fields" names "Team", which is not a custom field in this incident.io workspace. Available: "The text".',
     );
+  });
+
+  it('reports every unknown field and option in one run', async () => {
+    const fields = [field('single_select'), field('multi_select'), field('text')];
+    const options = () => json(200, { custom_field_options: [{ id: 'o1', value: 'checkout' }], pagination_meta: {} });
+    const { client: c } = client([json(200, { custom_fields: fields }), options(), options()]);
+    const error = await customFieldEntries(
+      c,
+      new Map<string, string | string[]>([
+        ['Team', 'x'],
+        ['The single_select', 'chekout'],
+        ['The multi_select', ['nope', 'checkout', 'nada']],
+        ['Owner', 'y'],
+      ]),
+    ).catch((e: Error) => e);
+    expect((error as Error).message.split('\n')).toEqual([
+      expect.stringContaining('names "Team", which is not a custom field'),
+      expect.stringContaining('"The single_select" to "chekout", which is not one of its options'),
+      expect.stringContaining('"The multi_select" to "nope"'),
+      expect.stringContaining('"The multi_select" to "nada"'),
+      expect.stringContaining('names "Owner", which is not a custom field'),
+    ]);
+  });
+
+  it('refuses one field named twice, by name and by ID', async () => {
+    const { client: c } = client([json(200, { custom_fields: [field('text')] })]);
+    await expect(
+      customFieldEntries(
+        c,
+        new Map([
+          ['The text', 'a'],
+          ['f-text', 'b'],
+        ]),
+      ),
+    ).rejects.toThrow('Input "custom-fields" names "The text" and "f-text", which are the same custom field; name it once.');
+  });
+
+  it('unsets a field with [] (values: []), with no option lookup', async () => {
+    const { client: c, fetch } = client([json(200, { custom_fields: [field('single_select'), field('text')] })]);
+    const entries = await customFieldEntries(
+      c,
+      new Map<string, string[]>([
+        ['The single_select', []],
+        ['The text', []],
+      ]),
+    );
+    expect(entries).toEqual([
+      { custom_field_id: 'f-single_select', values: [] },
+      { custom_field_id: 'f-text', values: [] },
+    ]);
+    expect(fetch.calls).toHaveLength(1);
   });
 });

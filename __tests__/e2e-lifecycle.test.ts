@@ -45,7 +45,7 @@ describe('update', () => {
     expect(incident.severity.name).toBe('Critical');
     expect(incident.name).toBe(declared['incident-name']);
     expect(result.outputs).toMatchObject({ 'incident-id': incident.id, 'incident-reference': 'INC-1', status: 'Fixing', created: 'false' });
-    expect(result.summary).toContain('### incident.io: Updated: INC-1');
+    expect(result.summary).toContain('### incident.io: Updated INC-1');
     expect(sandbox.incidents()).toHaveLength(1);
   });
 
@@ -101,7 +101,7 @@ describe('resolve', () => {
     const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': 'INC-1', status: 'closed' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /incident\.io refused to move INC-1 to "Closed" \(closed\): .*post-incident flow.*\(request id [\w-]+\)\..*Resolve to a post-incident status instead/,
+      /incident\.io refused to resolve INC-1\. Tried "Closed" \(closed\): .*post-incident flow.*\(request id [\w-]+\)\..*Set "status" to a post-incident status/,
     );
     expect(sandbox.incidents()[0].incident_status.name).toBe('Investigating');
   });

@@ -50,7 +50,7 @@ describe('rich incidents', () => {
         },
         { custom_field_id: '01FIELDRUNBOOK000000000000', values: [{ value_link: 'https://runbooks.example.com/checkout' }] },
         { custom_field_id: '01FIELDNOTES00000000000000', values: [{ value_text: 'Deploy 4f1c2a9 failed' }] },
-        { custom_field_id: '01FIELDCUSTOMERS0000000000', values: [{ value_numeric: '12.5' }] },
+        { custom_field_id: '01FIELDCUSTOMERS0000000000', values: [{ value_numeric: '12.50' }] },
         { custom_field_id: '01FIELDSERVICE000000000000', values: [{ value_catalog_entry_id: 'co' }] },
       ],
       incident_role_assignments: [

@@ -1,13 +1,12 @@
-import { IncidentIoClient } from '../src/incident-io/client.js';
 import { ApiError } from '../src/errors.js';
 import { createIncident, isKeyConflict, isNew, type CreatePayload } from '../src/incident-io/incidents.js';
-import { FakeClock, json, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { FakeClock, json, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
 
 const payload: CreatePayload = { idempotency_key: 'k', severity_id: 's', visibility: 'public', name: 'n', summary: '', mode: 'standard' };
 const T0 = Date.parse('2026-11-26T12:00:00Z');
 
 function client(replies: Reply[], clock = new FakeClock(T0)) {
-  return new IncidentIoClient({ baseUrl: 'https://api.incident.io', token: 't', fetch: scriptedFetch(replies), clock });
+  return testClient(scriptedFetch(replies), { clock });
 }
 
 describe('createIncident', () => {
@@ -64,9 +63,18 @@ describe('isNew', () => {
 describe('isKeyConflict', () => {
   it('accepts 409s and 422s that blame the idempotency key, nothing else', () => {
     const e = (status: number, body: unknown, type?: string) => new ApiError('x', status, type, undefined, body);
-    expect(isKeyConflict(e(409, {}))).toBe(true);
-    expect(isKeyConflict(e(422, { errors: [{ message: 'has already been used', source: { field: 'idempotency_key' } }] }))).toBe(true);
-    expect(isKeyConflict(e(422, { errors: [{ message: 'is required', source: { field: 'idempotency_key' } }] }))).toBe(false);
-    expect(isKeyConflict(e(422, { errors: [{ message: 'already exists', source: { field: 'name' } }] }))).toBe(false);
+    const blame = (message: string, field?: string) => ({ errors: [{ code: 'conflict', message, ...(field && { source: { field } }) }] });
+    expect(isKeyConflict(e(409, blame('An incident with this key already exists', 'idempotency_key')))).toBe(true);
+    expect(isKeyConflict(e(409, blame('Idempotency key reused')))).toBe(true);
+    expect(isKeyConflict(e(400, blame('idempotency key in use'), 'conflict'))).toBe(true);
+    expect(isKeyConflict(e(422, blame('has already been used', 'idempotency_key')))).toBe(true);
+    // Conflicts that do not blame the key are errors, not "already declared".
+    expect(isKeyConflict(e(409, {}))).toBe(false);
+    expect(isKeyConflict(e(409, blame('Slack channel name already taken', 'slack_channel_name_override')))).toBe(false);
+    expect(isKeyConflict(e(409, blame('Conflict')))).toBe(false);
+    expect(isKeyConflict(e(400, blame('Name already taken'), 'conflict'))).toBe(false);
+    expect(isKeyConflict(e(422, blame('is required', 'idempotency_key')))).toBe(false);
+    expect(isKeyConflict(e(422, blame('already exists', 'name')))).toBe(false);
+    expect(isKeyConflict(e(500, blame('idempotency key already used', 'idempotency_key')))).toBe(false);
   });
 });

@@ -1,5 +1,8 @@
 import { describeFailures, failedJobs, type Job } from '../src/github/jobs.js';
 import type { RunContext } from '../src/github/context.js';
+import { Redactor } from '../src/output/redact.js';
+
+const redactor = new Redactor(['ghs_token_0123456789']);
 
 const job = (name: string, conclusion: string | null, steps: [string, string | null][] = []): Job => ({
   name,
@@ -21,7 +24,7 @@ describe('describeFailures', () => {
       job('notify', null, [['Post status', 'failure']]), // the running job: a step failed already
       job('lint', 'skipped'),
     ]);
-    expect(text).toBe(
+    expect(text?.source).toBe(
       [
         '**What failed**',
         '- Job [deploy](https://github.com/acme/shop/actions/runs/1/job/deploy) failed at "Deploy"',
@@ -32,8 +35,17 @@ describe('describeFailures', () => {
     );
   });
 
-  it('is empty when nothing failed', () => {
-    expect(describeFailures([job('build', 'success'), job('notify', null)])).toBe('');
+  it('is absent when nothing failed', () => {
+    expect(describeFailures([job('build', 'success'), job('notify', null)])).toBeUndefined();
+  });
+
+  it('escapes job and step names, which a workflow author or a fork controls', () => {
+    const text = describeFailures([
+      job('deploy](https://evil.example) <img src=x>', 'failure', [['`rm` *all*\n# heading', 'failure']]),
+    ])!.source;
+    expect(text).toContain('deploy\\](https://evil.example) \\<img src=x\\>');
+    expect(text).toContain('"\\`rm\\` \\*all\\* # heading"');
+    expect(text.split('\n')).toHaveLength(2);
   });
 
   it('stays bounded with many failures', () => {
@@ -45,10 +57,10 @@ describe('describeFailures', () => {
         ['d', 'failure'],
       ]),
     );
-    const text = describeFailures(many);
+    const text = describeFailures(many)!.source;
     expect(text.length).toBeLessThanOrEqual(2_000);
-    expect(text).toMatch(/- and 50 more jobs$|list cut short/);
-    expect(describeFailures(many.slice(0, 2))).toContain('and 1 more steps');
+    expect(text).toMatch(/- and \d+ more jobs( \(list cut short\))?$/);
+    expect(describeFailures(many.slice(0, 2))!.source).toContain('and 1 more steps');
   });
 });
 
@@ -60,15 +72,15 @@ describe('failedJobs', () => {
       calls++;
       return new Response('{}');
     };
-    expect(await failedJobs('', run, fetch)).toEqual({ markdown: '' });
+    expect(await failedJobs('', run, fetch, redactor)).toEqual({});
     expect(calls).toBe(0);
   });
 
   it('turns a slow GitHub into a notice, never an error', async () => {
     const hang = (_url: string, init: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
-    const result = await failedJobs('ghs_token', run, hang, 50);
-    expect(result.markdown).toBe('');
+    const result = await failedJobs('ghs_token', run, hang, redactor, 50);
+    expect(result.markdown).toBeUndefined();
     expect(result.notice).toMatch(/GitHub did not answer within 0\.05 s/);
   });
 });
@@ -81,7 +93,7 @@ describe('failedJobs on an unreachable GitHub', () => {
         cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
       });
     };
-    const result = await failedJobs('ghs_token', run, refuse);
+    const result = await failedJobs('ghs_token', run, refuse, redactor);
     expect(result.notice).toMatch(/GitHub could not be reached/);
     expect(result.notice).not.toMatch(/answered/);
   });

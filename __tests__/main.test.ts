@@ -30,7 +30,7 @@ async function runWith(inputs: Record<string, string>, replies: Reply[]) {
   const core = fakeCore({ 'api-key': KEY, ...inputs });
   const fetch = scriptedFetch(replies);
   const clock = new FakeClock(Date.parse('2026-11-26T12:00:00Z'));
-  await run({ core: core.core, fetch, env, clock, context });
+  await run({ core: core.core, fetch, env, clock, context: () => context });
   return { ...core, fetch, bodies: fetch.calls.map((c) => (c.init.body ? JSON.parse(c.init.body as string) : undefined)) };
 }
 
@@ -70,7 +70,7 @@ describe('run', () => {
       created: 'true',
     });
     expect(r.log.find((l) => l.level === 'notice')?.message).toContain('https://app.incident.io/x/incidents/7');
-    expect(r.summaryParts.join('')).toMatch(/\| Severity \| Major \|/);
+    expect(r.summaryParts.join('')).toContain('- **Severity:** Major');
     expect(r.failed).toBeUndefined();
   });
 

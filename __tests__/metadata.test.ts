@@ -133,7 +133,7 @@ describe('action.yml declares exactly the inputs the code reads', () => {
       payload: {},
     } as GitHubContext;
     const fetch = async () => Promise.reject(networkError('ECONNREFUSED'));
-    await run({ core: core.core, fetch, env: { GITHUB_REPOSITORY: 'a/b' }, clock: new FakeClock(), context });
+    await run({ core: core.core, fetch, env: { GITHUB_REPOSITORY: 'a/b' }, clock: new FakeClock(), context: () => context });
     expect(read.size).toBeGreaterThan(5);
     for (const name of read) expect(declared).toContain(name);
   });

@@ -1,6 +1,6 @@
 import { alertMetadata, defaultDeduplicationKey } from '../src/operations/alert.js';
 import { readRunContext } from '../src/github/context.js';
-import { defaultResolvedStatus } from '../src/operations/resolve.js';
+import { defaultResolvedStatus, resolveCandidates } from '../src/operations/resolve.js';
 import { parseIncidentId } from '../src/settings/settings.js';
 
 const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
@@ -10,6 +10,17 @@ describe('defaultResolvedStatus', () => {
     expect(
       defaultResolvedStatus([status('Closed', 'closed', 1), status('Review', 'learning', 9), status('Docs', 'learning', 5)]).name,
     ).toBe('Docs');
+  });
+  it('tries up to three post-incident statuses by rank, then the first closed one', () => {
+    const statuses = [
+      status('Closed', 'closed', 1),
+      status('Review', 'learning', 9),
+      status('Docs', 'learning', 5),
+      status('Retro', 'learning', 7),
+      status('Extra', 'learning', 11),
+      status('Live', 'live', 2),
+    ];
+    expect(resolveCandidates(statuses).map((s) => s.name)).toEqual(['Docs', 'Retro', 'Review', 'Closed']);
   });
   it('falls back to the first closed status', () => {
     expect(defaultResolvedStatus([status('Live', 'live', 1), status('Done', 'closed', 3), status('Shut', 'closed', 2)]).name).toBe('Shut');
@@ -24,12 +35,13 @@ describe('defaultResolvedStatus', () => {
 describe('parseIncidentId', () => {
   it.each([
     ['INC-123', '123'],
-    ['inc-0042', '42'],
+    ['inc-0042', '0042'],
     ['123', '123'],
-    ['01fdag4sap5typt98wgr2n7w91', '01FDAG4SAP5TYPT98WGR2N7W91'],
+    ['01fdag4sap5typt98wgr2n7w91', '01fdag4sap5typt98wgr2n7w91'],
+    ['INC-12a', 'INC-12a'],
   ])('%s → %s', (raw, id) => expect(parseIncidentId(raw)).toBe(id));
-  it('refuses anything else', () => {
-    expect(() => parseIncidentId('INC-12a')).toThrow(/Input "incident-id" is "INC-12a"; allowed values: an incident ID/);
+  it('refuses a path', () => {
+    expect(() => parseIncidentId('../12')).toThrow(/Input "incident-id" is "..\/12"; allowed values: an incident ID/);
   });
 });
 

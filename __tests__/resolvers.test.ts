@@ -1,5 +1,6 @@
 import { InputError } from '../src/errors.js';
-import { closest, editDistance, resolveByName, resolveSeverity, type Severity } from '../src/incident-io/resolvers.js';
+import { resolveByName, resolveSeverity, type Severity } from '../src/incident-io/resolvers.js';
+import { closest, editDistance } from '../src/suggest.js';
 
 const severities: Severity[] = [
   { id: '01CRIT', name: 'Critical', rank: 3 },

@@ -1,5 +1,5 @@
 import { InputError } from '../src/errors.js';
-import { parseApiUrl, readSettings } from '../src/settings/settings.js';
+import { checkDeclaredInputs, parseApiUrl, readSettings } from '../src/settings/settings.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => (values[name] ?? '').trim();
 
@@ -21,12 +21,20 @@ describe('readSettings', () => {
       roles: new Map(),
       slackChannelName: '',
       githubToken: '',
-      incidentId: '',
+      dryRun: false,
+      failOnError: true,
+    });
+  });
+
+  it('gives each operation only its own settings', async () => {
+    expect(await readSettings(inputs({ operation: 'resolve', 'api-key': 'k', 'incident-id': 'INC-7' }))).toEqual({
+      operation: 'resolve',
+      apiKey: 'k',
+      apiUrl: 'https://api.incident.io',
+      incidentId: '7',
+      status: '',
       notifyIncidentChannel: true,
-      alertSourceId: '',
-      alertToken: '',
-      alertStatus: 'firing',
-      deduplicationKey: '',
+      githubToken: '',
       dryRun: false,
       failOnError: true,
     });
@@ -36,7 +44,7 @@ describe('readSettings', () => {
     const s = await readSettings(
       inputs({ 'api-key': 'k', visibility: 'PRIVATE', mode: 'Test', 'dry-run': 'TRUE', 'fail-on-error': 'False' }),
     );
-    expect([s.visibility, s.mode, s.dryRun, s.failOnError]).toEqual(['private', 'test', true, false]);
+    expect(s.operation === 'create' && [s.visibility, s.mode, s.dryRun, s.failOnError]).toEqual(['private', 'test', true, false]);
   });
 
   it('explains an empty api-key, including the missing-secret case', async () => {
@@ -101,6 +109,7 @@ describe('operations', () => {
         roles: '{"lead": "alice@example.com"}',
       }),
     );
+    if (s.operation !== 'create') throw new Error('expected create settings');
     expect(s.customFields).toEqual(
       new Map<string, unknown>([
         ['Affected service', 'checkout'],
@@ -144,20 +153,185 @@ describe('parseApiUrl', () => {
     ['http://localhost.evil.com', /must not travel unencrypted/],
     ['ftp://127.0.0.1', /must not travel unencrypted/],
     ['api.incident.io', /not a URL/],
-    ['https://api.incident.io/?x=1', /must not carry credentials, a query or a fragment/],
+    ['https://api.incident.io/?x=1', /must not carry a query/],
+    ['https://api.incident.io?', /must not carry a query/],
+    ['https://api.incident.io/#', /must not carry a fragment/],
+    ['https://api.incident.io/#top', /must not carry a fragment/],
+    ['https://gateway.example.com/a/../v2', /must not carry a "\." or "\.\." path segment/],
+    ['https://gateway.example.com/a/./b', /must not carry a "\." or "\.\." path segment/],
+    ['https://gateway.example.com/a/%2E%2e/b', /must not carry a "\." or "\.\." path segment/],
+    ['https://u:p@api.incident.io', /must not carry credentials/],
   ])('rejects %s', (raw, message) => {
     expect(() => parseApiUrl(raw)).toThrow(message);
     expect(() => parseApiUrl(raw)).toThrow(/Input "api-url" is .*allowed values: an https:\/\/ URL/);
   });
 
-  it('never repeats credentials embedded in the URL', () => {
+  it.each([
+    'https://user:hunter2@api.incident.io/?token=s3cret',
+    'http://user:hunter2@10.0.0.5/#s3cret',
+    'ftp://user:hunter2@host/?s3cret',
+    'user:hunter2@api.incident.io?s3cret', // does not parse
+    'https://user:hun/ter2@api.incident.io/x?s3cret', // a slash in the password
+    'htps:/user:hunter2@@host#s3cret',
+  ])('never repeats credentials, a query or a fragment of %s, whatever the scheme', (raw) => {
     let message = '';
     try {
-      parseApiUrl('https://user:hunter2@api.incident.io/?token=s3cret');
+      parseApiUrl(raw);
     } catch (error) {
       message = (error as Error).message;
     }
     expect(message).toMatch(/Input "api-url"/);
-    expect(message).not.toMatch(/hunter2|s3cret/);
+    expect(message).not.toMatch(/hunter2|ter2|s3cret/);
+  });
+});
+
+describe('secrets', () => {
+  it.each([
+    ['api-key', 'inc_key\nsecond-line', /a line break at position 8/],
+    ['api-key', 'inc_key\rx', /a line break/],
+    ['api-key', 'inc\u0000key', /a control character \(U\+0000\)/],
+    ['api-key', 'inc\u007fkey', /a control character \(U\+007F\)/],
+    ['api-key', 'inc_kéy_ok', null],
+    ['api-key', 'inc_k€y', /a character outside Latin-1 \(U\+20AC\)/],
+    ['github-token', 'ghs_a\u2028b', /a character outside Latin-1/],
+  ])('checks %s for what an HTTP header cannot carry', async (input, value, message) => {
+    const given = { 'api-key': 'k', [input]: value };
+    if (message === null) {
+      await expect(readSettings(inputs(given))).resolves.toBeDefined();
+      return;
+    }
+    const error = await readSettings(inputs(given)).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(new RegExp(`^Input "${input}" contains`));
+    expect((error as Error).message).toMatch(message);
+    // The value itself is never repeated, not even a part of it.
+    expect((error as Error).message).not.toContain('inc_k');
+    expect((error as Error).message).not.toContain('second-line');
+  });
+
+  it('checks the alert token too', async () => {
+    await expect(readSettings(inputs({ operation: 'alert', 'alert-source-id': 'a', 'alert-token': 't\nx' }))).rejects.toThrow(
+      /^Input "alert-token" contains a line break/,
+    );
+  });
+});
+
+describe('IDs are opaque', () => {
+  it.each([
+    ['INC-123', '123'],
+    ['inc-42', '42'],
+    ['0042', '0042'],
+    ['12345678901234567890123', '12345678901234567890123'],
+    ['01FDAG4SAP5TYPT98WGR2N7W91', '01FDAG4SAP5TYPT98WGR2N7W91'],
+    ['01fdag4sap5typt98wgr2n7w91', '01fdag4sap5typt98wgr2n7w91'],
+    ['inc_2026-future.ID~x', 'inc_2026-future.ID~x'],
+  ])('passes incident-id %s on as %s, never through Number()', async (raw, expected) => {
+    const s = await readSettings(inputs({ operation: 'resolve', 'api-key': 'k', 'incident-id': raw }));
+    expect(s.operation === 'resolve' && s.incidentId).toBe(expected);
+  });
+
+  it.each(['..', '.', '../../v1/identity', 'a/b', 'a?b=1', 'INC 12', '%2e%2e', '.hidden'])(
+    'refuses the path-like incident-id %s',
+    async (raw) => {
+      await expect(readSettings(inputs({ operation: 'resolve', 'api-key': 'k', 'incident-id': raw }))).rejects.toThrow(
+        /^Input "incident-id" is .*allowed values: an incident ID/,
+      );
+    },
+  );
+
+  it.each(['..', 'a/b', 'x?token=1'])('refuses the path-like alert-source-id %s', async (raw) => {
+    await expect(readSettings(inputs({ operation: 'alert', 'alert-source-id': raw, 'alert-token': 't' }))).rejects.toThrow(
+      /^Input "alert-source-id" is .*allowed values: an ID made of letters/,
+    );
+  });
+
+  it.each(['..', '../admin', 'a b'])('refuses the path-like role assignee %s', async (raw) => {
+    await expect(readSettings(inputs({ 'api-key': 'k', roles: `lead: "${raw}"` }))).rejects.toThrow(
+      /Input "roles" assigns "lead" to .*allowed values: an email/,
+    );
+  });
+});
+
+describe('mapping values', () => {
+  it.each([
+    ['custom-fields', 'Affected service: ""', /sets "Affected service" to an empty value\. If it comes from `\$\{\{ vars/],
+    ['custom-fields', 'Affected service:', /sets "Affected service" to an empty value/],
+    ['custom-fields', 'Teams: [Platform, ""]', /sets "Teams" to an empty value/],
+    ['roles', 'lead: ""', /assigns "lead" to an empty value\. If it comes from `\$\{\{ vars/],
+  ])('calls an empty %s value empty, and asks whether the variable is set', async (input, raw, message) => {
+    const error = await readSettings(inputs({ 'api-key': 'k', [input]: raw })).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toMatch(/did you mean|no user/i);
+  });
+
+  it('says how to unset a field on update, and accepts []', async () => {
+    const update = { operation: 'update', 'api-key': 'k', 'incident-id': '1' };
+    await expect(readSettings(inputs({ ...update, 'custom-fields': 'Notes: ""' }))).rejects.toThrow(
+      /To unset the field, write "Notes": \[\]\./,
+    );
+    const s = await readSettings(inputs({ ...update, 'custom-fields': 'Notes: []' }));
+    expect(s.operation === 'update' && s.customFields.get('Notes')).toEqual([]);
+    await expect(readSettings(inputs({ 'api-key': 'k', 'custom-fields': 'Notes: []' }))).rejects.toThrow(
+      /unsets a field on update; on create, leave the field out/,
+    );
+  });
+
+  it.each([
+    ['custom-fields', 'Notes: a\nnotes: b', /names "Notes" and "notes", which are the same/],
+    ['custom-fields', 'Notes: a\n" Notes ": b', /which are the same/],
+    ['roles', 'lead: a@example.com\nLEAD: b@example.com', /Input "roles" names "lead" and "LEAD", which are the same/],
+  ])('refuses the same %s key twice in any case', async (input, raw, message) => {
+    await expect(readSettings(inputs({ 'api-key': 'k', [input]: raw }))).rejects.toThrow(message);
+  });
+
+  it.each([
+    ['Notes: !!binary aGVsbG8=', /uses the YAML tag "tag:yaml.org,2002:binary"/],
+    ['Notes: !shell echo', /not valid YAML or JSON: Unresolved tag: !shell/],
+    ['Notes: !!int 3', /Unresolved tag/],
+    ['Teams: !!set {a}', /uses the YAML tag "tag:yaml.org,2002:set"/],
+    ['? [a, b]\n: x', /has a key that is not text/],
+  ])('refuses YAML beyond plain text, lists and mappings: %s', async (raw, message) => {
+    await expect(readSettings(inputs({ 'api-key': 'k', 'custom-fields': raw }))).rejects.toThrow(message);
+  });
+
+  it('reports every empty value at once', async () => {
+    const error = await readSettings(inputs({ 'api-key': 'k', 'custom-fields': 'A: ""\nB: ""' })).catch((e: Error) => e);
+    expect((error as Error).message.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('update with nothing to change', () => {
+  it.each([[{ 'custom-fields': '{}' }], [{ roles: '{}' }], [{ 'custom-fields': '{}', roles: '{}' }]])(
+    'is an input error, so no empty edit is sent: %j',
+    async (given) => {
+      await expect(readSettings(inputs({ operation: 'update', 'api-key': 'k', 'incident-id': '1', ...given }))).rejects.toThrow(
+        /Operation "update" needs something to change/,
+      );
+    },
+  );
+});
+
+describe('checkDeclaredInputs', () => {
+  it("passes the inputs action.yml declares, in the runner's INPUT_ form", () => {
+    expect(() =>
+      checkDeclaredInputs({ 'INPUT_API-KEY': 'k', INPUT_SEVERITY: 'Major', INPUT_OPERATION: 'create', PATH: '/bin' }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [
+      'INPUT_SEVERTY',
+      /Input "severty" is not an input of this action \(the step's `with:` passes it as INPUT_SEVERTY\); did you mean "severity"\?/,
+    ],
+    ['INPUT_API_KEY', /Input "api_key" .*did you mean "api-key"\?/],
+    ['INPUT_INCIDENT-TYP', /did you mean "incident-type"\?/],
+    ['INPUT_ZZZZZZZZZZZZ', /Input "zzzzzzzzzzzz" is not an input of this action \(the step's `with:` passes it as INPUT_ZZZZZZZZZZZZ\)\./],
+  ])('refuses %s, naming the closest declared input', (key, message) => {
+    expect(() => checkDeclaredInputs({ [key]: 'Critical' })).toThrow(message);
+    expect(() => checkDeclaredInputs({ [key]: 'Critical' })).toThrow(/The inputs are: "operation"/);
+  });
+
+  it('never repeats the value, which may be a secret', () => {
+    expect(() => checkDeclaredInputs({ INPUT_APIKEY: 'inc_live_secret' })).toThrow(/^(?!.*inc_live_secret)/s);
   });
 });

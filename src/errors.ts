@@ -26,3 +26,32 @@ export class ApiError extends Error {
 export function quoteList(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v)).join(', ');
 }
+
+/**
+ * Like Promise.all, but waits for every task and then reports every input error together
+ * (or else the first other error), so a user fixes all their names in one go.
+ */
+export async function settleAll<T extends readonly unknown[]>(tasks: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(tasks);
+  const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const inputErrors = errors.filter((e): e is InputError => e instanceof InputError);
+  if (inputErrors.length > 0) throw new InputError(inputErrors.map((e) => e.message).join('\n'));
+  if (errors.length > 0) throw errors[0];
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+/** Runs each step and returns their results, or throws every input error they raised, together. */
+export function collectInputErrors<T>(steps: readonly (() => T)[]): T[] {
+  const results: T[] = [];
+  const errors: InputError[] = [];
+  for (const step of steps) {
+    try {
+      results.push(step());
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new InputError(errors.map((e) => e.message).join('\n'));
+  return results;
+}

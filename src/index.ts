@@ -1,10 +1,18 @@
 /**
  * The bundle's entry point: run the action with the real runner environment. Only light
  * modules are loaded here (see runner.ts); anything heavier is imported when a run needs it.
+ * `run` applies the failure policy itself; the catch below is the last resort that keeps a bug
+ * from reaching stderr as a stack trace with bundle source.
  */
 import { Context } from '#actions-github/context.js';
 import { systemClock } from './incident-io/client.js';
 import { run } from './main.js';
 import { runner } from './runner/runner.js';
 
-await run({ core: runner, fetch: globalThis.fetch, env: process.env, clock: systemClock, context: new Context() });
+try {
+  await run({ core: runner, fetch: globalThis.fetch, env: process.env, clock: systemClock, context: () => new Context() });
+} catch (error) {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  process.stdout.write(`::error::The incident.io action failed unexpectedly: ${message}\n`);
+  process.exitCode = 1;
+}

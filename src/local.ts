@@ -8,5 +8,5 @@ import { systemClock } from './incident-io/client.js';
 import { run as runAction } from './main.js';
 
 export async function run(): Promise<void> {
-  await runAction({ core, fetch: globalThis.fetch, env: process.env, clock: systemClock, context: github.context });
+  await runAction({ core, fetch: globalThis.fetch, env: process.env, clock: systemClock, context: () => github.context });
 }

@@ -2,45 +2,107 @@
  * Orchestration only: mask the secrets, read the settings, hand them to the operation, and apply
  * the failure policy. Every dependency (core, fetch, env, clock, the GitHub context) is passed in.
  */
-import { alert } from './operations/alert.js';
-import { redactSecret, type Clock, type FetchLike } from './incident-io/client.js';
+import { ApiError, InputError } from './errors.js';
 import { readRunContext, type GitHubContext } from './github/context.js';
-import type { Core } from './runner/core.js';
+import { type Clock, type FetchLike } from './incident-io/client.js';
+import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
+import { alert } from './operations/alert.js';
 import { create } from './operations/create.js';
-import { InputError } from './errors.js';
+import type { OperationContext } from './operations/operation.js';
 import { resolve } from './operations/resolve.js';
 import { update } from './operations/update.js';
-import type { OperationContext } from './operations/operation.js';
-import { parseBoolean, readSettings, type Settings } from './settings/settings.js';
+import { Output, OutputError } from './output/output.js';
+import { Redactor } from './output/redact.js';
+import type { Core } from './runner/core.js';
+import { checkDeclaredInputs, parseBoolean, readSettings, SECRET_INPUTS, type Settings } from './settings/settings.js';
 
 export interface Deps {
   core: Core;
   fetch: FetchLike;
   env: Record<string, string | undefined>;
   clock: Clock;
-  context: GitHubContext;
+  /** Reads the GitHub context (the event payload file among it); called once, inside the failure policy. */
+  context: () => GitHubContext;
 }
 
 export async function run(deps: Deps): Promise<void> {
-  const { core } = deps;
-  // Mask the secrets before anything can print them.
-  const secrets = ['api-key', 'alert-token', 'github-token'].map((name) => core.getInput(name)).filter((s) => s !== '');
-  for (const secret of secrets) core.setSecret(secret);
-  const redact = (text: string) => secrets.reduce(redactSecret, text);
-
+  const { core, env } = deps;
+  const out = new Output(core, maskSecrets(core), env);
   let failOnError = true;
   try {
     failOnError = parseBoolean(core.getInput, 'fail-on-error', true);
+    checkDeclaredInputs(env);
     const settings = await readSettings(core.getInput);
-    const run = readRunContext(deps.context, deps.env);
-    await OPERATIONS[settings.operation]({ core, env: deps.env, clock: deps.clock, fetch: deps.fetch, settings, run });
+    const run = readRunContext(loadContext(deps.context, env), env);
+    const base = { out, redactor: out.redactor, env, clock: deps.clock, fetch: deps.fetch, run, deadline: writeDeadline(deps) };
+    await dispatch(settings, base);
   } catch (error) {
-    const message = redact(error instanceof Error ? error.message : String(error));
-    if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redact(error.stack));
-    core.setOutput('created', 'false');
-    if (failOnError) core.setFailed(message);
-    else core.warning(`${message} (fail-on-error is false, so this step succeeds.)`, { title: 'incident.io' });
+    reportFailure(out, error, failOnError);
   }
 }
 
-const OPERATIONS: Record<Settings['operation'], (ctx: OperationContext) => Promise<void>> = { create, update, resolve, alert };
+/**
+ * Masks every secret input before anything can print it: the whole value and each line of a
+ * multi-line one (as the runner does for `secrets.*`). Returns the redactor built from them.
+ */
+function maskSecrets(core: Core): Redactor {
+  const values = SECRET_INPUTS.map((name) => core.getInput(name)).filter((value) => value !== '');
+  const lines = values.flatMap((value) => value.split(/\r\n|\r|\n/).map((line) => line.trim()));
+  const all = [...new Set([...values, ...lines])].filter((value) => value !== '');
+  for (const secret of all) core.setSecret(secret);
+  return new Redactor(all);
+}
+
+function dispatch(settings: Settings, base: Omit<OperationContext, 'settings'>): Promise<void> {
+  switch (settings.operation) {
+    case 'create':
+      return create({ ...base, settings });
+    case 'update':
+      return update({ ...base, settings });
+    case 'resolve':
+      return resolve({ ...base, settings });
+    case 'alert':
+      return alert({ ...base, settings });
+  }
+}
+
+/** One deadline for every request up to the write; `INCIDENT_IO_DEADLINE_MS` lowers it (tests). */
+function writeDeadline({ clock, env }: Deps): Deadline {
+  const override = Number(env['INCIDENT_IO_DEADLINE_MS']);
+  const ms = Number.isInteger(override) && override > 0 ? override : WRITE_DEADLINE_MS;
+  return { at: clock.now() + ms, name: `the ${ms / 1000} s deadline for reaching incident.io` };
+}
+
+function loadContext(load: () => GitHubContext, env: Record<string, string | undefined>): GitHubContext {
+  try {
+    return load();
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new Error(
+      `Could not read the workflow's event payload from GITHUB_EVENT_PATH (${JSON.stringify(env['GITHUB_EVENT_PATH'] ?? '')}): ${reason}. ` +
+        'The runner writes this file; if a step before this one changed or removed it, restore it.',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The failure policy: one clear message, as an error (the step fails) or, with
+ * `fail-on-error: false`, as a warning (the step succeeds). Outputs already written stay as
+ * they are: an incident that was created is never reported as `created=false`.
+ */
+function reportFailure(out: Output, error: unknown, failOnError: boolean): void {
+  const message = error instanceof Error ? error.message : String(error);
+  // A stack helps only with the unexpected: a bad input, an API error or an unwritable output says all in its message.
+  const expected = error instanceof InputError || error instanceof ApiError || error instanceof OutputError;
+  if (!expected && error instanceof Error && error.stack) out.debug(error.stack);
+  if (!out.written.has('created')) {
+    try {
+      out.setOutput('created', 'false');
+    } catch {
+      // The outputs cannot be written at all; the message below says why.
+    }
+  }
+  if (failOnError) out.fail(message);
+  else out.warning(`${message} (fail-on-error is false, so this step succeeds.)`, 'incident.io');
+}

@@ -1,5 +1,7 @@
 /** Test doubles for the dependencies the action takes: a clock, fetch and core. */
-import type { Clock, FetchLike } from '../../src/incident-io/client.js';
+import { IncidentIoClient, type Clock, type FetchLike } from '../../src/incident-io/client.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/incident-io/retry.js';
+import { Redactor } from '../../src/output/redact.js';
 import type { Core } from '../../src/runner/core.js';
 
 /** A clock whose sleeps return at once and move time forward; records every wait. */
@@ -83,4 +85,33 @@ export function fakeCore(inputs: Record<string, string>) {
       return failed;
     },
   };
+}
+
+/** An incident.io client on a fake clock, with the usual deadline, redacting `token`. */
+export function testClient(
+  fetch: FetchLike,
+  {
+    clock = new FakeClock(),
+    token = 'token-0123456789',
+    policy = DEFAULT_RETRY_POLICY,
+    deadlineMs = 120_000,
+    onRetry,
+  }: {
+    clock?: FakeClock;
+    token?: string;
+    policy?: RetryPolicy;
+    deadlineMs?: number;
+    onRetry?: (message: string) => void;
+  } = {},
+): IncidentIoClient {
+  return new IncidentIoClient({
+    baseUrl: 'https://api.incident.io',
+    token,
+    fetch,
+    clock,
+    policy,
+    redactor: new Redactor([token]),
+    deadline: { at: clock.now() + deadlineMs, name: `the ${deadlineMs / 1000} s deadline` },
+    onRetry,
+  });
 }

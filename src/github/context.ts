@@ -5,6 +5,7 @@
  * on GitHub Enterprise Server too.
  */
 import { InputError } from '../errors.js';
+import { blocks, code, join, link, Markdown, md, text } from '../output/markdown.js';
 
 /** The part of `@actions/github`'s `context` this action reads. */
 export interface GitHubContext {
@@ -87,30 +88,29 @@ export function defaultIncidentName(run: RunContext, recovered = false): string 
   return `Workflow ${workflow} ${verb} in ${where}${number}`;
 }
 
-/** Markdown lines describing the run, appended to every incident summary. */
-export function contextBlock(run: RunContext): string {
-  const lines = ['**GitHub Actions context**'];
-  const repoUrl = run.repository ? `${run.serverUrl}/${run.repository}` : undefined;
-  const add = (label: string, value: string | undefined) => {
-    if (value) lines.push(`- ${label}: ${value}`);
+/** Markdown lines describing the run, appended to every incident summary. Every value is escaped. */
+export function contextBlock(run: RunContext): Markdown {
+  const lines: Markdown[] = [md`**GitHub Actions context**`];
+  const add = (label: string, value: Markdown | undefined | '' | false) => {
+    if (value) lines.push(md`- ${label}: ${value}`);
   };
-  add('Repository', run.repository && link(run.repository, repoUrl));
   const url = runUrl(run);
-  const runLabel = run.runNumber !== undefined ? `run #${run.runNumber}` : 'run';
-  add('Workflow', run.workflow && `${escapeMarkdown(run.workflow)}${url ? `, ${link(runLabel, url)}` : ''}`);
+  const runLabel = run.runNumber !== undefined ? md`run #${run.runNumber}` : md`run`;
+  add('Repository', run.repository !== '' && link(run.repository, `${run.serverUrl}/${run.repository}`));
+  add('Workflow', run.workflow !== '' && (url ? md`${run.workflow}, ${link(runLabel, url)}` : text(run.workflow)));
   if (!run.workflow && url) add('Run', link(runLabel, url));
-  add('Job', run.job && code(run.job));
-  add('Commit', run.sha && link(code(run.sha.slice(0, 7)), commitUrl(run)));
-  add('Ref', run.ref && code(run.ref));
-  add('Actor', run.actor && escapeMarkdown(run.actor));
-  add('Event', run.eventName && code(run.eventName));
-  add('Attempt', run.runAttempt !== undefined ? String(run.runAttempt) : undefined);
-  return lines.join('\n');
+  add('Job', run.job !== '' && code(run.job));
+  add('Commit', run.sha !== '' && link(code(run.sha.slice(0, 7)), commitUrl(run)));
+  add('Ref', run.ref !== '' && code(run.ref));
+  add('Actor', run.actor !== '' && text(run.actor));
+  add('Event', run.eventName !== '' && code(run.eventName));
+  add('Attempt', run.runAttempt !== undefined && md`${run.runAttempt}`);
+  return join(lines, '\n');
 }
 
-/** The user's summary, then the context block. */
-export function incidentSummary(summary: string, run: RunContext, extra: string[] = []): string {
-  return [summary.trim(), ...extra, contextBlock(run)].filter((part) => part !== '').join('\n\n');
+/** The user's summary (their own Markdown, as given), then what the action adds, then the context block. */
+export function incidentSummary(summary: string, run: RunContext, extra: readonly Markdown[] = []): string {
+  return blocks([new Markdown(summary.trim()), ...extra, contextBlock(run)]).source;
 }
 
 /**
@@ -125,17 +125,4 @@ export function defaultIdempotencyKey(run: RunContext): string {
     );
   }
   return `github-actions/${run.repository}/runs/${run.runId}`;
-}
-
-export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
-function link(label: string, url: string | undefined): string {
-  const text = label.startsWith('`') ? label : escapeMarkdown(label);
-  return url ? `[${text}](${url})` : text;
 }

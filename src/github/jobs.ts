@@ -4,9 +4,11 @@
  * fails the step: without `actions: read`, or when GitHub is down or slow, the incident is
  * declared without the list and a notice says why.
  */
-import type { RunContext } from './context.js';
-import { escapeMarkdown } from './context.js';
 import type { FetchLike } from '../incident-io/client.js';
+import { join, link, md, type Markdown } from '../output/markdown.js';
+import type { Redactor } from '../output/redact.js';
+import { serverText } from '../output/server-text.js';
+import type { RunContext } from './context.js';
 import { USER_AGENT } from '../version.js';
 
 export interface JobStep {
@@ -23,8 +25,8 @@ export interface Job {
 }
 
 export interface FailedJobs {
-  /** Markdown for the incident text; empty when nothing failed or the jobs could not be read. */
-  markdown: string;
+  /** Markdown for the incident text; undefined when nothing failed or the jobs could not be read. */
+  markdown?: Markdown;
   /** Set when the jobs could not be read: what to tell the user. */
   notice?: string;
 }
@@ -36,9 +38,15 @@ const MAX_STEPS = 3;
 const MAX_CHARS = 2_000;
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
 
-export async function failedJobs(token: string, run: RunContext, fetch: FetchLike, timeoutMs = JOBS_TIMEOUT_MS): Promise<FailedJobs> {
+export async function failedJobs(
+  token: string,
+  run: RunContext,
+  fetch: FetchLike,
+  redactor: Redactor,
+  timeoutMs = JOBS_TIMEOUT_MS,
+): Promise<FailedJobs> {
   const [owner, repo] = run.repository.split('/');
-  if (!token || !owner || !repo || run.runId === undefined) return { markdown: '' };
+  if (!token || !owner || !repo || run.runId === undefined) return {};
   try {
     const { Octokit } = await import('@octokit/rest');
     const octokit = new Octokit({
@@ -57,11 +65,11 @@ export async function failedJobs(token: string, run: RunContext, fetch: FetchLik
     });
     return { markdown: describeFailures(data.jobs) };
   } catch (error) {
-    return { markdown: '', notice: explain(error, timeoutMs) };
+    return { notice: explain(error, timeoutMs, redactor) };
   }
 }
 
-function explain(error: unknown, timeoutMs: number): string {
+function explain(error: unknown, timeoutMs: number, redactor: Redactor): string {
   const failure = error as { status?: number; response?: unknown; cause?: { name?: string }; name?: string };
   // Octokit reports a request that got no answer as a RequestError with status 500 and no
   // response; only an error with a response is GitHub's own answer.
@@ -75,32 +83,35 @@ function explain(error: unknown, timeoutMs: number): string {
     );
   }
   if (name === 'TimeoutError' || name === 'AbortError') return `${what}: GitHub did not answer within ${timeoutMs / 1000} s.`;
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  const message = serverText((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '', redactor, 300);
   return `${what}: ${status ? `GitHub answered ${status}: ${message}` : `GitHub could not be reached (${message})`}.`;
 }
 
-/** Bounded Markdown listing the failed and cancelled jobs; successful jobs are left out. */
-export function describeFailures(jobs: readonly Job[]): string {
+/** Bounded Markdown listing the failed and cancelled jobs; successful jobs are left out. Names are escaped. */
+export function describeFailures(jobs: readonly Job[]): Markdown | undefined {
   const failed = jobs.filter(
     (job) =>
       FAILED.has(job.conclusion ?? '') || job.conclusion === 'cancelled' || (job.steps ?? []).some((s) => FAILED.has(s.conclusion ?? '')),
   );
-  if (failed.length === 0) return '';
-  const lines = ['**What failed**'];
-  for (const job of failed.slice(0, MAX_JOBS)) {
-    const name = job.html_url ? `[${escapeMarkdown(job.name)}](${job.html_url})` : escapeMarkdown(job.name);
+  if (failed.length === 0) return undefined;
+  const lines: Markdown[] = [md`**What failed**`];
+  let length = lines[0]!.source.length;
+  for (const [index, job] of failed.slice(0, MAX_JOBS).entries()) {
     const verdict = job.conclusion === 'cancelled' ? 'was cancelled' : job.conclusion === 'timed_out' ? 'timed out' : 'failed';
     const steps = (job.steps ?? []).filter((s) => FAILED.has(s.conclusion ?? '')).map((s) => s.name);
-    const stepText = steps.length
-      ? ` at ${steps
-          .slice(0, MAX_STEPS)
-          .map((s) => `"${escapeMarkdown(s)}"`)
-          .join(', ')}${steps.length > MAX_STEPS ? ` and ${steps.length - MAX_STEPS} more steps` : ''}`
-      : '';
-    lines.push(`- Job ${name} ${verdict}${stepText}`);
+    const stepList = join(
+      steps.slice(0, MAX_STEPS).map((s) => md`"${s}"`),
+      ', ',
+    );
+    const more = steps.length > MAX_STEPS ? md` and ${steps.length - MAX_STEPS} more steps` : md``;
+    const line = md`- Job ${link(job.name, job.html_url ?? undefined)} ${verdict}${steps.length ? md` at ${stepList}${more}` : md``}`;
+    if (length + line.source.length + 1 > MAX_CHARS - 30) {
+      lines.push(md`- and ${failed.length - index} more jobs (list cut short)`);
+      return join(lines, '\n');
+    }
+    lines.push(line);
+    length += line.source.length + 1;
   }
-  if (failed.length > MAX_JOBS) lines.push(`- and ${failed.length - MAX_JOBS} more jobs`);
-  let text = lines.join('\n');
-  if (text.length > MAX_CHARS) text = `${text.slice(0, text.lastIndexOf('\n', MAX_CHARS - 20))}\n- (list cut short)`;
-  return text;
+  if (failed.length > MAX_JOBS) lines.push(md`- and ${failed.length - MAX_JOBS} more jobs`);
+  return join(lines, '\n');
 }

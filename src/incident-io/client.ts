@@ -1,11 +1,25 @@
 // src/incident-io/: everything that talks to incident.io: the client, retry rules, resolvers (names → IDs), lookups, incidents.
 /**
- * The one HTTP client for incident.io. It owns authentication, timeouts, retries and the
- * error format, so the rest of the action deals in parsed bodies and clear ApiErrors.
+ * The one HTTP client for incident.io. It owns authentication, timeouts, retries, the deadline
+ * and the error format, so the rest of the action deals in parsed bodies and clear ApiErrors.
+ * It never follows a redirect: a 3xx from incident.io is an error naming where it pointed.
+ * Server text reaches a message only through `serverText` (redacted, then cut), and only once:
+ * retry lines carry the status, type and request id, the final error the server's words.
  */
 import { ApiError } from '../errors.js';
-import { DEFAULT_RETRY_POLICY, backoffDelay, isRecord, isRetryableStatus, serverRetryDelay, type RetryPolicy } from './retry.js';
+import type { Redactor } from '../output/redact.js';
+import { serverText } from '../output/server-text.js';
 import { USER_AGENT } from '../version.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  isRecord,
+  isRetryableStatus,
+  serverDirectedDelay,
+  serverRetryDelay,
+  type Deadline,
+  type RetryPolicy,
+} from './retry.js';
 
 export interface Clock {
   now: () => number;
@@ -20,7 +34,7 @@ export const systemClock: Clock = {
 };
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-export type Query = Record<string, string | number | undefined>;
+export type Query = Record<string, string | number | readonly string[] | undefined>;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -28,6 +42,8 @@ export interface ClientOptions {
   token: string;
   fetch: FetchLike;
   clock: Clock;
+  deadline: Deadline;
+  redactor: Redactor;
   policy?: RetryPolicy;
   /** Told about each retry, for the log. */
   onRetry?: (message: string) => void;
@@ -42,7 +58,10 @@ export interface ApiResponse<T> {
 
 /** One attempt's failure, before deciding whether to try again. */
 interface Failure {
-  summary: string;
+  /** Status and type, for a retry line: "answered 503 internal_error". */
+  brief: string;
+  /** The server's words, for the final error: shaped once, here. */
+  details?: string;
   retryable: boolean;
   status?: number;
   type?: string;
@@ -60,6 +79,11 @@ export class IncidentIoClient {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
   }
 
+  /** The same client under another deadline (the short one for work after the write). */
+  withDeadline(deadline: Deadline): IncidentIoClient {
+    return new IncidentIoClient({ ...this.options, deadline });
+  }
+
   async get<T>(path: string, query?: Query): Promise<T> {
     return (await this.request<T>('GET', path, { query })).body;
   }
@@ -75,34 +99,45 @@ export class IncidentIoClient {
   }
 
   /**
-   * POSTs are retried too: every POST this action sends is safe to repeat (a create carries
-   * its idempotency key in the body, an edit sets absolute values, an alert event is deduplicated).
+   * POSTs are retried too: every POST this action sends is safe to repeat (a create or an
+   * incident update carries its idempotency key, an edit sets absolute values, an alert event is
+   * deduplicated, a heartbeat is a ping).
    */
   async post<T>(path: string, body: unknown): Promise<ApiResponse<T>> {
     return this.request<T>('POST', path, { body });
   }
 
   async request<T>(method: string, path: string, init: { query?: Query; body?: unknown }): Promise<ApiResponse<T>> {
-    const { clock } = this.options;
+    const { clock, deadline } = this.options;
     const url = this.url(path, init.query);
     const started = clock.now();
+    let serverDirected = true;
     for (let attempt = 1; ; attempt++) {
-      const result = await this.attempt<T>(method, url, init.body);
+      const remaining = deadline.at - clock.now();
+      if (remaining <= 0) throw this.error(method, path, { brief: `was not asked: ${deadline.name} had passed`, retryable: false }, '');
+      const result = await this.attempt<T>(method, url, init.body, Math.min(this.policy.timeoutMs, remaining));
       if (result.ok) return result.response;
       const failure = result.failure;
+      serverDirected &&= failure.serverDelayMs !== undefined;
+      const wait =
+        failure.serverDelayMs !== undefined
+          ? serverDirectedDelay(failure.serverDelayMs, clock.random)
+          : backoffDelay(attempt, this.policy, clock.random);
+      const limit = serverDirected ? this.policy.maxServerDirectedAttempts : this.policy.maxAttempts;
       const elapsed = clock.now() - started;
-      const wait = failure.serverDelayMs ?? backoffDelay(attempt, this.policy, clock.random);
       let stop: string | undefined;
       if (!failure.retryable) stop = '';
-      else if (attempt >= this.policy.maxAttempts) stop = ` Gave up after ${attempt} attempts in ${seconds(elapsed)}.`;
-      else if (elapsed + wait > this.policy.budgetMs) {
+      else if (attempt >= limit) stop = ` Gave up after ${attempt} attempts in ${seconds(elapsed)}.`;
+      else if (clock.now() + wait >= deadline.at) {
         stop =
-          ` Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}: waiting ${seconds(wait)} more would pass ` +
-          `the ${seconds(this.policy.budgetMs)} retry budget.`;
+          ` Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${seconds(elapsed)}: ` +
+          `waiting ${seconds(wait)} more would pass ${deadline.name}.`;
       }
       if (stop !== undefined) throw this.error(method, path, failure, stop);
+      const of = serverDirected ? '' : ` of ${limit}`;
+      const asked = failure.serverDelayMs !== undefined ? `, as incident.io asked (plus jitter)` : '';
       this.options.onRetry?.(
-        `incident.io ${method} ${path}: ${failure.summary}; retrying in ${seconds(wait)} (attempt ${attempt + 1} of ${this.policy.maxAttempts}).`,
+        `incident.io ${method} ${path} ${failure.brief}${requestIdText(failure)}; retrying in ${seconds(wait)}${asked} (attempt ${attempt + 1}${of}).`,
       );
       await clock.sleep(wait);
     }
@@ -111,19 +146,20 @@ export class IncidentIoClient {
   private url(path: string, query?: Query): string {
     const url = new URL(this.options.baseUrl + path);
     for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+      if (value === undefined) continue;
+      if (typeof value === 'string' || typeof value === 'number') url.searchParams.set(key, String(value));
+      else for (const item of value) url.searchParams.append(key, item);
     }
     return url.href;
   }
 
-  private async attempt<T>(method: string, url: string, body: unknown): Promise<Attempt<T>> {
+  private async attempt<T>(method: string, url: string, body: unknown, timeoutMs: number): Promise<Attempt<T>> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
       Accept: 'application/json',
       'User-Agent': USER_AGENT,
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const { timeoutMs } = this.policy;
     let response: Response;
     let text: string;
     try {
@@ -131,61 +167,87 @@ export class IncidentIoClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
       text = await response.text();
     } catch (error) {
-      return { ok: false, failure: { summary: describeNetworkError(error, timeoutMs), retryable: true } };
+      return { ok: false, failure: { brief: this.shape(describeNetworkError(error, timeoutMs)), retryable: true } };
     }
+    if (response.status >= 300 && response.status < 400) return { ok: false, failure: this.redirectFailure(response, url) };
     const parsed = parseJson(text);
     if (response.ok) {
       if (parsed.ok) {
         const date = Date.parse(response.headers.get('date') ?? '');
-        const body = parsed.value as T;
-        return { ok: true, response: { status: response.status, body, date: Number.isNaN(date) ? undefined : date } };
+        return { ok: true, response: { status: response.status, body: parsed.value as T, date: Number.isNaN(date) ? undefined : date } };
       }
       // A 2xx whose body is cut short: the answer was lost on the way, so ask again.
-      const summary = `answered ${response.status} but the body was not complete JSON (${excerpt(text)})`;
-      return { ok: false, failure: { summary, retryable: true } };
+      return {
+        ok: false,
+        failure: { brief: `answered ${response.status} but the body was not complete JSON`, details: this.excerpt(text), retryable: true },
+      };
     }
     return { ok: false, failure: this.httpFailure(response, parsed.ok ? parsed.value : undefined, text) };
+  }
+
+  private redirectFailure(response: Response, url: string): Failure {
+    let where = 'nowhere (no Location header)';
+    const location = response.headers.get('location');
+    if (location) {
+      try {
+        where = new URL(location, url).host;
+      } catch {
+        where = 'an unreadable Location';
+      }
+    }
+    return {
+      brief: `answered ${response.status}, a redirect to ${this.shape(where)}`,
+      details:
+        "the action never follows a redirect from incident.io, so an answer from another address cannot be taken for incident.io's. " +
+        'Check "api-url", and any proxy or gateway that rewrites requests to it',
+      retryable: false,
+      status: response.status,
+    };
   }
 
   private httpFailure(response: Response, body: unknown, text: string): Failure {
     const status = response.status;
     const retryable = isRetryableStatus(status);
-    const requestId =
-      (isRecord(body) && typeof body['request_id'] === 'string' ? body['request_id'] : undefined) ??
-      response.headers.get('x-request-id') ??
-      undefined;
-    const type = isRecord(body) && typeof body['type'] === 'string' ? body['type'] : undefined;
-    const details = describeErrorBody(body) ?? `${response.statusText || 'no message'} (${excerpt(text)})`;
+    const rawRequestId =
+      (isRecord(body) && typeof body['request_id'] === 'string' ? body['request_id'] : undefined) ?? response.headers.get('x-request-id');
+    const rawType = isRecord(body) && typeof body['type'] === 'string' ? body['type'] : undefined;
+    const type = rawType === undefined ? undefined : this.shape(rawType, 80);
+    const words = describeErrorBody(body);
     return {
-      summary: `answered ${status}${type ? ` ${type}` : ''}: ${details}`,
+      brief: `answered ${status}${type ? ` ${type}` : ''}`,
+      details: words !== undefined ? this.shape(words) : `${this.shape(response.statusText || 'no message', 80)} (${this.excerpt(text)})`,
       retryable,
       status,
       type,
-      requestId,
+      requestId: rawRequestId ? this.shape(rawRequestId, 80) : undefined,
       body,
       serverDelayMs: retryable ? serverRetryDelay(response.headers.get('retry-after'), body, this.options.clock.now()) : undefined,
     };
   }
 
   private error(method: string, path: string, failure: Failure, suffix: string): ApiError {
-    const id = failure.requestId ? ` (request id ${failure.requestId})` : '';
-    const message = this.redact(`incident.io ${method} ${path} ${failure.summary}${id}.${suffix}`);
-    return new ApiError(message, failure.status, failure.type, failure.requestId, failure.body);
+    const details = failure.details ? `: ${failure.details}` : '';
+    const message = `incident.io ${method} ${path} ${failure.brief}${details}${requestIdText(failure)}.${suffix}`;
+    return new ApiError(this.options.redactor.redact(message), failure.status, failure.type, failure.requestId, failure.body);
   }
 
-  /** The key is never put in a message; this also catches a server that echoes it back. */
-  private redact(text: string): string {
-    return redactSecret(text, this.options.token);
+  /** Server text for a message: redacted, then cut (the one shaping rule; see serverText). */
+  private shape(text: string, limit?: number): string {
+    return serverText(text, this.options.redactor, limit);
+  }
+
+  private excerpt(text: string): string {
+    return text.trim() === '' ? 'empty body' : JSON.stringify(this.shape(text, 300));
   }
 }
 
-/** Replaces a secret in text. Too short a "secret" would shred ordinary words, and no real key is that short. */
-export function redactSecret(text: string, secret: string): string {
-  return secret.length >= 8 ? text.split(secret).join('***') : text;
+function requestIdText(failure: Failure): string {
+  return failure.requestId ? ` (request id ${failure.requestId})` : '';
 }
 
 /** incident.io's `errors[]` as one sentence: "message (field x); message". */
@@ -218,12 +280,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat === '') return 'empty body';
-  return JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat);
-}
-
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

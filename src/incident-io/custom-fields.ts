@@ -4,10 +4,11 @@
  * through `GET /v1/custom_field_options`, fetched for every named select field at once, as soon
  * as the field list arrives (the options endpoint needs the field's ID).
  */
-import type { IncidentIoClient } from './client.js';
-import { InputError } from '../errors.js';
+import { collectInputErrors, InputError, settleAll } from '../errors.js';
 import type { MappingValue } from '../settings/mapping.js';
-import { closest, normalize, resolveByName, someOf, type Named } from './resolvers.js';
+import { closest, normalize } from '../suggest.js';
+import type { IncidentIoClient } from './client.js';
+import { resolveByName, someOf, type Named } from './resolvers.js';
 
 export interface CustomField extends Named {
   field_type: string;
@@ -41,17 +42,26 @@ const INPUT = 'custom-fields';
 export async function customFieldEntries(client: IncidentIoClient, mapping: Map<string, MappingValue>): Promise<CustomFieldEntry[]> {
   if (mapping.size === 0) return [];
   const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields');
-  const named = [...mapping].map(([name, value]) => ({ field: resolveField(name, fields), value }));
-  return Promise.all(
-    named.map(async ({ field, value }) => {
-      const options = needsOptions(field) ? await listOptions(client, field.id) : undefined;
-      return { custom_field_id: field.id, values: fieldValues(field, value, options) };
+  // Every field resolves at once, and every bad name or value is reported together.
+  const resolved = await settleAll(
+    [...mapping].map(async ([name, value]) => {
+      const field = resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
+      const unset = Array.isArray(value) && value.length === 0;
+      const options = needsOptions(field) && !unset ? await listOptions(client, field.id) : undefined;
+      return { name, entry: { custom_field_id: field.id, values: unset ? [] : fieldValues(field, value, options) } };
     }),
   );
-}
-
-function resolveField(name: string, fields: readonly CustomField[]): CustomField {
-  return resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
+  const byField = new Map<string, string>();
+  for (const { name, entry } of resolved) {
+    const earlier = byField.get(entry.custom_field_id);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `Input "${INPUT}" names ${JSON.stringify(earlier)} and ${JSON.stringify(name)}, which are the same custom field; name it once.`,
+      );
+    }
+    byField.set(entry.custom_field_id, name);
+  }
+  return resolved.map((r) => r.entry);
 }
 
 function needsOptions(field: CustomField): boolean {
@@ -104,7 +114,7 @@ export function fieldValues(
     case 'single_select':
       return [{ value_option_id: findOption(field, single('single_select'), options) }];
     case 'multi_select':
-      return list.map((v) => ({ value_option_id: findOption(field, v, options) }));
+      return collectInputErrors(list.map((v) => () => ({ value_option_id: findOption(field, v, options) })));
     case 'text':
       return [{ value_text: single('text') }];
     case 'link': {
@@ -115,14 +125,14 @@ export function fieldValues(
       return [{ value_link: link }];
     }
     case 'numeric': {
+      // incident.io takes a decimal string: sent verbatim, so no digit is lost to a float.
       const text = single('numeric');
-      const number = Number(text);
-      if (text === '' || !Number.isFinite(number)) {
+      if (!/^-?\d+(\.\d+)?$/.test(text)) {
         throw new InputError(
-          `${label} to ${JSON.stringify(text)}, but it is a numeric field: the value must be a number such as "12" or "12.5".`,
+          `${label} to ${JSON.stringify(text)}, but it is a numeric field: the value must be a decimal number such as "12", "-3" or "12.5".`,
         );
       }
-      return [{ value_numeric: String(number) }];
+      return [{ value_numeric: text }];
     }
     default:
       throw new InputError(

@@ -43,11 +43,8 @@ const NEW_INCIDENT_SLACK_MS = 2_000;
 export async function createIncident(client: IncidentIoClient, payload: CreatePayload, now: () => number): Promise<CreateResult> {
   const sentAt = now();
   try {
-    const response = await client.post<{ incident?: Incident }>('/v2/incidents', payload);
-    const incident = response.body?.incident;
-    if (!isRecord(incident) || typeof incident.id !== 'string') {
-      throw new ApiError(`incident.io POST /v2/incidents answered ${response.status} without an incident in the body.`);
-    }
+    const response = await client.post<unknown>('/v2/incidents', payload);
+    const incident = readIncident(response.body, `POST /v2/incidents answered ${response.status}`);
     return { incident, created: isNew(incident, sentAt, now(), response.date) };
   } catch (error) {
     if (error instanceof ApiError && isKeyConflict(error)) {
@@ -55,6 +52,27 @@ export async function createIncident(client: IncidentIoClient, payload: CreatePa
     }
     throw error;
   }
+}
+
+/** What the action reports of an incident: an answer without these is not one it can trust. */
+const REQUIRED_FIELDS = ['id', 'reference', 'name'] as const;
+
+/**
+ * The `incident` of an answer, read strictly: its ID, reference and name must be non-empty
+ * text, or the answer is an error that names what is missing. `what` says which answer it was.
+ */
+export function readIncident(body: unknown, what: string): Incident {
+  const incident = isRecord(body) ? body['incident'] : undefined;
+  if (!isRecord(incident)) throw new ApiError(`incident.io ${what} without an incident in its body, so there is nothing to report.`);
+  const missing = REQUIRED_FIELDS.filter((field) => typeof incident[field] !== 'string' || incident[field] === '');
+  if (missing.length > 0) {
+    const id = typeof incident['id'] === 'string' && incident['id'] !== '' ? ` (incident ${incident['id']})` : '';
+    throw new ApiError(
+      `incident.io ${what}, but its incident${id} lacks ${missing.map((f) => `"${f}"`).join(', ')}, so the action cannot report it. ` +
+        'This is not an answer the action expects from incident.io: check "api-url".',
+    );
+  }
+  return incident as unknown as Incident;
 }
 
 /**
@@ -71,32 +89,38 @@ export function isNew(incident: Incident, sentAt: number, receivedAt: number, se
   return age <= window;
 }
 
-/** A 409, or a 422 that blames the idempotency key for already being used. */
+/**
+ * "Already declared": a conflict (409 or `type: conflict`) that blames the idempotency key, by
+ * its field or by its words (/idempot/i), or a 422 that blames the key for being used already.
+ * Any other conflict, such as a Slack channel name that is taken, is an error carrying
+ * incident.io's words.
+ */
 export function isKeyConflict(error: ApiError): boolean {
-  if (error.status === 409 || error.type === 'conflict') return true;
-  if (error.status !== 422 || !isRecord(error.body) || !Array.isArray(error.body['errors'])) return false;
-  return error.body['errors'].some(
-    (e) =>
-      isRecord(e) &&
-      isRecord(e['source']) &&
-      e['source']['field'] === 'idempotency_key' &&
-      /already|exist|in use|duplicate|conflict/i.test(typeof e['message'] === 'string' ? e['message'] : ''),
-  );
+  const conflict = error.status === 409 || error.type === 'conflict';
+  if (!conflict && error.status !== 422) return false;
+  if (!isRecord(error.body) || !Array.isArray(error.body['errors'])) return false;
+  return error.body['errors'].some((e) => {
+    if (!isRecord(e)) return false;
+    const message = typeof e['message'] === 'string' ? e['message'] : '';
+    const blamesKey = (isRecord(e['source']) && e['source']['field'] === 'idempotency_key') || /idempot/i.test(message);
+    return blamesKey && (conflict || /already|exist|in use|used|duplicate|conflict/i.test(message));
+  });
 }
 
 /** The conflicting incident, when the error body names it. */
 function incidentFrom(body: unknown): Incident | undefined {
-  if (!isRecord(body)) return undefined;
-  const incident = body['incident'];
-  return isRecord(incident) && typeof incident['id'] === 'string' ? (incident as unknown as Incident) : undefined;
+  try {
+    return readIncident(body, 'conflict');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The incident an `incident-id` names (its ID, or the number of its reference); a 404 is an input error. */
 export async function fetchIncident(client: IncidentIoClient, id: string): Promise<Incident> {
   try {
-    const body = await client.get<{ incident?: Incident }>(`/v2/incidents/${encodeURIComponent(id)}`);
-    if (!body?.incident?.id) throw new ApiError(`incident.io GET /v2/incidents/${id} answered without an incident.`);
-    return body.incident;
+    const path = `/v2/incidents/${encodeURIComponent(id)}`;
+    return readIncident(await client.get<unknown>(path), `GET ${path} answered`);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       const shown = /^\d+$/.test(id) ? `INC-${id}` : id;

@@ -4,6 +4,7 @@
  * An unknown name is an InputError that lists the choices and suggests the closest one.
  */
 import { InputError, quoteList } from '../errors.js';
+import { closest, normalize } from '../suggest.js';
 
 export interface Named {
   id: string;
@@ -13,10 +14,6 @@ export interface Named {
 export interface Severity extends Named {
   rank: number;
   description?: string;
-}
-
-export function normalize(value: string): string {
-  return value.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 export interface ResolveOptions<T> {
@@ -73,34 +70,6 @@ export function resolveSeverity(value: string, severities: readonly Severity[]):
   return { severity: lowest, defaulted: true };
 }
 
-/** The candidate nearest to `value` by edit distance, when it is near enough to be a likely typo. */
-export function closest(value: string, candidates: readonly string[]): string | undefined {
-  const wanted = normalize(value);
-  let best: { name: string; distance: number } | undefined;
-  for (const name of candidates) {
-    const candidate = normalize(name);
-    const distance = candidate.includes(wanted) || wanted.includes(candidate) ? 1 : editDistance(wanted, candidate);
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  if (!best) return undefined;
-  const limit = Math.max(2, Math.floor(normalize(best.name).length / 3));
-  return best.distance <= limit ? best.name : undefined;
-}
-
-/** Levenshtein distance with one row of memory. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
-
 export interface IncidentStatus extends Named {
   rank: number;
   category: string;
@@ -132,12 +101,6 @@ export interface User {
   name?: string;
   email?: string;
   slack_user_id?: string;
-}
-
-/** How an assignee is looked up: by email, by Slack user ID, or as an incident.io user ID. */
-export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id' {
-  if (assignee.includes('@')) return 'email';
-  return /^[UW][A-Z0-9]{2,}$/.test(assignee) ? 'slack_user_id' : 'id';
 }
 
 /** Shows at most `limit` choices, so a field with 2,000 options stays readable. */

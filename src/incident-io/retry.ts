@@ -1,32 +1,51 @@
 /**
- * Retry rules for requests to incident.io: which answers are worth another attempt and how
- * long to wait before it. Pure functions, so the rules are tested without a network.
+ * Retry rules for requests to incident.io: which answers are worth another attempt, how long to
+ * wait before it, and the deadline that bounds them all. Pure functions, so the rules are tested
+ * without a network.
  */
 
 export interface RetryPolicy {
-  /** Attempts per request, the first included. */
+  /** Attempts per request, the first included, when the server does not say how long to wait. */
   maxAttempts: number;
+  /**
+   * Attempts per request when every wait is one the server asked for (429 with Retry-After):
+   * then the deadline, not this count, is what normally ends the retries.
+   */
+  maxServerDirectedAttempts: number;
   /** Backoff before the first retry; it doubles each retry. */
   baseDelayMs: number;
-  /** No single wait is longer than this, unless the server asked for more (then the budget decides). */
+  /** No backoff of our own is longer than this. */
   maxDelayMs: number;
-  /** No attempt starts once this much time has passed since the first one, waits included. */
-  budgetMs: number;
-  /** Each attempt is aborted after this long. */
+  /** Each attempt is aborted after this long (or sooner, when the deadline is nearer). */
   timeoutMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 5,
+  maxServerDirectedAttempts: 30,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
-  budgetMs: 60_000,
   timeoutMs: 10_000,
 };
 
-/** 408, 429 and every 5xx are worth another attempt; other answers are final. */
+/** One deadline for every request and page up to the confirmed write. */
+export const WRITE_DEADLINE_MS = 120_000;
+/** Work after the write (attachments, reads for the summary) gets its own, shorter one. */
+export const AFTER_WRITE_DEADLINE_MS = 20_000;
+
+/** A point in time (clock ms) no attempt may start after, and how to name it in a message. */
+export interface Deadline {
+  at: number;
+  /** e.g. "the 120 s deadline for the lookups and the create" */
+  name: string;
+}
+
+/**
+ * 408, 429 and 5xx are worth another attempt; other answers are final. 501 (Not Implemented)
+ * will not change on a retry, and incident.io's own clients do not retry it.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status <= 599);
+  return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
 }
 
 /**
@@ -40,25 +59,42 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 }
 
 /**
- * How long the server asked us to wait, in ms, from a `Retry-After` header (delta-seconds
- * or an HTTP date) or incident.io's `rate_limit.retry_after` body field (RFC 3339 or
- * RFC 1123 date, or seconds). Undefined when neither says anything usable.
+ * The wait before retrying when the server said how long: its wait plus a random part (half of
+ * it, between 1 and 5 s), so that the jobs of an organisation limited together do not all come
+ * back in the same instant and empty the bucket again.
+ */
+export function serverDirectedDelay(serverMs: number, random: () => number): number {
+  const spread = Math.min(5_000, Math.max(1_000, serverMs / 2));
+  return Math.round(serverMs + random() * spread);
+}
+
+/**
+ * How long the server asked us to wait, in ms, from a `Retry-After` header (delta-seconds or an
+ * HTTP date) or incident.io's `rate_limit.retry_after` body field (RFC 3339 or RFC 1123 date, or
+ * seconds). Undefined when neither says anything usable: a zero, negative, past or unparsable
+ * value means "use our own backoff", never "retry at once".
  */
 export function serverRetryDelay(header: string | null | undefined, body: unknown, nowMs: number): number | undefined {
   const fromHeader = parseRetryAfter(header, nowMs);
   if (fromHeader !== undefined) return fromHeader;
   const rateLimit = isRecord(body) ? body['rate_limit'] : undefined;
   const bodyValue = isRecord(rateLimit) ? rateLimit['retry_after'] : undefined;
-  if (typeof bodyValue === 'number') return Math.max(0, bodyValue * 1000);
+  if (typeof bodyValue === 'number') return bodyValue > 0 && Number.isFinite(bodyValue) ? bodyValue * 1000 : undefined;
   return typeof bodyValue === 'string' ? parseRetryAfter(bodyValue, nowMs) : undefined;
 }
+
+const DELTA_SECONDS = /^\d+(\.\d+)?$/;
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC|[+-]\d{4})$/;
 
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+  let ms: number;
+  if (DELTA_SECONDS.test(text)) ms = Math.round(Number(text) * 1000);
+  else if (RFC_3339.test(text) || HTTP_DATE.test(text)) ms = Date.parse(text) - nowMs;
+  else return undefined;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,55 +1,89 @@
 /**
  * `roles`: a mapping of role name or shortform to an assignee, turned into incident.io's
- * `incident_role_assignments`. The role list and every user lookup run at the same time.
+ * `incident_role_assignments`. The role list and every user lookup run at the same time. An
+ * assignee must match exactly: a user whose email (in any case) or Slack user ID is the one
+ * given, or whose ID is; never "the first user the server returned".
  */
+import { ApiError, InputError, settleAll } from '../errors.js';
+import { assigneeKind } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
-import { ApiError, InputError } from '../errors.js';
-import type { MappingValue } from '../settings/mapping.js';
-import { assigneeKind, resolveByName, type Role, type User } from './resolvers.js';
+import { resolveByName, type Role, type User } from './resolvers.js';
 
 export interface RoleAssignment {
   incident_role_id: string;
   assignee: { id: string };
 }
 
-export async function roleAssignments(client: IncidentIoClient, mapping: Map<string, MappingValue>): Promise<RoleAssignment[]> {
+/** A role and the user it goes to, with names for the log and the summary. */
+export interface ResolvedRole {
+  role: Role;
+  user: User;
+  assignment: RoleAssignment;
+}
+
+export async function roleAssignments(
+  client: IncidentIoClient,
+  mapping: Map<string, string>,
+  purpose: 'create' | 'update',
+): Promise<ResolvedRole[]> {
   if (mapping.size === 0) return [];
-  const entries = [...mapping].map(([role, assignee]) => ({ role, assignee: String(assignee).trim() }));
-  const [roles, ...users] = await Promise.all([
-    client.getList<Role>('/v2/incident_roles', 'incident_roles'),
-    ...entries.map((e) => findUser(client, e.assignee)),
-  ]);
-  return entries.map((entry, i) => {
-    const role = resolveRole(entry.role, roles);
-    const user = users[i];
-    if (!user) {
-      const how = { email: 'no user has this email', slack_user_id: 'no user has this Slack user ID', id: 'no user has this ID' }[
-        assigneeKind(entry.assignee)
-      ];
+  const entries = [...mapping];
+  const rolesRequest = client.getList<Role>('/v2/incident_roles', 'incident_roles');
+  const resolved = await settleAll(
+    entries.map(async ([name, assignee]) => {
+      const [roles, user] = await Promise.all([rolesRequest, findUser(client, assignee)]);
+      const role = resolveByName('roles', 'incident role', name, roles, {
+        aliases: (r) => (r.shortform ? [r.shortform] : []),
+        verb: 'names',
+      });
+      if (purpose === 'update' && role.role_type === 'reporter') {
+        throw new InputError(
+          `Input "roles" names ${JSON.stringify(name)}, the reporter role, which incident.io only lets an incident set when it is created. Leave it out of the update.`,
+        );
+      }
+      if (!user) {
+        const how = { email: 'no user has this email', slack_user_id: 'no user has this Slack user ID', id: 'no user has this ID' }[
+          assigneeKind(assignee) as 'email' | 'slack_user_id' | 'id'
+        ];
+        throw new InputError(
+          `Input "roles" assigns ${JSON.stringify(name)} to ${JSON.stringify(assignee)}, but ${how} in this incident.io workspace. ` +
+            'Use the email of their incident.io account, their incident.io user ID or their Slack user ID (U…).',
+        );
+      }
+      return { name, role, user, assignment: { incident_role_id: role.id, assignee: { id: user.id } } };
+    }),
+  );
+  const byRole = new Map<string, string>();
+  for (const { name, role } of resolved) {
+    const earlier = byRole.get(role.id);
+    if (earlier !== undefined) {
       throw new InputError(
-        `Input "roles" assigns ${JSON.stringify(entry.role)} to ${JSON.stringify(entry.assignee)}, but ${how} in this incident.io workspace. ` +
-          'Use the email of their incident.io account, their incident.io user ID or their Slack user ID (U…).',
+        `Input "roles" names ${JSON.stringify(earlier)} and ${JSON.stringify(name)}, which are the same role (${role.name}); assign it once.`,
       );
     }
-    return { incident_role_id: role.id, assignee: { id: user.id } };
-  });
+    byRole.set(role.id, name);
+  }
+  return resolved.map(({ role, user, assignment }) => ({ role, user, assignment }));
 }
 
-function resolveRole(name: string, roles: readonly Role[]): Role {
-  return resolveByName('roles', 'incident role', name, roles, { aliases: (r) => (r.shortform ? [r.shortform] : []), verb: 'names' });
-}
-
-/** The user an assignee names, or undefined when there is none. */
+/** The user an assignee names exactly, or undefined when there is none. */
 export async function findUser(client: IncidentIoClient, assignee: string): Promise<User | undefined> {
   const kind = assigneeKind(assignee);
   if (kind === 'id') {
-    try {
-      return (await client.get<{ user?: User }>(`/v2/users/${encodeURIComponent(assignee)}`)).user;
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 400)) return undefined;
+    const body = await client.get<{ user?: User }>(`/v2/users/${encodeURIComponent(assignee)}`).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
       throw error;
-    }
+    });
+    return body?.user?.id === assignee ? body.user : undefined;
   }
-  const users = await client.getList<User>('/v2/users', 'users', { [kind]: assignee, page_size: 2 });
-  return kind === 'email' ? (users.find((u) => u.email?.toLowerCase() === assignee.toLowerCase()) ?? users[0]) : users[0];
+  if (kind === 'invalid') return undefined;
+  // The filter is the server's; the match is ours, so a server that ignores the filter cannot misassign.
+  const users = await client.getList<User>('/v2/users', 'users', { [kind]: assignee, page_size: 25 });
+  return kind === 'email'
+    ? users.find((u) => typeof u.email === 'string' && u.email.toLowerCase() === assignee.toLowerCase())
+    : users.find((u) => u.slack_user_id === assignee);
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 404 || error.status === 400);
 }

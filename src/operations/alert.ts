@@ -7,7 +7,11 @@ import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '.
 import { InputError } from '../errors.js';
 import { failedJobs } from '../github/jobs.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
-import { announceLine, card, cell, writeSummary } from '../output/report.js';
+import { isRecord } from '../incident-io/retry.js';
+import { code, md, text } from '../output/markdown.js';
+import { card } from '../output/report.js';
+import { serverText } from '../output/server-text.js';
+import type { AlertSettings } from '../settings/settings.js';
 
 export interface AlertEvent {
   title: string;
@@ -18,45 +22,45 @@ export interface AlertEvent {
   metadata: Record<string, string | number>;
 }
 
-export async function alert(ctx: OperationContext): Promise<void> {
-  const { core, settings, run } = ctx;
+export async function alert(ctx: OperationContext<AlertSettings>): Promise<void> {
+  const { out, settings, run, redactor } = ctx;
   const deduplicationKey = settings.deduplicationKey || defaultDeduplicationKey(run);
   const firing = settings.alertStatus === 'firing';
   // What failed matters while firing; a resolve needs no second request.
-  const jobs = firing ? await failedJobs(settings.githubToken, run, ctx.fetch) : { markdown: '' };
-  if (jobs.notice) core.notice(jobs.notice, { title: 'Failed jobs not listed in the alert' });
+  const jobs = firing ? await failedJobs(settings.githubToken, run, ctx.fetch, redactor) : {};
+  if (jobs.notice) out.notice(jobs.notice, 'Failed jobs not listed in the alert');
   const event: AlertEvent = {
-    title: settings.name || defaultIncidentName(run, !firing),
+    title: redactor.redact(settings.name || defaultIncidentName(run, !firing)),
     status: settings.alertStatus,
-    description: incidentSummary(settings.summary, run, [jobs.markdown]),
+    description: redactor.redact(incidentSummary(settings.summary, run, jobs.markdown ? [jobs.markdown] : [])),
     deduplication_key: deduplicationKey,
     ...(runUrl(run) && { source_url: runUrl(run) }),
     metadata: alertMetadata(run),
   };
   const path = `/v2/alert_events/http/${encodeURIComponent(settings.alertSourceId)}`;
-  core.setOutput('deduplication-key', deduplicationKey);
-  core.setOutput('created', 'false');
+  out.setOutput('deduplication-key', deduplicationKey);
+  out.setOutput('created', 'false');
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', path, event);
     return;
   }
-  const response = await clientFor(ctx, settings.alertToken).post<{ deduplication_key?: string; message?: string }>(path, event);
-  const key = response.body?.deduplication_key || deduplicationKey;
-  core.setOutput('deduplication-key', key);
-  announceLine(
-    core,
-    `Sent a ${settings.alertStatus} alert event "${event.title}" (deduplication key "${key}"): ${response.body?.message ?? `HTTP ${response.status}`}. ` +
+  const response = await clientFor(ctx, settings.alertToken).post<unknown>(path, event);
+  const answer = isRecord(response.body) ? response.body : {};
+  const key =
+    typeof answer['deduplication_key'] === 'string' && answer['deduplication_key'] !== '' ? answer['deduplication_key'] : deduplicationKey;
+  const message = typeof answer['message'] === 'string' ? serverText(answer['message'], redactor, 200) : `HTTP ${response.status}`;
+  out.setOutput('deduplication-key', key);
+  out.announce(
+    `Sent a ${settings.alertStatus} alert event "${event.title}" (deduplication key "${key}"): ${message}. ` +
       'incident.io processes it asynchronously, so no incident ID comes back.',
     `incident.io alert ${settings.alertStatus}`,
   );
-  await writeSummary(
-    core,
-    ctx.env,
-    card(`alert ${settings.alertStatus}`, [
-      ['Title', cell(event.title)],
-      ['Status', settings.alertStatus],
-      ['Deduplication key', `\`${cell(key)}\``],
-      ['Alert source', `\`${cell(settings.alertSourceId)}\``],
+  await out.summary(
+    card(md`alert ${settings.alertStatus}`, [
+      ['Title', text(event.title)],
+      ['Status', text(settings.alertStatus)],
+      ['Deduplication key', code(key)],
+      ['Alert source', code(settings.alertSourceId)],
     ]),
   );
 }

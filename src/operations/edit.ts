@@ -1,29 +1,63 @@
 /** The one edit that update and resolve send: `POST /v2/incidents/{id}/actions/edit`, or its dry run. */
 import type { IncidentIoClient } from '../incident-io/client.js';
-import type { Incident } from '../incident-io/incidents.js';
-import { announceLine, changeMarkdown, describe, setIncidentOutputs, writeSummary } from '../output/report.js';
+import { readIncident, type Incident } from '../incident-io/incidents.js';
+import { changeCard, describe, setIncidentOutputs } from '../output/report.js';
+import type { ResolveSettings, UpdateSettings } from '../settings/settings.js';
 import { printDryRun, type OperationContext } from './operation.js';
 
-export async function editIncident(
-  ctx: OperationContext,
+export interface Edit {
+  /** The fields to change, as incident.io's edit takes them. */
+  changes: Record<string, unknown>;
+  /** What changes, in words, for the log and the summary: "severity → Major". */
+  changed: string[];
+}
+
+export function editPath(incident: Incident): string {
+  return `/v2/incidents/${encodeURIComponent(incident.id)}/actions/edit`;
+}
+
+/** Sends the edit and returns the incident as incident.io answered it (read strictly), or prints it on a dry run. */
+export async function sendEdit(
+  ctx: OperationContext<UpdateSettings | ResolveSettings>,
   client: IncidentIoClient,
   incident: Incident,
-  changes: Record<string, unknown>,
-  changed: string[],
-  verb: 'Updated' | 'Resolved',
-): Promise<void> {
-  const { core, settings } = ctx;
-  const path = `/v2/incidents/${encodeURIComponent(incident.id)}/actions/edit`;
-  const body = { incident: changes, notify_incident_channel: settings.notifyIncidentChannel };
-  if (settings.dryRun) {
+  edit: Edit,
+): Promise<Incident | undefined> {
+  const path = editPath(incident);
+  const body = { incident: edit.changes, notify_incident_channel: ctx.settings.notifyIncidentChannel };
+  if (ctx.settings.dryRun) {
     printDryRun(ctx, 'POST', path, body);
-    setIncidentOutputs(core, incident, false, true);
-    await writeSummary(core, ctx.env, changeMarkdown(`Dry run (would be ${verb.toLowerCase()})`, incident, changed));
-    return;
+    return undefined;
   }
-  const response = await client.post<{ incident?: Incident }>(path, body);
-  const after = response.body?.incident?.id ? response.body.incident : incident;
-  announceLine(core, `${verb} incident ${describe(after)} (${changed.join(', ')}).`, `incident.io incident ${verb.toLowerCase()}`);
-  setIncidentOutputs(core, after, false, true);
-  await writeSummary(core, ctx.env, changeMarkdown(verb, after, changed));
+  const response = await client.post<unknown>(path, body);
+  return readIncident(response.body, `POST ${path} answered ${response.status}`);
+}
+
+/** Outputs first, then the log line, the notice and the card. */
+export async function reportEdit(
+  ctx: OperationContext,
+  incident: Incident,
+  changed: readonly string[],
+  verb: 'Updated' | 'Resolved' | 'Already resolved',
+): Promise<void> {
+  const { out } = ctx;
+  setIncidentOutputs(out, incident, false, true);
+  const what = changed.length > 0 ? ` (${changed.join(', ')})` : '';
+  const line =
+    verb === 'Already resolved'
+      ? `Incident ${describe(incident)} is already resolved (status "${incident.incident_status?.name ?? 'unknown'}"); nothing to change.`
+      : `${verb} incident ${describe(incident)}${what}.`;
+  out.announce(line, `incident.io incident ${verb.toLowerCase()}`);
+  await out.summary(changeCard(verb, incident, changed));
+}
+
+/** A dry run reports the incident as it is, and what would change. */
+export async function reportDryRun(
+  ctx: OperationContext,
+  incident: Incident,
+  changed: readonly string[],
+  verb: 'updated' | 'resolved',
+): Promise<void> {
+  setIncidentOutputs(ctx.out, incident, false, true);
+  await ctx.out.summary(changeCard(`Dry run (would be ${verb})`, incident, changed));
 }

@@ -1,30 +1,45 @@
 // src/operations/: one file per operation (create, update, resolve, alert), each reading like the user's story.
-/** What every operation gets: the runner, the validated settings, the run, and a way to reach incident.io. */
-import { IncidentIoClient, type Clock, type FetchLike } from '../incident-io/client.js';
+/**
+ * What every operation gets: the output layer (its only way to the runner), the validated
+ * settings of its own kind, the run, the deadline, and a way to reach incident.io.
+ */
 import type { RunContext } from '../github/context.js';
-import type { Core } from '../runner/core.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../incident-io/retry.js';
+import { IncidentIoClient, type Clock, type FetchLike } from '../incident-io/client.js';
+import { AFTER_WRITE_DEADLINE_MS, DEFAULT_RETRY_POLICY, type Deadline, type RetryPolicy } from '../incident-io/retry.js';
+import type { Output } from '../output/output.js';
+import type { Redactor } from '../output/redact.js';
 import type { Settings } from '../settings/settings.js';
 
-export interface OperationContext {
-  core: Core;
+export interface OperationContext<S extends Settings = Settings> {
+  out: Output;
+  redactor: Redactor;
   env: Record<string, string | undefined>;
   clock: Clock;
   fetch: FetchLike;
-  settings: Settings;
+  settings: S;
   run: RunContext;
+  /** Bounds every request and page up to the confirmed write. */
+  deadline: Deadline;
 }
 
-/** An incident.io client for `token` (the API key, or an alert source's token). */
+/** An incident.io client for `token` (the API key, or an alert source's token), under the write deadline. */
 export function clientFor(ctx: OperationContext, token: string): IncidentIoClient {
   return new IncidentIoClient({
     baseUrl: ctx.settings.apiUrl,
     token,
     fetch: ctx.fetch,
     clock: ctx.clock,
+    deadline: ctx.deadline,
+    redactor: ctx.redactor,
     policy: retryPolicy(ctx.env),
-    onRetry: (message) => ctx.core.info(message),
+    onRetry: (message) => ctx.out.info(message),
   });
+}
+
+/** The short deadline for work after the write: running out of it can only warn. */
+export function afterWriteDeadline(ctx: OperationContext): Deadline {
+  const seconds = AFTER_WRITE_DEADLINE_MS / 1000;
+  return { at: ctx.clock.now() + AFTER_WRITE_DEADLINE_MS, name: `the ${seconds} s deadline for work after the write` };
 }
 
 /** The request timeout can be lowered through the environment (tests, slow proxies). */
@@ -35,6 +50,6 @@ function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
 
 /** Prints the request a dry run would have sent. */
 export function printDryRun(ctx: OperationContext, method: string, path: string, body: unknown): void {
-  ctx.core.info(`Dry run: every input is valid; this request would be sent to ${method} ${ctx.settings.apiUrl}${path}:`);
-  ctx.core.info(JSON.stringify(body, null, 2));
+  ctx.out.info(`Dry run: every input is valid; this request would be sent to ${method} ${ctx.settings.apiUrl}${path}:`);
+  ctx.out.info(JSON.stringify(body, null, 2));
 }

@@ -1,12 +1,44 @@
-// src/output/: what the step tells the workflow: outputs, log lines, annotations and the job summary.
+// src/output/: the one layer to the runner: log lines, annotations, outputs and the job summary; escaping lives here.
 /**
- * What the step tells the workflow: outputs, the job summary card and the notice annotation.
- * Nothing here may fail the step: a missing GITHUB_STEP_SUMMARY (local runs) is skipped.
+ * What the step tells the workflow about an incident: the outputs (set first, as soon as the
+ * incident is known, so nothing later can lose them), the one-line story for the log and the
+ * notice, and the job summary card. Every value in the card is escaped by `md`.
  */
-import type { Core } from '../runner/core.js';
 import type { Incident } from '../incident-io/incidents.js';
+import { code, join, link, md, text, type Markdown } from './markdown.js';
+import type { Output } from './output.js';
 
-export interface Outcome {
+/** The `incident-*` outputs, `created`, and (update, resolve) `status`. */
+export function setIncidentOutputs(out: Output, incident: Incident | undefined, created: boolean, withStatus = false): void {
+  out.setOutput('incident-id', incident?.id ?? '');
+  out.setOutput('incident-reference', incident?.reference ?? '');
+  out.setOutput('incident-url', incident?.permalink ?? '');
+  out.setOutput('incident-name', incident?.name ?? '');
+  out.setOutput('created', String(created));
+  if (withStatus) out.setOutput('status', incident?.incident_status?.name ?? '');
+}
+
+/** "INC-123: name https://…", for the log (the output layer makes it inert). */
+export function describe(incident: Incident): string {
+  return `${incident.reference}: ${incident.name}${incident.permalink ? ` ${incident.permalink}` : ''}`;
+}
+
+/** The incident as a link to it (or as text, when its permalink may not be a link). */
+export function incidentLink(incident: Incident): Markdown {
+  return link(`${incident.reference}: ${incident.name}`, incident.permalink);
+}
+
+export type CardItem = [label: string, value: Markdown | undefined];
+
+/** A job summary card: a heading and a compact list; items without a value are left out. */
+export function card(title: Markdown, items: readonly CardItem[]): Markdown {
+  const lines = items
+    .filter((item): item is [string, Markdown] => item[1] !== undefined)
+    .map(([label, value]) => md`- **${label}:** ${value}`);
+  return join([md`### incident.io: ${title}`, md``, ...lines], '\n');
+}
+
+export interface CreateOutcome {
   incident?: Incident;
   created: boolean;
   severity: string;
@@ -15,18 +47,8 @@ export interface Outcome {
   idempotencyKey: string;
 }
 
-/** The `incident-*` outputs, `created`, and (update, resolve) `status`. */
-export function setIncidentOutputs(core: Core, incident: Incident | undefined, created: boolean, withStatus = false): void {
-  core.setOutput('incident-id', incident?.id ?? '');
-  core.setOutput('incident-reference', incident?.reference ?? '');
-  core.setOutput('incident-url', incident?.permalink ?? '');
-  core.setOutput('incident-name', incident?.name ?? '');
-  core.setOutput('created', String(created));
-  if (withStatus) core.setOutput('status', incident?.incident_status?.name ?? '');
-}
-
-/** The one-line story for the log and the notice annotation. */
-export function headline(outcome: Outcome): string {
+/** The one-line story of a create for the log and the notice annotation. */
+export function headline(outcome: CreateOutcome): string {
   const { incident } = outcome;
   if (!incident) {
     return `incident.io says an incident with idempotency key "${outcome.idempotencyKey}" was already declared, but did not say which one.`;
@@ -35,68 +57,24 @@ export function headline(outcome: Outcome): string {
   return `Incident ${describe(incident)} was already declared under idempotency key "${outcome.idempotencyKey}" (by an earlier attempt or step); reusing it.`;
 }
 
-/** "INC-123: name https://…" */
-export function describe(incident: Incident): string {
-  return `${incident.reference}: ${incident.name}${incident.permalink ? ` ${incident.permalink}` : ''}`;
-}
-
-/** Logs a line and repeats it as a notice annotation. */
-export function announceLine(core: Core, line: string, title: string): void {
-  core.info(line);
-  core.notice(line, { title });
-}
-
-export function announce(core: Core, outcome: Outcome): void {
-  announceLine(core, headline(outcome), outcome.created ? 'incident.io incident declared' : 'incident.io incident already declared');
-}
-
-export function summaryMarkdown(outcome: Outcome): string {
+export function createCard(outcome: CreateOutcome): Markdown {
   const { incident } = outcome;
-  const title = incident ? `${outcome.created ? 'Declared' : 'Already declared'}: ${cell(incident.reference)}` : 'Already declared';
+  const title = incident ? md`${outcome.created ? 'Declared' : 'Already declared'} ${incident.reference}` : md`Already declared`;
   return card(title, [
-    ...incidentRow(incident),
-    ['Severity', cell(incident?.severity?.name ?? outcome.severity)],
-    ['Visibility', cell(incident?.visibility ?? outcome.visibility)],
-    ['Mode', cell(incident?.mode ?? outcome.mode)],
-    ['Created by this step', outcome.created ? 'yes' : `no: the idempotency key \`${cell(outcome.idempotencyKey)}\` had already opened it`],
+    ['Incident', incident && incidentLink(incident)],
+    ['Severity', text(incident?.severity?.name ?? outcome.severity)],
+    ['Visibility', text(incident?.visibility ?? outcome.visibility)],
+    ['Mode', text(incident?.mode ?? outcome.mode)],
+    ['Created by this step', outcome.created ? md`yes` : md`no: the idempotency key ${code(outcome.idempotencyKey)} had already opened it`],
   ]);
 }
 
 /** The card for an update or a resolve. */
-export function changeMarkdown(title: string, incident: Incident, changed: string[]): string {
-  return card(`${title}: ${cell(incident.reference)}`, [
-    ...incidentRow(incident),
-    ['Status', cell(incident.incident_status?.name ?? 'unknown')],
-    ['Severity', cell(incident.severity?.name ?? 'unknown')],
-    ['Changed', changed.length > 0 ? cell(changed.join(', ')) : 'nothing'],
+export function changeCard(title: string, incident: Incident, changed: readonly string[]): Markdown {
+  return card(md`${title} ${incident.reference}`, [
+    ['Incident', incidentLink(incident)],
+    ['Status', text(incident.incident_status?.name ?? 'unknown')],
+    ['Severity', text(incident.severity?.name ?? 'unknown')],
+    ['Changed', text(changed.length > 0 ? changed.join(', ') : 'nothing')],
   ]);
-}
-
-/** A Markdown card: a heading and a two-column table. */
-export function card(title: string, rows: [string, string][]): string {
-  return [`### incident.io: ${title}`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''].join('\n');
-}
-
-function incidentRow(incident: Incident | undefined): [string, string][] {
-  if (!incident) return [];
-  const label = cell(`${incident.reference}: ${incident.name}`);
-  return [['Incident', incident.permalink ? `[${label}](${incident.permalink})` : label]];
-}
-
-/** Appends markdown to the job summary; a local run without GITHUB_STEP_SUMMARY just skips it. */
-export async function writeSummary(core: Core, env: Record<string, string | undefined>, markdown: string): Promise<void> {
-  if (!env['GITHUB_STEP_SUMMARY']) {
-    core.info('GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner), so no job summary was written.');
-    return;
-  }
-  try {
-    await core.summary.addRaw(markdown).write();
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** Text made safe for one Markdown table cell. */
-export function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

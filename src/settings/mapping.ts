@@ -1,6 +1,9 @@
 /**
  * Parses the mapping inputs (`custom-fields`, `roles`) written as YAML or JSON. The YAML parser
- * is imported only when such an input is set, so runs without one never load it.
+ * is imported only when such an input is set, so runs without one never load it. Only plain
+ * text, lists and mappings are read: a YAML tag (`!!binary`, `!foo`), a key that is not text,
+ * or anything the parser would warn about is an input error, and the parser never writes to
+ * stderr.
  */
 import { InputError } from '../errors.js';
 
@@ -11,20 +14,33 @@ const EXAMPLES: Record<string, string> = {
   'custom-fields': '`Affected service: checkout` or `{"Affected service": "checkout"}`',
   roles: '`Incident Lead: alice@example.com` or `{"lead": "alice@example.com"}`',
 };
+const PLAIN_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:map']);
 
 export async function parseMapping(input: string, raw: string): Promise<Map<string, MappingValue>> {
   const result = new Map<string, MappingValue>();
   if (raw.trim() === '') return result;
   const example = EXAMPLES[input] ?? '`key: value`';
-  let data: unknown;
-  try {
-    const { parse } = await import('yaml');
-    // failsafe: every scalar stays a string, so nothing is silently turned into a number or boolean.
-    data = parse(raw, { schema: 'failsafe', uniqueKeys: true });
-  } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InputError(`Input "${input}" is not valid YAML or JSON: ${detail}. Write a mapping such as ${example}.`);
+  const { isCollection, isPair, isScalar, parseDocument, visit } = await import('yaml');
+  // failsafe: every scalar stays a string, so nothing is silently turned into a number or boolean.
+  const doc = parseDocument(raw, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    throw new InputError(`Input "${input}" is not valid YAML or JSON: ${firstLine(problem.message)}. Write a mapping such as ${example}.`);
   }
+  visit(doc, (_key, node) => {
+    const tag = (isScalar(node) || isCollection(node)) && node.tag;
+    if (tag && !PLAIN_TAGS.has(tag)) {
+      throw new InputError(
+        `Input "${input}" uses the YAML tag ${JSON.stringify(tag)}; only plain text, lists and mappings are read. Write a mapping such as ${example}.`,
+      );
+    }
+    if (isPair(node) && !isScalar(node.key)) {
+      throw new InputError(
+        `Input "${input}" has a key that is not text; each key names one ${input === 'roles' ? 'role' : 'custom field'}, as in ${example}.`,
+      );
+    }
+  });
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     const got = Array.isArray(data) ? 'a list' : JSON.stringify(data ?? null);
     throw new InputError(`Input "${input}" must be a mapping such as ${example}; got ${got}.`);
@@ -41,4 +57,8 @@ export async function parseMapping(input: string, raw: string): Promise<Map<stri
     }
   }
   return result;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
 }

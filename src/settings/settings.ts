@@ -1,10 +1,15 @@
 // src/settings/: the inputs, read and validated once into typed settings, before any request.
 /**
- * Reads and validates every input once, into a typed Settings object, before any request.
+ * Reads and validates every input once, into the settings of the chosen operation (a
+ * discriminated union, so each operation sees only its own inputs), before any request.
  * Each error names the input, the bad value and the values allowed.
  */
 import { InputError, quoteList } from '../errors.js';
 import { parseMapping, type MappingValue } from './mapping.js';
+import { closest } from '../suggest.js';
+import { checkHeaderSafe, parseApiUrl, parseBoolean, parseChoice, parseIncidentId, parseOpaqueId, type GetInput } from './values.js';
+
+export { parseApiUrl, parseBoolean, parseChoice, parseIncidentId, type GetInput } from './values.js';
 
 export const OPERATIONS = ['create', 'update', 'resolve', 'alert'] as const;
 export const VISIBILITIES = ['public', 'private'] as const;
@@ -15,39 +20,68 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export type Mode = (typeof MODES)[number];
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
-export interface Settings {
-  operation: Operation;
-  apiKey: string;
+/** A custom field's value: text, a list of texts, or (update only) `[]`, which unsets it. */
+export type FieldValue = MappingValue;
+
+interface Common {
   /** Base URL without a trailing slash. */
   apiUrl: string;
-  /** Severity name or ID as given; empty means "lowest-ranked" on create and "unchanged" on update. */
+  dryRun: boolean;
+  failOnError: boolean;
+  githubToken: string;
+}
+
+/** What a create or an update asks to set; empty values and maps mean "leave as is". */
+export interface IncidentChanges {
+  /** Severity name or ID; empty means "lowest-ranked" on create and "unchanged" on update. */
   severity: string;
-  visibility: Visibility;
-  mode: Mode;
   /** Empty means the default name (create) or "unchanged" (update). */
   name: string;
   summary: string;
+  status: string;
+  customFields: Map<string, FieldValue>;
+  /** Role name or shortform → assignee (an email, a Slack user ID or an incident.io user ID). */
+  roles: Map<string, string>;
+}
+
+export interface CreateSettings extends Common, IncidentChanges {
+  operation: 'create';
+  apiKey: string;
+  visibility: Visibility;
+  mode: Mode;
   /** Empty means "derive it from the repository and run ID". */
   idempotencyKey: string;
   incidentType: string;
-  status: string;
-  customFields: Map<string, MappingValue>;
-  roles: Map<string, MappingValue>;
   slackChannelName: string;
-  githubToken: string;
-  /** Incident ID, reference (INC-123) or number, for update and resolve. */
+}
+
+export interface UpdateSettings extends Common, IncidentChanges {
+  operation: 'update';
+  apiKey: string;
+  /** Incident ID, or the number of a reference (INC-123 → "123"). */
   incidentId: string;
   notifyIncidentChannel: boolean;
+}
+
+export interface ResolveSettings extends Common {
+  operation: 'resolve';
+  apiKey: string;
+  incidentId: string;
+  status: string;
+  notifyIncidentChannel: boolean;
+}
+
+export interface AlertSettings extends Common {
+  operation: 'alert';
   alertSourceId: string;
   alertToken: string;
   alertStatus: AlertStatus;
   deduplicationKey: string;
-  dryRun: boolean;
-  failOnError: boolean;
+  name: string;
+  summary: string;
 }
 
-/** Reads one input, trimmed; `core.getInput` has this shape. */
-export type GetInput = (name: string) => string;
+export type Settings = CreateSettings | UpdateSettings | ResolveSettings | AlertSettings;
 
 /** Which inputs each operation uses beyond the common ones; any other set input is refused. */
 const COMMON = ['operation', 'api-url', 'dry-run', 'fail-on-error', 'github-token', 'notify-incident-channel'];
@@ -76,50 +110,183 @@ const REQUIRED: Record<Operation, string[]> = {
   resolve: ['api-key', 'incident-id'],
   alert: ['alert-source-id', 'alert-token'],
 };
+/** Every input action.yml declares (a test keeps the two equal). */
 export const ALL_INPUTS = [...new Set([...COMMON, ...Object.values(USES).flat()])];
+/** The inputs that carry secrets: masked first, checked for header-safe characters. */
+export const SECRET_INPUTS = ['api-key', 'alert-token', 'github-token'];
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * The runner passes every `with:` key as an INPUT_<NAME> variable and only warns about one the
+ * action does not declare, so `severty: Critical` would quietly declare a Minor incident. Any
+ * such variable is an input error, before any request, naming the closest declared input.
+ */
+export function checkDeclaredInputs(env: Record<string, string | undefined>): void {
+  const declared = new Map(ALL_INPUTS.map((name) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, name]));
+  const unknown = Object.keys(env).filter((key) => key.startsWith('INPUT_') && !declared.has(key));
+  if (unknown.length === 0) return;
+  const lines = unknown.map((key) => {
+    const name = key.slice('INPUT_'.length).toLowerCase();
+    const suggestion = closest(name, ALL_INPUTS);
+    return `Input "${name}" is not an input of this action (the step's \`with:\` passes it as ${key})${suggestion ? `; did you mean "${suggestion}"?` : '.'}`;
+  });
+  throw new InputError(`${lines.join('\n')}\nRemove or rename it. The inputs are: ${quoteList(ALL_INPUTS)}.`);
+}
 
 export async function readSettings(getInput: GetInput): Promise<Settings> {
   const operation = parseChoice(getInput, 'operation', OPERATIONS, 'create');
   checkInputsFit(getInput, operation);
-  const settings: Settings = {
-    operation,
-    apiKey: getInput('api-key'),
+  for (const input of SECRET_INPUTS) checkHeaderSafe(input, getInput(input));
+  const common: Common = {
     apiUrl: parseApiUrl(getInput('api-url') || 'https://api.incident.io'),
-    severity: getInput('severity'),
-    visibility: parseChoice(getInput, 'visibility', VISIBILITIES, 'public'),
-    mode: parseChoice(getInput, 'mode', MODES, 'standard'),
-    name: getInput('name'),
-    summary: getInput('summary'),
-    idempotencyKey: getInput('idempotency-key'),
-    incidentType: getInput('incident-type'),
-    status: getInput('status'),
-    customFields: await parseMapping('custom-fields', getInput('custom-fields')),
-    roles: await parseMapping('roles', getInput('roles')),
-    slackChannelName: getInput('slack-channel-name'),
-    githubToken: getInput('github-token'),
-    incidentId: parseIncidentId(getInput('incident-id')),
-    notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
-    alertSourceId: getInput('alert-source-id'),
-    alertToken: getInput('alert-token'),
-    alertStatus: parseChoice(getInput, 'alert-status', ALERT_STATUSES, 'firing'),
-    deduplicationKey: getInput('deduplication-key'),
     dryRun: parseBoolean(getInput, 'dry-run', false),
     failOnError: parseBoolean(getInput, 'fail-on-error', true),
+    githubToken: getInput('github-token'),
   };
-  const changes = USES.update.filter((input) => !REQUIRED.update.includes(input));
-  if (settings.operation === 'update' && !changes.some((input) => getInput(input))) {
-    throw new InputError(`Operation "update" needs something to change: set at least one of ${quoteList(changes)}.`);
+  switch (operation) {
+    case 'create':
+      return {
+        operation,
+        ...common,
+        ...(await readChanges(getInput, operation)),
+        apiKey: getInput('api-key'),
+        visibility: parseChoice(getInput, 'visibility', VISIBILITIES, 'public'),
+        mode: parseChoice(getInput, 'mode', MODES, 'standard'),
+        idempotencyKey: getInput('idempotency-key'),
+        incidentType: getInput('incident-type'),
+        slackChannelName: getInput('slack-channel-name'),
+      };
+    case 'update': {
+      const changes = await readChanges(getInput, operation);
+      const settings: UpdateSettings = {
+        operation,
+        ...common,
+        ...changes,
+        apiKey: getInput('api-key'),
+        incidentId: parseIncidentId(getInput('incident-id')),
+        notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
+      };
+      checkSomethingToChange(settings);
+      return settings;
+    }
+    case 'resolve':
+      return {
+        operation,
+        ...common,
+        apiKey: getInput('api-key'),
+        incidentId: parseIncidentId(getInput('incident-id')),
+        status: getInput('status'),
+        notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
+      };
+    case 'alert':
+      return {
+        operation,
+        ...common,
+        alertSourceId: parseOpaqueId('alert-source-id', getInput('alert-source-id'), '01GW2G3V0S59R238FAHPDS1R66'),
+        alertToken: getInput('alert-token'),
+        alertStatus: parseChoice(getInput, 'alert-status', ALERT_STATUSES, 'firing'),
+        deduplicationKey: getInput('deduplication-key'),
+        name: getInput('name'),
+        summary: getInput('summary'),
+      };
   }
-  for (const [key, value] of settings.roles) {
-    if (typeof value !== 'string') {
-      throw new InputError(
-        `Input "roles" gives ${JSON.stringify(key)} a list; each role takes one assignee (an email, a user ID or a Slack user ID).`,
+}
+
+async function readChanges(getInput: GetInput, operation: 'create' | 'update'): Promise<IncidentChanges> {
+  const [customFields, roles] = await Promise.all([
+    parseMapping('custom-fields', getInput('custom-fields')),
+    parseMapping('roles', getInput('roles')),
+  ]);
+  return {
+    severity: getInput('severity'),
+    name: getInput('name'),
+    summary: getInput('summary'),
+    status: getInput('status'),
+    customFields: checkFieldValues(customFields, operation),
+    roles: checkAssignees(roles),
+  };
+}
+
+/** An update must change something: `custom-fields: '{}'` alone would send an empty edit. */
+function checkSomethingToChange(settings: UpdateSettings): void {
+  const { severity, name, summary, status, customFields, roles } = settings;
+  if (severity || name || summary || status || customFields.size > 0 || roles.size > 0) return;
+  const changes = USES.update.filter((input) => !REQUIRED.update.includes(input));
+  throw new InputError(
+    `Operation "update" needs something to change: set at least one of ${quoteList(changes)} ` +
+      '(a mapping input that is empty, such as `custom-fields: {}`, changes nothing).',
+  );
+}
+
+/** What an unset `${{ vars.X }}` or `${{ secrets.X }}` gives: a hint for every empty value. */
+const EMPTY_HINT =
+  'If it comes from `${{ vars.… }}` or `${{ secrets.… }}`, check that the variable or secret is set for this repository and environment.';
+
+function checkFieldValues(fields: Map<string, FieldValue>, operation: 'create' | 'update'): Map<string, FieldValue> {
+  checkDuplicateKeys('custom-fields', fields);
+  const errors: string[] = [];
+  for (const [name, value] of fields) {
+    const values = Array.isArray(value) ? value : [value];
+    if (Array.isArray(value) && value.length === 0) {
+      if (operation === 'create') {
+        errors.push(
+          `Input "custom-fields" sets ${JSON.stringify(name)} to [], which unsets a field on update; on create, leave the field out.`,
+        );
+      }
+    } else if (values.some((v) => v.trim() === '')) {
+      errors.push(
+        `Input "custom-fields" sets ${JSON.stringify(name)} to an empty value. ${EMPTY_HINT}` +
+          (operation === 'update' ? ` To unset the field, write ${JSON.stringify(name)}: [].` : ''),
       );
     }
   }
-  return settings;
+  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  return fields;
+}
+
+function checkAssignees(roles: Map<string, MappingValue>): Map<string, string> {
+  checkDuplicateKeys('roles', roles);
+  const errors: string[] = [];
+  const result = new Map<string, string>();
+  for (const [role, value] of roles) {
+    if (typeof value !== 'string') {
+      errors.push(
+        `Input "roles" gives ${JSON.stringify(role)} a list; each role takes one assignee (an email, a user ID or a Slack user ID).`,
+      );
+    } else if (value.trim() === '') {
+      errors.push(`Input "roles" assigns ${JSON.stringify(role)} to an empty value. ${EMPTY_HINT}`);
+    } else if (assigneeKind(value.trim()) === 'invalid') {
+      errors.push(
+        `Input "roles" assigns ${JSON.stringify(role)} to ${JSON.stringify(value)}; allowed values: an email such as "alice@example.com", ` +
+          'a Slack user ID such as "U0123ABC", or an incident.io user ID such as "01G0J1EXE7AXZ2C93K61WBPYEH".',
+      );
+    } else {
+      result.set(role, value.trim());
+    }
+  }
+  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  return result;
+}
+
+/** The same key twice, in any case or spacing (YAML itself refuses only exact repeats). */
+function checkDuplicateKeys(input: string, mapping: Map<string, unknown>): void {
+  const seen = new Map<string, string>();
+  for (const key of mapping.keys()) {
+    const normal = key.trim().replace(/\s+/g, ' ').toLowerCase();
+    const earlier = seen.get(normal);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `Input "${input}" names ${JSON.stringify(earlier)} and ${JSON.stringify(key)}, which are the same; name each once.`,
+      );
+    }
+    seen.set(normal, key);
+  }
+}
+
+/** How an assignee is looked up: by email, by Slack user ID, or as an incident.io user ID. */
+export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id' | 'invalid' {
+  if (/^[^\s@/?#]+@[^\s@/?#]+\.[^\s@/?#]+$/.test(assignee)) return 'email';
+  if (/^[UW][A-Z0-9]{2,}$/.test(assignee)) return 'slack_user_id';
+  return /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/.test(assignee) ? 'id' : 'invalid';
 }
 
 /** Required inputs are present, and no input is set that the operation would ignore. */
@@ -151,73 +318,4 @@ function checkInputsFit(getInput: GetInput, operation: Operation): void {
         `Remove it, or set "operation" to the operation you meant. Inputs used by "${operation}": ${quoteList(USES[operation])}.`,
     );
   }
-}
-
-/**
- * An incident ID (a ULID), a reference (INC-123) or a bare number, as the path segment
- * `GET /v2/incidents/{id}` takes: the ULID, or the number of the reference.
- */
-export function parseIncidentId(raw: string): string {
-  if (raw === '') return '';
-  const reference = /^(?:INC-)?(\d+)$/i.exec(raw);
-  if (reference) return String(Number(reference[1]));
-  if (/^[0-9A-Z]{26}$/i.test(raw)) return raw.toUpperCase();
-  throw new InputError(
-    `Input "incident-id" is ${JSON.stringify(raw)}; allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", ` +
-      'a reference such as "INC-123", or its number such as "123".',
-  );
-}
-
-/** One of a fixed set of values, in any case; empty means the default. */
-export function parseChoice<T extends string>(getInput: GetInput, input: string, allowed: readonly T[], fallback: T): T {
-  const raw = getInput(input);
-  if (raw === '') return fallback;
-  const value = raw.toLowerCase();
-  const match = allowed.find((a) => a === value);
-  if (match === undefined) {
-    throw new InputError(`Input "${input}" is ${JSON.stringify(raw)}; allowed values: ${quoteList(allowed)}.`);
-  }
-  return match;
-}
-
-/** `true` or `false` in any case; empty means the default. */
-export function parseBoolean(getInput: GetInput, input: string, fallback: boolean): boolean {
-  const raw = getInput(input);
-  if (raw === '') return fallback;
-  const value = raw.toLowerCase();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InputError(`Input "${input}" is ${JSON.stringify(raw)}; allowed values: "true", "false".`);
-}
-
-/**
- * The API base URL. Only https is allowed, so the key never travels in the clear;
- * plain http is accepted for loopback hosts (a local sandbox or proxy).
- */
-export function parseApiUrl(raw: string): string {
-  const allowed = 'an https:// URL such as "https://api.incident.io" (http:// only for 127.0.0.1, localhost or [::1])';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(`Input "api-url" is ${JSON.stringify(raw)}, which is not a URL; allowed values: ${allowed}.`);
-  }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new InputError(`Input "api-url" is ${JSON.stringify(raw)}: the API key must not travel unencrypted; allowed values: ${allowed}.`);
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new InputError(
-      `Input "api-url" is ${JSON.stringify(redactUrl(url))}: it must not carry credentials, a query or a fragment; allowed values: ${allowed}.`,
-    );
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
-function redactUrl(url: URL): string {
-  const copy = new URL(url.href);
-  if (copy.username) copy.username = '***';
-  if (copy.password) copy.password = '***';
-  if (copy.search) copy.search = '?***';
-  return copy.href;
 }

@@ -1,0 +1,139 @@
+/**
+ * Parsers for single input values. Each error names the input, the bad value (never a secret's)
+ * and the values allowed.
+ */
+import { InputError, quoteList } from '../errors.js';
+
+/** Reads one input, trimmed; `core.getInput` has this shape. */
+export type GetInput = (name: string) => string;
+
+/** One of a fixed set of values, in any case; empty means the default. */
+export function parseChoice<T extends string>(getInput: GetInput, input: string, allowed: readonly T[], fallback: T): T {
+  const raw = getInput(input);
+  if (raw === '') return fallback;
+  const value = raw.toLowerCase();
+  const match = allowed.find((a) => a === value);
+  if (match === undefined) {
+    throw new InputError(`Input "${input}" is ${JSON.stringify(raw)}; allowed values: ${quoteList(allowed)}.`);
+  }
+  return match;
+}
+
+/** `true` or `false` in any case; empty means the default. */
+export function parseBoolean(getInput: GetInput, input: string, fallback: boolean): boolean {
+  const raw = getInput(input);
+  if (raw === '') return fallback;
+  const value = raw.toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InputError(`Input "${input}" is ${JSON.stringify(raw)}; allowed values: "true", "false".`);
+}
+
+/**
+ * A secret goes into an HTTP header, which cannot carry a line break, a control character or a
+ * character outside Latin-1. Such a value is an input error now, not "network failure, retrying"
+ * later. The message says what and where, never the value.
+ */
+export function checkHeaderSafe(input: string, value: string): void {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    let what: string | undefined;
+    if (code === 0x0a || code === 0x0d) what = 'a line break';
+    else if (code < 0x20 || code === 0x7f) what = `a control character (U+${hex(code)})`;
+    else if (code > 0xff) what = `a character outside Latin-1 (U+${hex(code)})`;
+    if (what) {
+      throw new InputError(
+        `Input "${input}" contains ${what} at position ${i + 1} of ${value.length}, which an HTTP header cannot carry, so it cannot be a valid token. ` +
+          'Check the secret: it may have been pasted with an extra line or a stray character.',
+      );
+    }
+  }
+}
+
+function hex(code: number): string {
+  return code.toString(16).toUpperCase().padStart(4, '0');
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The API base URL. Only https is allowed, so the key never travels in the clear; plain http is
+ * accepted for loopback hosts (a local sandbox or proxy). A path prefix (a gateway) is kept; a
+ * query, a fragment, credentials or dot-segments are refused, and no message repeats them.
+ */
+export function parseApiUrl(raw: string): string {
+  const allowed =
+    'an https:// URL such as "https://api.incident.io", optionally with a path prefix (http:// only for 127.0.0.1, localhost or [::1])';
+  const shown = JSON.stringify(redactUrl(raw));
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError(`Input "api-url" is ${shown}, which is not a URL; allowed values: ${allowed}.`);
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputError(`Input "api-url" is ${shown}: the API key must not travel unencrypted; allowed values: ${allowed}.`);
+  }
+  const refused = [
+    (url.username !== '' || url.password !== '' || /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(raw)) && 'credentials',
+    /[?]/.test(raw) && 'a query',
+    /#/.test(raw) && 'a fragment',
+    hasDotSegment(raw) && 'a "." or ".." path segment',
+  ].filter((r): r is string => typeof r === 'string');
+  if (refused.length > 0) {
+    throw new InputError(`Input "api-url" is ${shown}: it must not carry ${refused.join(', ')}; allowed values: ${allowed}.`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** `.` or `..` as a path segment, plain or percent-encoded, which a URL parser would resolve away. */
+function hasDotSegment(raw: string): boolean {
+  const path = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  return path.split(/[/\\]/).some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+}
+
+/**
+ * A URL as it may be shown in a message: credentials, query and fragment replaced by `***`,
+ * whatever the scheme and whether or not it parses.
+ */
+export function redactUrl(raw: string): string {
+  let shown = raw;
+  const cut = shown.search(/[?#]/);
+  if (cut >= 0) shown = `${shown.slice(0, cut)}${shown[cut]}***`;
+  const at = shown.lastIndexOf('@');
+  if (at >= 0) {
+    const authority = /^[a-z][a-z0-9+.-]*:\/*/i.exec(shown)?.[0].length ?? 0;
+    shown = `${shown.slice(0, authority)}***${shown.slice(at)}`;
+  }
+  return shown;
+}
+
+/**
+ * An opaque ID as a URL path segment: incident.io may change the format and length of its IDs,
+ * so any URL-safe token is passed on verbatim, but nothing that a URL would treat as a path.
+ */
+export const OPAQUE_ID = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
+
+export function parseOpaqueId(input: string, raw: string, example: string): string {
+  if (raw === '' || OPAQUE_ID.test(raw)) return raw;
+  throw new InputError(
+    `Input "${input}" is ${JSON.stringify(raw)}; allowed values: an ID made of letters, digits, "-", "_", "." and "~" (not starting with "."), such as ${JSON.stringify(example)}.`,
+  );
+}
+
+/**
+ * An incident ID, a reference (INC-123) or a bare number, as the path segment
+ * `GET /v2/incidents/{id}` takes: the ID verbatim, or the digits of the reference (as text, so
+ * no number is ever rounded).
+ */
+export function parseIncidentId(raw: string): string {
+  if (raw === '') return '';
+  const reference = /^(?:INC-)?(\d+)$/i.exec(raw);
+  if (reference) return reference[1] as string;
+  if (OPAQUE_ID.test(raw)) return raw;
+  throw new InputError(
+    `Input "incident-id" is ${JSON.stringify(raw)}; allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", ` +
+      'a reference such as "INC-123", or its number such as "123".',
+  );
+}
