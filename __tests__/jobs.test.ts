@@ -43,7 +43,7 @@ describe('describeFailures', () => {
     const text = describeFailures([
       job('deploy](https://evil.example) <img src=x>', 'failure', [['`rm` *all*\n# heading', 'failure']]),
     ])!.source;
-    expect(text).toContain('deploy\\](https://evil.example) \\<img src=x\\>');
+    expect(text).toContain('deploy\\](https\\://evil.example) \\<img src=x\\>');
     expect(text).toContain('"\\`rm\\` \\*all\\* # heading"');
     expect(text.split('\n')).toHaveLength(2);
   });

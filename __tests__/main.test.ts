@@ -112,4 +112,89 @@ describe('run', () => {
     expect(printed).not.toContain(KEY);
     expect(r.outputs).toEqual({ created: 'false' });
   });
+
+  it('masks each line of a multi-line secret as well as the whole', async () => {
+    const r = await runWith({ 'github-token': 'ghs_line_one_abcdef\nghs_line_two_ghijkl' }, []);
+    expect(r.secrets).toEqual(expect.arrayContaining(['ghs_line_one_abcdef', 'ghs_line_two_ghijkl']));
+    expect(r.failed).toMatch(/^Input "github-token" contains a line break/);
+    expect(r.fetch.calls).toHaveLength(0);
+  });
+
+  it('fails before any request on an input action.yml does not declare', async () => {
+    const core = fakeCore({ 'api-key': KEY });
+    const fetch = scriptedFetch([]);
+    await run({ core: core.core, fetch, env: { ...env, INPUT_SEVERTY: 'Critical' }, clock: new FakeClock(), context: () => context });
+    expect(fetch.calls).toHaveLength(0);
+    expect(core.failed).toMatch(/Input "severty" is not an input of this action .*did you mean "severity"\?/);
+  });
+
+  it('reports an unreadable event payload under the failure policy', async () => {
+    for (const failOnError of ['true', 'false']) {
+      const core = fakeCore({ 'api-key': KEY, 'fail-on-error': failOnError });
+      const unreadable = () => {
+        throw Object.assign(new Error("EACCES: permission denied, open '/runner/event.json'"), { code: 'EACCES' });
+      };
+      await run({
+        core: core.core,
+        fetch: scriptedFetch([]),
+        env: { ...env, GITHUB_EVENT_PATH: '/runner/event.json' },
+        clock: new FakeClock(),
+        context: unreadable,
+      });
+      const said = failOnError === 'true' ? core.failed : core.log.find((l) => l.level === 'warning')?.message;
+      expect(said).toMatch(/^Could not read the workflow's event payload from GITHUB_EVENT_PATH \("\/runner\/event\.json"\): EACCES/);
+      expect(core.failed === undefined).toBe(failOnError === 'false');
+    }
+  });
+
+  it('never turns a created incident into created=false when reporting fails later', async () => {
+    const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
+    const core = fakeCore({ 'api-key': KEY, severity: 'Major', 'fail-on-error': 'false' });
+    const setOutput = core.core.setOutput;
+    core.core.setOutput = (name: string, value: string) => {
+      if (name === 'created' && value === 'false') throw new Error('should not be written');
+      setOutput(name, value);
+    };
+    core.core.notice = () => {
+      throw new Error('the notice could not be written');
+    };
+    await run({
+      core: core.core,
+      fetch: scriptedFetch([severities(), json(200, { incident })]),
+      env,
+      clock: new FakeClock(),
+      context: () => context,
+    });
+    expect(core.outputs).toMatchObject({ 'incident-id': '01INC', created: 'true' });
+    expect(core.log.find((l) => l.level === 'warning')?.message).toMatch(/the notice could not be written/);
+  });
+
+  it('follows the failure policy when the outputs cannot be written', async () => {
+    for (const failOnError of ['true', 'false']) {
+      const core = fakeCore({ 'api-key': KEY, severity: 'Major', 'fail-on-error': failOnError });
+      core.core.setOutput = () => {
+        throw new Error("EACCES: permission denied, open '/runner/output'");
+      };
+      const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
+      await run({
+        core: core.core,
+        fetch: scriptedFetch([severities(), json(200, { incident })]),
+        env: { ...env, GITHUB_OUTPUT: '/runner/output' },
+        clock: new FakeClock(),
+        context: () => context,
+      });
+      const said = failOnError === 'true' ? core.failed : core.log.find((l) => l.level === 'warning')?.message;
+      expect(said).toMatch(/^Could not write the step output "incident-id" \(GITHUB_OUTPUT is "\/runner\/output"\): EACCES/);
+      expect(core.log.filter((l) => l.level === 'debug')).toEqual([]);
+    }
+  });
+
+  it('sends no secret in the incident text, even one interpolated into the summary', async () => {
+    const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
+    const r = await runWith({ severity: 'Major', name: `Deploy ${KEY}`, summary: `token was ${KEY.slice(2)}` }, [
+      severities(),
+      json(200, { incident }),
+    ]);
+    expect(JSON.stringify(r.bodies[1])).not.toContain(KEY.slice(2, 14));
+  });
 });

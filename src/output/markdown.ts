@@ -36,11 +36,18 @@ function oneLine(value: string): string {
 
 /**
  * Inline text: one line, with every character that can start inline Markdown (emphasis, code,
- * a link or image, HTML, an entity, a table cell, strikethrough, math) escaped by a backslash.
- * `#` is left alone: a value is never at the start of a line, where it would make a heading.
+ * a link or image, HTML, an entity, a table cell, strikethrough, math) escaped by a backslash,
+ * and GitHub's autolinks (`https://…`, `www.…`, `a@b.c`) broken by an escape, so a name never
+ * becomes a link. `#` is left alone: a value is never at the start of a line.
  */
 export function text(value: string): Markdown {
-  return new Markdown(oneLine(value).replace(/[\\`*_[\]<>|~&!$]/g, '\\$&'));
+  return new Markdown(
+    oneLine(value)
+      .replace(/[\\`*_[\]<>|~&!$]/g, '\\$&')
+      .replace(/:(?=\/\/)/g, '\\:')
+      .replace(/@(?=[\w-]+\.\w)/g, '\\@')
+      .replace(/\b(www)\./gi, '$1\\.'),
+  );
 }
 
 /** A code span that holds any text: its fence is longer than any run of backticks inside. */
