@@ -1,0 +1,53 @@
+/**
+ * Lookups: severities, incident types, statuses, custom fields and their options, roles, users.
+ */
+import { ApiError, invalid, ok, pageSize, required } from './common.mjs';
+
+function listCustomFieldOptions(state, { query }) {
+  const fieldId = query.custom_field_id;
+  if (!fieldId) throw required('custom_field_id');
+  if (!state.customFields.some((f) => f.id === fieldId))
+    throw invalid('custom_field_id', `No custom field with ID ${fieldId} exists`, 'not_found');
+  const size = pageSize(query, 250);
+  const all = [...(state.customFieldOptions[fieldId] ?? [])].sort((a, b) => a.sort_key - b.sort_key);
+  let start = 0;
+  if (query.after) {
+    start = all.findIndex((o) => o.id === query.after) + 1;
+    if (start === 0) throw invalid('after', `No option with ID ${query.after} exists for this field`, 'not_found');
+  }
+  const page = all.slice(start, start + size);
+  const meta = { page_size: size };
+  if (start + size < all.length) meta.after = page[page.length - 1].id;
+  // The bug a client's stop rule must survive: every page after the first hands back the same cursor.
+  if (state.paginationBug === 'repeat-cursor' && query.after) meta.after = query.after;
+  return ok({ custom_field_options: page, pagination_meta: meta });
+}
+
+function listUsers(state, { query }) {
+  const size = pageSize(query, 10000);
+  const email = query.email?.toLowerCase();
+  const users = state.users.filter(
+    (u) => (!email || u.email.toLowerCase() === email) && (!query.slack_user_id || u.slack_user_id === query.slack_user_id),
+  );
+  return ok({ users: users.slice(0, size), pagination_meta: { page_size: size } });
+}
+
+function showUser(state, { params }) {
+  const user = state.users.find((u) => u.id === params.id);
+  if (!user) throw new ApiError(404, 'not_found', `No user with ID ${params.id} exists`);
+  return ok({ user });
+}
+
+const list = (key, name) => (state) => ok({ [name]: state[key] });
+
+/** Route key -> { auth, handle } for the lookups. */
+export const catalogRoutes = {
+  'GET /v1/severities': { auth: 'api', handle: list('severities', 'severities') },
+  'GET /v1/incident_types': { auth: 'api', handle: list('incidentTypes', 'incident_types') },
+  'GET /v1/incident_statuses': { auth: 'api', handle: list('incidentStatuses', 'incident_statuses') },
+  'GET /v2/custom_fields': { auth: 'api', handle: list('customFields', 'custom_fields') },
+  'GET /v1/custom_field_options': { auth: 'api', handle: listCustomFieldOptions },
+  'GET /v2/incident_roles': { auth: 'api', handle: list('incidentRoles', 'incident_roles') },
+  'GET /v2/users': { auth: 'api', handle: listUsers },
+  'GET /v2/users/:id': { auth: 'api', handle: showUser },
+};

@@ -1,0 +1,87 @@
+/**
+ * What every sandbox module shares: IDs, incident.io's (and GitHub's) error replies, and small
+ * helpers for reading bodies and queries.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+
+// ── IDs ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A stable 26-character ULID-like ID: '01' + tag, then zeros (or a zero-padded number). */
+export function seedId(tag, n) {
+  const head = `01${tag}`;
+  return n === undefined ? head.padEnd(26, '0') : head + String(n).padStart(26 - head.length, '0');
+}
+
+/** A random ULID-like ID: 10 characters of time, 16 random, Crockford base32. */
+export function newId() {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let time = Date.now();
+  let head = '';
+  for (let i = 0; i < 10; i++, time = Math.floor(time / 32)) head = alphabet[time % 32] + head;
+  return head + [...randomBytes(16)].map((b) => alphabet[b % 32]).join('');
+}
+
+// ── Errors ───────────────────────────────────────────────────────────────────────────────────
+
+const ERROR_TYPES = { 401: 'authentication_error', 404: 'not_found', 409: 'conflict', 422: 'validation_error', 429: 'rate_limited' };
+export const errorType = (status) => ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request_error');
+
+/** Thrown by handlers; turned into incident.io's error body (or GitHub's, on /github routes). */
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    Object.assign(this, { status, code, field });
+  }
+}
+export const invalid = (field, message, code = 'invalid_value') => new ApiError(422, code, message, field);
+export const required = (field, message = `${field} is required`) => invalid(field, message, 'is_required');
+
+export function errorReply(status, code, message, field, extra = {}) {
+  const requestId = randomUUID();
+  const error = { code, message, ...(field ? { source: { field } } : {}) };
+  return {
+    status,
+    headers: { 'x-request-id': requestId },
+    body: { type: errorType(status), status, request_id: requestId, errors: [error], ...extra },
+  };
+}
+
+export function githubErrorReply(status, message, docs = 'https://docs.github.com/rest') {
+  return { status, headers: { 'x-github-request-id': randomUUID() }, body: { message, documentation_url: docs, status: String(status) } };
+}
+
+// ── Small helpers ────────────────────────────────────────────────────────────────────────────
+
+export const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const ok = (body, status = 200) => ({ status, body });
+export const clone = (value) => JSON.parse(JSON.stringify(value));
+
+export function slug(text) {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}
+
+/** `page_size` query parameter: default 25, a positive integer up to `max`. */
+export function pageSize(query, max) {
+  if (query.page_size === undefined || query.page_size === '') return 25;
+  const n = Number(query.page_size);
+  if (!Number.isInteger(n) || n < 1) throw invalid('page_size', 'page_size must be a positive integer');
+  if (n > max) throw invalid('page_size', `page_size must be at most ${max}`);
+  return n;
+}
+
+export function findById(list, id, field, what, prefix) {
+  if (typeof id !== 'string' || id === '') throw required(prefix + field, `${what} ID must be a non-empty string`);
+  const found = list.find((item) => item.id === id);
+  if (!found) throw invalid(prefix + field, `No ${what} with ID ${id} exists`, 'not_found');
+  return found;
+}
+
+export function optionalString(body, key, prefix) {
+  if (body[key] !== undefined && typeof body[key] !== 'string') throw invalid(prefix + key, `${key} must be a string`);
+}

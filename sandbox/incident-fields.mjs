@@ -1,0 +1,96 @@
+/**
+ * Validation shared by incident create and edit: custom field values and role assignments, each
+ * resolved to its response shape or refused with a 422 naming the field.
+ */
+import { findById, invalid, isObject, required } from './common.mjs';
+
+/** Resolves one custom field value to its response shape, or throws a 422 naming where it went wrong. */
+function resolveFieldValue(state, field, value, at) {
+  if (!isObject(value)) throw invalid(at, 'Each value must be an object');
+  const kinds = ['value_option_id', 'value_text', 'value_link', 'value_numeric', 'value_catalog_entry_id'].filter(
+    (k) => value[k] !== undefined,
+  );
+  if (kinds.length !== 1)
+    throw invalid(at, 'Each value must set exactly one of value_option_id, value_text, value_link, value_numeric, value_catalog_entry_id');
+  const kind = kinds[0];
+  const raw = value[kind];
+  const where = `${at}.${kind}`;
+  if (typeof raw !== 'string') throw invalid(where, `${kind} must be a string`);
+  const wrongType = () => invalid(where, `${kind} cannot be used with the ${field.field_type} field "${field.name}"`);
+  switch (kind) {
+    case 'value_option_id': {
+      if (field.catalog_type_id || !field.field_type.endsWith('_select')) throw wrongType();
+      const option = (state.customFieldOptions[field.id] ?? []).find((o) => o.id === raw);
+      if (!option) throw invalid(where, `No option with ID ${raw} exists for the field "${field.name}"`, 'not_found');
+      return { value_option: { ...option } };
+    }
+    case 'value_text':
+      if (field.field_type !== 'text') throw wrongType();
+      return { value_text: raw };
+    case 'value_link':
+      if (field.field_type !== 'link') throw wrongType();
+      return { value_link: raw };
+    case 'value_numeric':
+      if (field.field_type !== 'numeric') throw wrongType();
+      if (raw.trim() === '' || !Number.isFinite(Number(raw))) throw invalid(where, `"${raw}" is not a number`);
+      return { value_numeric: raw };
+    default: {
+      if (!field.catalog_type_id) throw wrongType();
+      const entries = state.catalogEntries[field.catalog_type_id] ?? [];
+      const entry = entries.find((e) => e.id === raw || e.external_id === raw || e.aliases.includes(raw));
+      if (!entry) throw invalid(where, `No catalog entry matches "${raw}" for the field "${field.name}"`, 'not_found');
+      return { value_catalog_entry: { ...entry, aliases: [...entry.aliases] } };
+    }
+  }
+}
+
+/** custom_field_entries -> the response's [{custom_field, values}] (entries with no values clear a field). */
+export function resolveCustomFieldEntries(state, entries, prefix) {
+  const field = `${prefix}custom_field_entries`;
+  if (!Array.isArray(entries)) throw invalid(field, 'custom_field_entries must be an array');
+  return entries.map((entry, i) => {
+    const at = `${field}[${i}]`;
+    if (!isObject(entry)) throw invalid(at, 'Each custom field entry must be an object');
+    const custom = findById(state.customFields, entry.custom_field_id, 'custom_field_id', 'custom field', `${at}.`);
+    if (!Array.isArray(entry.values)) throw required(`${at}.values`, 'values must be an array');
+    if (custom.field_type === 'single_select' && entry.values.length > 1) {
+      throw invalid(`${at}.values`, `The single-select field "${custom.name}" takes at most one value`);
+    }
+    const values = entry.values.map((value, j) => resolveFieldValue(state, custom, value, `${at}.values[${j}]`));
+    const { id, name, description, field_type } = custom;
+    return { custom_field: { id, name, description, field_type }, values };
+  });
+}
+
+/** incident_role_assignments -> the response's [{role, assignee}]. */
+export function resolveRoleAssignments(state, assignments, prefix) {
+  const field = `${prefix}incident_role_assignments`;
+  if (!Array.isArray(assignments)) throw invalid(field, 'incident_role_assignments must be an array');
+  return assignments.map((assignment, i) => {
+    const at = `${field}[${i}]`;
+    if (!isObject(assignment)) throw invalid(at, 'Each role assignment must be an object');
+    const role = findById(state.incidentRoles, assignment.incident_role_id, 'incident_role_id', 'incident role', `${at}.`);
+    const who = assignment.assignee;
+    if (!isObject(who) || (!who.id && !who.email && !who.slack_user_id)) {
+      throw required(`${at}.assignee`, 'assignee must set one of id, email or slack_user_id');
+    }
+    const user = state.users.find(
+      (u) =>
+        (who.id && u.id === who.id) ||
+        (typeof who.email === 'string' && u.email.toLowerCase() === who.email.toLowerCase()) ||
+        (who.slack_user_id && u.slack_user_id === who.slack_user_id),
+    );
+    if (!user) throw invalid(`${at}.assignee`, 'No user matches this assignee', 'not_found');
+    return { role: { ...role }, assignee: { ...user } };
+  });
+}
+
+/** Replaces entries per key (`keyOf`), the last update winning; an update with no values removes its entry. */
+export function mergeBy(current, updates, keyOf) {
+  const merged = new Map(current.map((e) => [keyOf(e), e]));
+  for (const update of updates) {
+    merged.delete(keyOf(update));
+    if (!update.values || update.values.length > 0) merged.set(keyOf(update), update);
+  }
+  return [...merged.values()];
+}

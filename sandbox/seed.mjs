@@ -1,0 +1,211 @@
+/**
+ * The seed data every sandbox starts from (and reset() restores), and the shape of its state.
+ */
+import { seedId } from './common.mjs';
+
+export const SEED_TIME = '2026-01-05T09:00:00.000Z';
+export const ALERT_SOURCE_ID = '01ALERTSOURCE000000000000';
+export const CATALOG_SERVICE_ID = '01CATALOGSERVICE000000000';
+
+const stamp = (o) => ({ ...o, created_at: SEED_TIME, updated_at: SEED_TIME });
+
+function seedSeverities() {
+  return [
+    ['MINOR', 'Minor', 1, 'Issues with minimal customer impact.'],
+    ['MAJOR', 'Major', 2, 'Issues causing significant customer impact.'],
+    ['CRITICAL', 'Critical', 3, 'Issues causing very high impact to many customers.'],
+  ].map(([tag, name, rank, description]) => stamp({ id: seedId(`SEV${tag}`), name, description, rank }));
+}
+
+function seedIncidentTypes() {
+  return [
+    ['DEFAULT', 'Default', 'The default incident type.', true],
+    ['SECURITY', 'Security', 'Security incidents.', false],
+    ['PLATFORM', 'Platform', 'Incidents in shared platform infrastructure.', false],
+  ].map(([tag, name, description, isDefault]) =>
+    stamp({
+      id: seedId(`TYPE${tag}`),
+      name,
+      description,
+      is_default: isDefault,
+      create_in_triage: 'optional',
+      private_incidents_only: false,
+    }),
+  );
+}
+
+function seedIncidentStatuses() {
+  return [
+    ['Triage', 'triage'],
+    ['Investigating', 'live'],
+    ['Fixing', 'live'],
+    ['Monitoring', 'live'],
+    ['Documenting', 'learning'],
+    ['Closed', 'closed'],
+    ['Declined', 'declined'],
+  ].map(([name, category], i) =>
+    stamp({
+      id: seedId(`STATUS${name.toUpperCase()}`),
+      name,
+      description: `The incident is ${name.toLowerCase()}.`,
+      rank: i + 1,
+      category,
+    }),
+  );
+}
+
+function seedCustomFields() {
+  const field = (tag, name, field_type, description, extra = {}) =>
+    stamp({ id: seedId(`FIELD${tag}`), name, description, field_type, ...extra });
+  return [
+    field('AFFECTEDSERVICE', 'Affected service', 'single_select', 'The service most affected.'),
+    field('TEAMS', 'Teams', 'multi_select', 'Teams involved in the response.'),
+    field('RUNBOOK', 'Runbook', 'link', 'A link to the runbook being followed.'),
+    field('NOTES', 'Notes', 'text', 'Free-form notes.'),
+    field('CUSTOMERS', 'Customers affected', 'numeric', 'Roughly how many customers are affected.'),
+    field('SERVICE', 'Service', 'single_select', 'The service, from the catalog.', { catalog_type_id: CATALOG_SERVICE_ID }),
+  ];
+}
+
+/** Options per custom field ID, each list in sort_key order. */
+function seedCustomFieldOptions() {
+  const options = (fieldId, tag, values) =>
+    values.map((value, i) => ({ id: seedId(tag, i + 1), custom_field_id: fieldId, value, sort_key: (i + 1) * 10 }));
+  const services = Array.from({ length: 297 }, (_, i) => `service-${String(i + 1).padStart(3, '0')}`);
+  return {
+    [seedId('FIELDAFFECTEDSERVICE')]: options(seedId('FIELDAFFECTEDSERVICE'), 'OPTSVC', [...services, 'checkout', 'payments', 'search']),
+    [seedId('FIELDTEAMS')]: options(seedId('FIELDTEAMS'), 'OPTTEAM', ['Platform', 'Payments', 'Growth']),
+  };
+}
+
+/** Catalog entries per catalog type ID. */
+function seedCatalogEntries() {
+  return {
+    [CATALOG_SERVICE_ID]: [
+      { id: seedId('ENTRYCHECKOUT'), name: 'Checkout', external_id: 'checkout', aliases: ['co'] },
+      { id: seedId('ENTRYPAYMENTS'), name: 'Payments', external_id: 'payments', aliases: ['pay'] },
+    ],
+  };
+}
+
+function seedIncidentRoles() {
+  return [
+    ['LEAD', 'Incident Lead', 'lead', 'lead', true, 'Coordinates the response.'],
+    ['REPORTER', 'Reporter', 'reporter', 'reporter', false, 'The person who reported the incident.'],
+    ['COMMS', 'Communications', 'comms', 'custom', false, 'Keeps customers and stakeholders informed.'],
+  ].map(([tag, name, shortform, role_type, required, description]) =>
+    stamp({
+      id: seedId(`ROLE${tag}`),
+      name,
+      description,
+      instructions: `As ${name}: ${description.toLowerCase()}`,
+      shortform,
+      role_type,
+      required,
+    }),
+  );
+}
+
+function seedUsers() {
+  return [
+    { id: seedId('USERALICE'), name: 'Alice Example', email: 'alice@example.com', role: 'responder', slack_user_id: 'U0ALICE' },
+    { id: seedId('USERBOB'), name: 'Bob Example', email: 'bob@example.com', role: 'responder', slack_user_id: 'U0BOB' },
+  ];
+}
+
+/** Three jobs of run 1001 in acme/shop: one passed, one failed in its deploy step, one still running. */
+function defaultJobs() {
+  const job = (id, name, status, conclusion, started, completed, steps) => ({
+    id,
+    run_id: 1001,
+    run_attempt: 1,
+    name,
+    status,
+    conclusion,
+    workflow_name: 'Deploy',
+    head_branch: 'main',
+    html_url: `https://github.com/acme/shop/actions/runs/1001/job/${id}`,
+    started_at: `2026-11-26T10:${started}:00Z`,
+    completed_at: completed && `2026-11-26T10:${completed}:00Z`,
+    steps: steps.map(([stepName, stepStatus, stepConclusion], i) => ({
+      name: stepName,
+      status: stepStatus,
+      conclusion: stepConclusion,
+      number: i + 1,
+    })),
+  });
+  return [
+    job(5001, 'build', 'completed', 'success', '00', '03', [
+      ['Set up job', 'completed', 'success'],
+      ['Build', 'completed', 'success'],
+    ]),
+    job(5002, 'deploy', 'completed', 'failure', '04', '06', [
+      ['Set up job', 'completed', 'success'],
+      ['Checkout', 'completed', 'success'],
+      ['Deploy to production', 'completed', 'failure'],
+      ['Post Checkout', 'completed', 'skipped'],
+    ]),
+    job(5003, 'notify', 'in_progress', null, '06', null, [
+      ['Set up job', 'completed', 'success'],
+      ['Notify', 'in_progress', null],
+    ]),
+  ];
+}
+
+/**
+ * The live data. Tests may flip the flags directly (`sandbox.state.replay = 'conflict'`).
+ * @typedef {object} SandboxState
+ * @property {'original' | 'conflict'} replay how a repeated idempotency key is answered
+ * @property {boolean} refuseClose refuse edits that move an incident to a closed-category status
+ * @property {null | 'repeat-cursor'} paginationBug custom field option pages after the first repeat their cursor
+ * @property {number} lookupDelayMs delay every GET by this many ms
+ * @property {'ok' | 'forbidden' | 'error'} githubMode
+ * @property {any[]} severities
+ * @property {any[]} incidentTypes
+ * @property {any[]} incidentStatuses
+ * @property {any[]} customFields
+ * @property {Record<string, any[]>} customFieldOptions options per custom field ID
+ * @property {Record<string, any[]>} catalogEntries entries per catalog type ID
+ * @property {any[]} incidentRoles
+ * @property {any[]} users
+ * @property {string[]} alertSourceIds
+ * @property {any[]} jobs
+ * @property {any[]} incidents
+ * @property {Map<string, any>} idempotency idempotency_key -> incident
+ * @property {any[]} edits { incident_id, at, body } per accepted edit
+ * @property {any[]} alerts
+ * @property {Record<string, string>} alertStatus deduplication_key -> latest status
+ * @property {number} nextNumber
+ * @property {{ route: string, spec: any, remaining: number }[]} faults
+ */
+
+/**
+ * Everything reset() restores. The `requests` array lives outside this so its identity never changes.
+ * @returns {SandboxState}
+ */
+export function freshState(options) {
+  return {
+    replay: options.replay ?? 'original',
+    refuseClose: false,
+    paginationBug: null,
+    lookupDelayMs: options.lookupDelayMs ?? 0,
+    githubMode: 'ok',
+    severities: seedSeverities(),
+    incidentTypes: seedIncidentTypes(),
+    incidentStatuses: seedIncidentStatuses(),
+    customFields: seedCustomFields(),
+    customFieldOptions: seedCustomFieldOptions(),
+    catalogEntries: seedCatalogEntries(),
+    incidentRoles: seedIncidentRoles(),
+    users: seedUsers(),
+    alertSourceIds: [ALERT_SOURCE_ID],
+    jobs: defaultJobs(),
+    incidents: [],
+    idempotency: new Map(),
+    edits: [],
+    alerts: [],
+    alertStatus: {},
+    nextNumber: 1,
+    faults: [],
+  };
+}
