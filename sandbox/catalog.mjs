@@ -2,6 +2,12 @@
  * Lookups: severities, incident types, statuses, custom fields and their options, roles, users.
  */
 import { ApiError, invalid, ok, pageSize, required } from './common.mjs';
+import { DECOY_USER_ID, REVIEWING_STATUS_ID } from './seed.mjs';
+
+/** The statuses the workspace has now: "Reviewing" only while `state.reviewingStatus` is on. */
+export function statusesOf(state) {
+  return state.incidentStatuses.filter((s) => state.reviewingStatus || s.id !== REVIEWING_STATUS_ID);
+}
 
 function listCustomFieldOptions(state, { query }) {
   const fieldId = query.custom_field_id;
@@ -23,12 +29,20 @@ function listCustomFieldOptions(state, { query }) {
   return ok({ custom_field_options: page, pagination_meta: meta });
 }
 
+/**
+ * Users matching `email` (case-insensitive) and `slack_user_id`. With `state.usersIgnoreFilter`
+ * the filter is ignored, as a careless server might: every user comes back, the ones that do not
+ * match first (Alice's near-namesake alice@example.org leads), so `users[0]` is the wrong one.
+ */
 function listUsers(state, { query }) {
   const size = pageSize(query, 10000);
   const email = query.email?.toLowerCase();
-  const users = state.users.filter(
-    (u) => (!email || u.email.toLowerCase() === email) && (!query.slack_user_id || u.slack_user_id === query.slack_user_id),
-  );
+  const matches = (u) => (!email || u.email.toLowerCase() === email) && (!query.slack_user_id || u.slack_user_id === query.slack_user_id);
+  let users = state.users.filter(matches);
+  if (state.usersIgnoreFilter) {
+    const rank = (u) => (matches(u) ? 2 : u.id === DECOY_USER_ID ? 0 : 1);
+    users = [...state.users].sort((a, b) => rank(a) - rank(b));
+  }
   return ok({ users: users.slice(0, size), pagination_meta: { page_size: size } });
 }
 
@@ -44,7 +58,7 @@ const list = (key, name) => (state) => ok({ [name]: state[key] });
 export const catalogRoutes = {
   'GET /v1/severities': { auth: 'api', handle: list('severities', 'severities') },
   'GET /v1/incident_types': { auth: 'api', handle: list('incidentTypes', 'incident_types') },
-  'GET /v1/incident_statuses': { auth: 'api', handle: list('incidentStatuses', 'incident_statuses') },
+  'GET /v1/incident_statuses': { auth: 'api', handle: (state) => ok({ incident_statuses: statusesOf(state) }) },
   'GET /v2/custom_fields': { auth: 'api', handle: list('customFields', 'custom_fields') },
   'GET /v1/custom_field_options': { auth: 'api', handle: listCustomFieldOptions },
   'GET /v2/incident_roles': { auth: 'api', handle: list('incidentRoles', 'incident_roles') },

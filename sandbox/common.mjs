@@ -23,7 +23,14 @@ export function newId() {
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────
 
-const ERROR_TYPES = { 401: 'authentication_error', 404: 'not_found', 409: 'conflict', 422: 'validation_error', 429: 'rate_limited' };
+const ERROR_TYPES = {
+  401: 'authentication_error',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  422: 'validation_error',
+  429: 'rate_limited',
+};
 export const errorType = (status) => ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request_error');
 
 /** Thrown by handlers; turned into incident.io's error body (or GitHub's, on /github routes). */
@@ -36,6 +43,7 @@ export class ApiError extends Error {
 export const invalid = (field, message, code = 'invalid_value') => new ApiError(422, code, message, field);
 export const required = (field, message = `${field} is required`) => invalid(field, message, 'is_required');
 
+/** incident.io's error body; `extra` adds top-level fields (or overrides `type`). */
 export function errorReply(status, code, message, field, extra = {}) {
   const requestId = randomUUID();
   const error = { code, message, ...(field ? { source: { field } } : {}) };
@@ -66,9 +74,12 @@ export function slug(text) {
     .replace(/-+$/, '');
 }
 
-/** `page_size` query parameter: default 25, a positive integer up to `max`. */
-export function pageSize(query, max) {
-  if (query.page_size === undefined || query.page_size === '') return 25;
+/** `page_size` query parameter: default 25 (unless `required`), a positive integer up to `max`. */
+export function pageSize(query, max, { required: needed = false } = {}) {
+  if (query.page_size === undefined || query.page_size === '') {
+    if (needed) throw required('page_size', 'page_size is required');
+    return 25;
+  }
   const n = Number(query.page_size);
   if (!Number.isInteger(n) || n < 1) throw invalid('page_size', 'page_size must be a positive integer');
   if (n > max) throw invalid('page_size', `page_size must be at most ${max}`);
@@ -84,4 +95,9 @@ export function findById(list, id, field, what, prefix) {
 
 export function optionalString(body, key, prefix) {
   if (body[key] !== undefined && typeof body[key] !== 'string') throw invalid(prefix + key, `${key} must be a string`);
+}
+
+/** The credential in an Authorization header ("Bearer X" or "token X"), or ''. */
+export function credential(headers) {
+  return (headers.authorization ?? '').replace(/^(bearer|token)\s+/i, '');
 }

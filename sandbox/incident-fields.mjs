@@ -1,8 +1,9 @@
 /**
- * Validation shared by incident create and edit: custom field values and role assignments, each
- * resolved to its response shape or refused with a 422 naming the field.
+ * Validation shared by incident create and edit: custom field values, role assignments and status
+ * moves, each resolved to its response shape or refused with a 422 naming the field.
  */
 import { findById, invalid, isObject, required } from './common.mjs';
+import { statusesOf } from './catalog.mjs';
 
 /** Resolves one custom field value to its response shape, or throws a 422 naming where it went wrong. */
 function resolveFieldValue(state, field, value, at) {
@@ -93,4 +94,23 @@ export function mergeBy(current, updates, keyOf) {
     if (!update.values || update.values.length > 0) merged.set(keyOf(update), update);
   }
   return [...merged.values()];
+}
+
+/**
+ * The status an edit moves an incident to, refused as incident.io would when
+ * `state.refuseStatusIds` lists it (not in this incident's post-incident flow) or when
+ * `state.refuseClose` is on and it is a closed status (the key may not skip that flow).
+ */
+export function statusMove(state, id, field, prefix) {
+  const status = findById(statusesOf(state), id, field, 'incident status', prefix);
+  if (state.refuseStatusIds.includes(status.id)) {
+    throw invalid(prefix + field, 'This status is not part of the post-incident flow that applies to this incident');
+  }
+  if (status.category === 'closed' && state.refuseClose) {
+    throw invalid(
+      prefix + field,
+      'This incident must go through the post-incident flow before it can be closed; the API key lacks permission to skip it',
+    );
+  }
+  return status;
 }

@@ -2,7 +2,8 @@
  * Incidents: create, show and edit, with idempotent create.
  */
 import { ApiError, clone, findById, invalid, isObject, newId, ok, optionalString, required, seedId, slug } from './common.mjs';
-import { mergeBy, resolveCustomFieldEntries, resolveRoleAssignments } from './incident-fields.mjs';
+import { statusesOf } from './catalog.mjs';
+import { mergeBy, resolveCustomFieldEntries, resolveRoleAssignments, statusMove } from './incident-fields.mjs';
 
 function findIncident(state, id) {
   const incident = /^\d+$/.test(id)
@@ -29,7 +30,7 @@ function validateCreate(state, body) {
       : findById(state.incidentTypes, body.incident_type_id, 'incident_type_id', 'incident type', '');
   let status = state.incidentStatuses.find((s) => s.name === 'Investigating');
   if (body.incident_status_id !== undefined) {
-    status = findById(state.incidentStatuses, body.incident_status_id, 'incident_status_id', 'incident status', '');
+    status = findById(statusesOf(state), body.incident_status_id, 'incident_status_id', 'incident status', '');
     if (!['triage', 'live'].includes(status.category)) {
       throw invalid(
         'incident_status_id',
@@ -94,16 +95,8 @@ function editIncident(state, { params, body }) {
   for (const k of ['name', 'summary']) optionalString(changes, k, p);
   const severity =
     changes.severity_id === undefined ? undefined : findById(state.severities, changes.severity_id, 'severity_id', 'severity', p);
-  let status;
-  if (changes.incident_status_id !== undefined) {
-    status = findById(state.incidentStatuses, changes.incident_status_id, 'incident_status_id', 'incident status', p);
-    if (status.category === 'closed' && state.refuseClose) {
-      throw invalid(
-        `${p}incident_status_id`,
-        'This incident must go through the post-incident flow before it can be closed; the API key lacks permission to skip it',
-      );
-    }
-  }
+  const status =
+    changes.incident_status_id === undefined ? undefined : statusMove(state, changes.incident_status_id, 'incident_status_id', p);
   const entries =
     changes.custom_field_entries === undefined ? undefined : resolveCustomFieldEntries(state, changes.custom_field_entries, p);
   const roles =

@@ -2,10 +2,15 @@
  * The seed data every sandbox starts from (and reset() restores), and the shape of its state.
  */
 import { seedId } from './common.mjs';
+import { bucket } from './faults.mjs';
 
 export const SEED_TIME = '2026-01-05T09:00:00.000Z';
 export const ALERT_SOURCE_ID = '01ALERTSOURCE000000000000';
 export const CATALOG_SERVICE_ID = '01CATALOGSERVICE000000000';
+/** The second post-incident status, listed only while `state.reviewingStatus` is on (see seedIncidentStatuses). */
+export const REVIEWING_STATUS_ID = seedId('STATUSREVIEWING');
+/** The user whose email differs from Alice's only in its domain, for `state.usersIgnoreFilter`. */
+export const DECOY_USER_ID = seedId('USERALICEORG');
 
 const stamp = (o) => ({ ...o, created_at: SEED_TIME, updated_at: SEED_TIME });
 
@@ -34,13 +39,21 @@ function seedIncidentTypes() {
   );
 }
 
+/**
+ * The statuses by rank. "Paused" and "Reviewing" were added for resolve fallbacks; the first seven
+ * keep their names, categories, IDs and relative order. "Reviewing" (a second post-incident
+ * status) is listed only while `state.reviewingStatus` is on: an end-to-end test pins the list of
+ * post-incident and closed statuses to "Documenting", "Closed".
+ */
 function seedIncidentStatuses() {
   return [
     ['Triage', 'triage'],
     ['Investigating', 'live'],
     ['Fixing', 'live'],
     ['Monitoring', 'live'],
+    ['Paused', 'paused'],
     ['Documenting', 'learning'],
+    ['Reviewing', 'learning'],
     ['Closed', 'closed'],
     ['Declined', 'declined'],
   ].map(([name, category], i) =>
@@ -110,6 +123,8 @@ function seedUsers() {
   return [
     { id: seedId('USERALICE'), name: 'Alice Example', email: 'alice@example.com', role: 'responder', slack_user_id: 'U0ALICE' },
     { id: seedId('USERBOB'), name: 'Bob Example', email: 'bob@example.com', role: 'responder', slack_user_id: 'U0BOB' },
+    // Alice's near-namesake: what a client that takes "the first user" of an unfiltered list picks.
+    { id: DECOY_USER_ID, name: 'Alice Example (contractor)', email: 'alice@example.org', role: 'viewer', slack_user_id: 'U0ALICEORG' },
   ];
 }
 
@@ -156,10 +171,14 @@ function defaultJobs() {
  * The live data. Tests may flip the flags directly (`sandbox.state.replay = 'conflict'`).
  * @typedef {object} SandboxState
  * @property {'original' | 'conflict'} replay how a repeated idempotency key is answered
- * @property {boolean} refuseClose refuse edits that move an incident to a closed-category status
+ * @property {boolean} refuseClose refuse edits (and incident updates) that move an incident to a closed-category status
  * @property {null | 'repeat-cursor'} paginationBug custom field option pages after the first repeat their cursor
  * @property {number} lookupDelayMs delay every GET by this many ms
+ * @property {string[]} refuseStatusIds refuse edits and incident updates that move an incident to one of these statuses
+ * @property {boolean} reviewingStatus list the second post-incident status "Reviewing" (off by default)
+ * @property {boolean} usersIgnoreFilter GET /v2/users ignores email and slack_user_id, listing non-matching users first
  * @property {'ok' | 'forbidden' | 'error'} githubMode
+ * @property {null | { capacity: number, refillPerSecond: number, tokens: number, at: number }} rateLimit token bucket for incident.io routes
  * @property {any[]} severities
  * @property {any[]} incidentTypes
  * @property {any[]} incidentStatuses
@@ -189,7 +208,11 @@ export function freshState(options) {
     refuseClose: false,
     paginationBug: null,
     lookupDelayMs: options.lookupDelayMs ?? 0,
+    refuseStatusIds: [],
+    reviewingStatus: false,
+    usersIgnoreFilter: false,
     githubMode: 'ok',
+    rateLimit: bucket(options.rateLimit),
     severities: seedSeverities(),
     incidentTypes: seedIncidentTypes(),
     incidentStatuses: seedIncidentStatuses(),

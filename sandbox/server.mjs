@@ -1,23 +1,52 @@
 /**
  * A local, stateful stand-in for the parts of incident.io's API this action uses, plus GitHub's
- * "list jobs for a workflow run" routes under /github. Used by the demo, the end-to-end tests and
- * the benchmark. Node built-ins only.
+ * "list jobs for a workflow run" routes under /github. Used by the demo, the end-to-end tests
+ * and the benchmark. Node built-ins only. This file is the HTTP server (routing, auth, the rate
+ * limit, faults) and `startSandbox`; each concern's routes live in their own module:
+ * catalog.mjs (lookups, users), incidents.mjs (+ incident-fields.mjs), alerts.mjs, github.mjs;
+ * seed.mjs holds the seed data and the state's shape, faults.mjs the fault replies.
  *
  *   const sandbox = await startSandbox();   // sandbox.url, sandbox.apiKey, sandbox.incidents(), ...
  *   node sandbox/server.mjs [--port N]       // the same, as a standalone server
  *
- * Faults (sandbox.fault(route, spec, times)) let a test make the next matching requests fail in
- * the ways a real network and API do: 429, 5xx, an HTML 502, a reset, a truncated body, a slow answer.
+ * Options: apiKey, alertToken, githubToken, replay, lookupDelayMs, host, port,
+ * rateLimit ({ capacity, refillPerSecond }: a token bucket over every incident.io route, not /github).
+ *
+ * State flags (`sandbox.state.X = …`; reset() restores them):
+ *   replay 'original' | 'conflict'    how a repeated create idempotency key is answered
+ *   refuseClose                       edits to a closed status get a 422
+ *   refuseStatusIds: string[]         edits to these statuses get a 422 "not part of the post-incident flow"
+ *   reviewingStatus                   list the second post-incident status "Reviewing" (off: a test pins the list)
+ *   paginationBug 'repeat-cursor'     custom field option pages after the first repeat their cursor
+ *   lookupDelayMs                     every GET waits this long
+ *   usersIgnoreFilter                 GET /v2/users ignores email/slack_user_id; non-matching users come first
+ *
+ * Faults (`sandbox.fault(route, spec, times = 1)`, route as in `requests[].route`):
+ *   { type: 'rate-limit', retryAfter?, bodyRetryAfter? }  429, with a Retry-After header and/or rate_limit.retry_after
+ *   { type: 'status', status = 500 }                      that status with a generic incident.io error
+ *   { type: 'error', status, message, code?, field?, type_? }  exactly that incident.io error (type_ overrides `type`)
+ *   { type: 'html-502' }                                  nginx's HTML 502 page
+ *   { type: 'reset', after?: 'process' }                  the socket is destroyed, before (or after) processing
+ *   { type: 'truncated' }                                 processed, then half the JSON body, with no length
+ *   { type: 'slow', delayMs = 1500 }                      processed, then answered late
+ *   { type: 'echo-key', status = 400, padding?, format = 'json' | 'text', escaped? }  an error repeating the
+ *       request's own credential after `padding` characters (default: so that character 120 cuts it in two)
+ *   { type: 'redirect', status = 302, location? }         that status, a Location header, no body, nothing processed
+ *   { type: 'huge', status = 503, bytes = 5_000_000 }     an incident.io error whose message is `bytes` long
+ *   { type: 'omit', fields: string[] }                    processed, then those fields are left out of the answer's object
+ *
+ * Records: requests (method, path, query, queryAll, headers, body, route, status, startedAt,
+ * respondedAt), incidents(), alerts().
  */
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { alertRoutes } from './alerts.mjs';
 import { catalogRoutes } from './catalog.mjs';
 import { ApiError, errorReply, githubErrorReply, isObject } from './common.mjs';
-import { FAULT_TYPES, replyBeforeProcessing, takeFault } from './faults.mjs';
+import { bucket, checkFault, omitFields, replyBeforeProcessing, takeFault, takeToken } from './faults.mjs';
 import { githubRoutes } from './github.mjs';
 import { incidentRoutes } from './incidents.mjs';
-import { freshState } from './seed.mjs';
+import { ALERT_SOURCE_ID, freshState } from './seed.mjs';
 
 // ── Routing ──────────────────────────────────────────────────────────────────────────────────
 
@@ -88,6 +117,13 @@ function readBody(req) {
   });
 }
 
+/** Every value of every query key, so repeated keys (`mode[one_of]=a&mode[one_of]=b`) keep them all. */
+function queryAll(params) {
+  const all = {};
+  for (const [key, value] of params) (all[key] ??= []).push(value);
+  return all;
+}
+
 function parseBody(raw) {
   if (raw.length === 0) return undefined;
   try {
@@ -97,13 +133,16 @@ function parseBody(raw) {
   }
 }
 
-/** Writes a reply unless the client has gone. `truncate` sends half the JSON, with no length. */
+/**
+ * Writes a reply unless the client has gone: `raw` text as is, else `body` as JSON. An empty reply
+ * (a 204, a redirect) has no content type. `truncate` sends half the text, with no length.
+ */
 function send(res, reply, { truncate = false } = {}) {
   if (res.destroyed || res.writableEnded || res.socket?.destroyed) return;
   let text = reply.raw ?? JSON.stringify(reply.body);
-  const headers = { 'content-type': 'application/json', ...reply.headers };
+  const headers = { ...(text === '' ? {} : { 'content-type': 'application/json' }), ...reply.headers };
   if (truncate) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-  else headers['content-length'] = Buffer.byteLength(text);
+  else if (reply.status !== 204) headers['content-length'] = Buffer.byteLength(text);
   res.writeHead(reply.status, headers);
   res.end(text);
 }
@@ -132,33 +171,43 @@ export async function startSandbox(options = {}) {
     const entry = {
       method: req.method,
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      query: Object.fromEntries(url.searchParams), // the last value of a repeated key
+      queryAll: queryAll(url.searchParams), // every value of every key
       headers: { ...req.headers },
       body: undefined,
       startedAt: Date.now(),
       respondedAt: undefined,
       route: match?.key,
+      status: undefined, // the status answered; stays undefined for a reset
     };
     requests.push(entry);
     res.on('finish', () => (entry.respondedAt = Date.now()));
+    const answer = (reply, options) => {
+      entry.status = reply.status;
+      send(res, reply, options);
+    };
     const raw = await readBody(req);
     entry.body = parseBody(raw);
 
-    if (!match) return send(res, errorReply(404, 'not_found', `No route for ${req.method} ${url.pathname}`));
+    if (!match) return answer(errorReply(404, 'not_found', `No route for ${req.method} ${url.pathname}`));
+    const github = ROUTES[match.key].auth === 'github';
+    const limited = github ? undefined : takeToken(state.rateLimit);
+    if (limited) return answer(limited);
     if (req.method === 'GET' && state.lookupDelayMs > 0) await wait(state.lookupDelayMs);
 
     const spec = takeFault(state, match.key);
     if (spec?.type === 'reset' && spec.after !== 'process') return void req.socket.destroy();
-    const early = spec && replyBeforeProcessing(spec, ROUTES[match.key].auth === 'github');
-    if (early) return send(res, early);
+    const early = spec && replyBeforeProcessing(spec, { github, headers: req.headers });
+    if (early) return answer(early);
 
     const request = { ...entry, params: match.params, host: req.headers.host ?? `${host}:${port}` };
     const reply = processRequest(state, secrets, request, raw);
-    if (!spec) return send(res, reply);
+    if (!spec) return answer(reply);
     if (spec.type === 'reset') return void req.socket.destroy();
-    if (spec.type === 'truncated') return send(res, reply, { truncate: true });
+    if (spec.type === 'truncated') return answer(reply, { truncate: true });
+    if (spec.type === 'omit') return answer(omitFields(reply, spec.fields));
     await wait(spec.delayMs ?? 1500); // 'slow'
-    return send(res, reply);
+    return answer(reply);
   }
 
   const server = createServer((req, res) => {
@@ -179,11 +228,13 @@ export async function startSandbox(options = {}) {
     url: `http://${host}:${actualPort}`,
     port: actualPort,
     ...secrets,
+    alertSourceId: ALERT_SOURCE_ID,
     requests,
     state,
+    /** The next `times` requests to `route` (a key of the routing table, as in requests[].route) meet the fault `spec`. */
     fault(route, spec, times = 1) {
       if (!ROUTES[route]) throw new Error(`Unknown sandbox route "${route}"; known: ${Object.keys(ROUTES).join(', ')}`);
-      if (!FAULT_TYPES.includes(spec?.type)) throw new Error(`Unknown fault type "${spec?.type}"; known: ${FAULT_TYPES.join(', ')}`);
+      checkFault(spec);
       state.faults.push({ route, spec, remaining: times });
     },
     /** @returns {any[]} the live incident objects, oldest first */
@@ -196,6 +247,10 @@ export async function startSandbox(options = {}) {
     setGithubMode(mode) {
       if (!['ok', 'forbidden', 'error'].includes(mode)) throw new Error(`Unknown GitHub mode "${mode}"`);
       state.githubMode = mode;
+    },
+    /** A token bucket over every incident.io route (not /github), starting full; null removes it. */
+    setRateLimit(limit) {
+      state.rateLimit = bucket(limit);
     },
     reset() {
       Object.assign(state, freshState(options));

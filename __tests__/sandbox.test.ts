@@ -1,0 +1,317 @@
+/**
+ * The sandbox itself, called directly with fetch: every route and fault the client code and its
+ * end-to-end tests rely on, the happy path and the refusals. Fast: no bundle, no child process.
+ */
+import { startSandbox } from '../sandbox/server.mjs';
+import { useSandbox } from './helpers/sandbox.js';
+
+const sandbox = useSandbox();
+
+const ID = {
+  minor: '01SEVMINOR0000000000000000',
+  critical: '01SEVCRITICAL0000000000000',
+  triage: '01STATUSTRIAGE000000000000',
+  investigating: '01STATUSINVESTIGATING00000',
+  fixing: '01STATUSFIXING000000000000',
+  paused: '01STATUSPAUSED000000000000',
+  documenting: '01STATUSDOCUMENTING0000000',
+  reviewing: '01STATUSREVIEWING000000000',
+  closed: '01STATUSCLOSED000000000000',
+  impactStarted: '01TSIMPACTSTARTED000000000',
+  resolvedAt: '01TSRESOLVED00000000000000',
+  service: '01CATALOGSERVICE000000000',
+};
+
+/** A parsed JSON answer, read as loosely as the sandbox's own objects are. */
+type Json = ReturnType<typeof JSON.parse>;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Json;
+}
+
+/** One request to the sandbox, with the API key unless `token` (or `auth`) says otherwise. */
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; auth?: string | null; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const auth = options.auth === undefined ? `Bearer ${options.token ?? sandbox.apiKey}` : options.auth;
+  const response = await fetch(sandbox.url + path, {
+    method,
+    redirect: 'manual',
+    headers: {
+      ...(auth === null ? {} : { authorization: auth }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let json: Json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+let keys = 0;
+const createBody = (extra: Record<string, unknown> = {}) => ({
+  idempotency_key: `test-${++keys}`,
+  visibility: 'public',
+  severity_id: ID.minor,
+  ...extra,
+});
+
+async function declare(extra: Record<string, unknown> = {}) {
+  const answer = await call('POST', '/v2/incidents', { body: createBody(extra) });
+  expect(answer.status).toBe(200);
+  return answer.json.incident;
+}
+
+const edit = (id: string, incident: Record<string, unknown>) =>
+  call('POST', `/v2/incidents/${id}/actions/edit`, { body: { incident, notify_incident_channel: false } });
+
+/** The one error of an incident.io error answer. */
+const error = (answer: Answer) => answer.json.errors[0];
+
+describe('hostile-answer faults', () => {
+  it('answers exactly the incident.io error it is given, without processing', async () => {
+    sandbox.fault('POST /v2/incidents', {
+      type: 'error',
+      status: 409,
+      code: 'conflict',
+      message: 'Slack channel name already taken',
+      field: 'slack_channel_name_override',
+    });
+    const answer = await call('POST', '/v2/incidents', { body: createBody() });
+    expect(answer.status).toBe(409);
+    expect(answer.json).toEqual({
+      type: 'conflict',
+      status: 409,
+      request_id: expect.any(String),
+      errors: [{ code: 'conflict', message: 'Slack channel name already taken', source: { field: 'slack_channel_name_override' } }],
+    });
+    expect(sandbox.incidents()).toHaveLength(0);
+    sandbox.fault('GET /v1/severities', { type: 'error', status: 400, message: 'Odd', type_: 'strange_error' });
+    const odd = await call('GET', '/v1/severities');
+    expect(odd.json).toMatchObject({ type: 'strange_error', status: 400, errors: [{ code: 'invalid_request_error', message: 'Odd' }] });
+    expect(error(odd).source).toBeUndefined();
+  });
+
+  it('echoes the bearer token so that a 120-character excerpt of the message cuts it in two', async () => {
+    sandbox.fault('POST /v2/incidents', { type: 'echo-key' });
+    const answer = await call('POST', '/v2/incidents', { body: createBody() });
+    expect(answer.status).toBe(400);
+    const message: string = error(answer).message;
+    const at = message.indexOf(sandbox.apiKey);
+    expect(at).toBe(120 - Math.floor(sandbox.apiKey.length / 2));
+    expect(message.slice(0, 120)).not.toContain(sandbox.apiKey);
+    expect(sandbox.apiKey.startsWith(message.slice(at, 120))).toBe(true);
+    expect(message.length).toBeGreaterThan(200);
+  });
+
+  it('puts the key after `padding` characters of a raw text body, or \\u-escaped in JSON', async () => {
+    sandbox.fault('GET /v1/severities', { type: 'echo-key', format: 'text', padding: 100, status: 401 });
+    const text = await call('GET', '/v1/severities');
+    expect(text.status).toBe(401);
+    expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(text.text.indexOf(sandbox.apiKey)).toBe(100);
+
+    sandbox.fault('GET /v1/severities', { type: 'echo-key', escaped: true });
+    const escaped = await call('GET', '/v1/severities');
+    expect(escaped.text).not.toContain(sandbox.apiKey);
+    expect(escaped.text).toContain('\\u0073\\u0061\\u006e\\u0064'); // "sand"
+    expect(error(escaped).message).toContain(sandbox.apiKey);
+
+    sandbox.fault('GET /github/repos/:owner/:repo/actions/runs/:run_id/jobs', { type: 'echo-key' });
+    const github = await call('GET', '/github/repos/acme/shop/actions/runs/1001/jobs', { auth: `token ${sandbox.githubToken}` });
+    expect(github.json.message).toContain(sandbox.githubToken);
+  });
+
+  it('redirects elsewhere with an empty body, creating nothing', async () => {
+    sandbox.fault('POST /v2/incidents', { type: 'redirect' });
+    const answer = await call('POST', '/v2/incidents', { body: createBody() });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe('https://elsewhere.example/v2/incidents/01ELSEWHERE');
+    expect(answer.text).toBe('');
+    expect(sandbox.incidents()).toHaveLength(0);
+    sandbox.fault('GET /v1/severities', { type: 'redirect', status: 307, location: 'http://127.0.0.1:1/x' });
+    const other = await call('GET', '/v1/severities');
+    expect([other.status, other.headers.get('location')]).toEqual([307, 'http://127.0.0.1:1/x']);
+  });
+
+  it('answers a huge error whose message is `bytes` long', async () => {
+    sandbox.fault('GET /v1/severities', { type: 'huge' });
+    const answer = await call('GET', '/v1/severities');
+    expect(answer.status).toBe(503);
+    expect(error(answer).message).toHaveLength(5_000_000);
+    sandbox.fault('GET /v1/severities', { type: 'huge', status: 500, bytes: 1000 });
+    expect(error(await call('GET', '/v1/severities')).message).toHaveLength(1000);
+  });
+
+  it('creates the incident but leaves fields out of the answer', async () => {
+    sandbox.fault('POST /v2/incidents', { type: 'omit', fields: ['reference', 'permalink'] });
+    const answer = await call('POST', '/v2/incidents', { body: createBody() });
+    expect(answer.status).toBe(200);
+    expect(answer.json.incident.id).toBe(sandbox.incidents()[0].id);
+    expect(answer.json.incident).not.toHaveProperty('reference');
+    expect(answer.json.incident).not.toHaveProperty('permalink');
+    expect(sandbox.incidents()[0].reference).toBe('INC-1');
+  });
+
+  it('refuses unknown fault types and unusable specs', () => {
+    expect(() => sandbox.fault('GET /v1/severities', { type: 'gremlin' })).toThrow(/Unknown fault type "gremlin"/);
+    expect(() => sandbox.fault('GET /v1/severities', { type: 'omit', fields: [] })).toThrow(/fields/);
+    expect(() => sandbox.fault('GET /v1/severities', { type: 'error', status: 200, message: 'x' })).toThrow(/status/);
+  });
+
+  it('records every value of a repeated query key, and the status answered', async () => {
+    await call('GET', '/v1/severities?mode[one_of]=test&mode[one_of]=standard');
+    const [entry] = sandbox.requests;
+    expect(entry.query).toEqual({ 'mode[one_of]': 'standard' });
+    expect(entry.queryAll).toEqual({ 'mode[one_of]': ['test', 'standard'] });
+    expect(entry.status).toBe(200);
+  });
+});
+
+describe('rate limit', () => {
+  /** A client that honours Retry-After, as incident.io's own clients do. */
+  async function patient(path: string): Promise<{ statuses: number[]; retryAfter: string[] }> {
+    const statuses: number[] = [];
+    const retryAfter: string[] = [];
+    for (;;) {
+      const answer = await call('GET', path);
+      statuses.push(answer.status);
+      if (answer.status !== 429) return { statuses, retryAfter };
+      retryAfter.push(answer.headers.get('retry-after')!);
+      expect(answer.json.rate_limit).toEqual({
+        limit: 10,
+        remaining: 0,
+        retry_after: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
+      expect(Date.parse(answer.json.rate_limit.retry_after)).toBeGreaterThan(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, Number(answer.headers.get('retry-after')) * 1000));
+    }
+  }
+
+  it('answers 429 with Retry-After when the bucket is empty, and 30 patient clients all get through', async () => {
+    sandbox.setRateLimit({ capacity: 10, refillPerSecond: 10 });
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: 30 }, () => patient('/v1/severities')));
+    expect(results.every((r) => r.statuses.at(-1) === 200)).toBe(true);
+    // 10 tokens at once, then 10 a second: about 20 of the first 30 wait (a few more get in while they arrive).
+    expect(results.filter((r) => r.statuses[0] === 429).length).toBeGreaterThanOrEqual(15);
+    expect(results.flatMap((r) => r.retryAfter).every((s) => /^[1-9]\d*$/.test(s))).toBe(true);
+    expect(Date.now() - started).toBeLessThan(4500);
+    // GitHub's routes are not incident.io's: no limit there.
+    const github = await call('GET', '/github/repos/acme/shop/actions/runs/1001/jobs', { auth: `token ${sandbox.githubToken}` });
+    expect(github.status).toBe(200);
+  });
+
+  it('is off by default, set by option, restored by reset and removed with null', async () => {
+    const limited = await startSandbox({ rateLimit: { capacity: 1, refillPerSecond: 0.5 } });
+    try {
+      const get = () => fetch(`${limited.url}/v1/severities`, { headers: { authorization: `Bearer ${limited.apiKey}` } });
+      expect((await get()).status).toBe(200);
+      const refused = await get();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('2');
+      limited.setRateLimit(null);
+      expect((await get()).status).toBe(200);
+      limited.reset();
+      expect((await get()).status).toBe(200);
+      expect((await get()).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+    expect(() => sandbox.setRateLimit({ capacity: 0, refillPerSecond: 1 })).toThrow(/capacity/);
+  });
+});
+
+describe('users', () => {
+  it('filters by email and Slack user ID', async () => {
+    const answer = await call('GET', '/v2/users?email=Alice@Example.com');
+    expect(answer.json.users.map((u: { email: string }) => u.email)).toEqual(['alice@example.com']);
+    const bob = await call('GET', '/v2/users?slack_user_id=U0BOB');
+    expect(bob.json.users.map((u: { name: string }) => u.name)).toEqual(['Bob Example']);
+  });
+
+  it('with usersIgnoreFilter answers everyone, a wrong user first', async () => {
+    sandbox.state.usersIgnoreFilter = true;
+    const alice = await call('GET', '/v2/users?email=alice@example.com');
+    expect(alice.json.users).toHaveLength(3);
+    expect(alice.json.users[0].email).toBe('alice@example.org');
+    const bob = await call('GET', '/v2/users?slack_user_id=U0BOB');
+    expect(bob.json.users[0].slack_user_id).not.toBe('U0BOB');
+    const decoy = await call('GET', '/v2/users?email=alice@example.org');
+    expect(decoy.json.users[0].email).not.toBe('alice@example.org');
+  });
+});
+
+describe('statuses and refused moves', () => {
+  const names = async () => (await call('GET', '/v1/incident_statuses')).json.incident_statuses.map((s: { name: string }) => s.name);
+
+  it('adds Paused among the live statuses and, when asked, Reviewing after Documenting', async () => {
+    expect(await names()).toEqual(['Triage', 'Investigating', 'Fixing', 'Monitoring', 'Paused', 'Documenting', 'Closed', 'Declined']);
+    sandbox.state.reviewingStatus = true;
+    const statuses = (await call('GET', '/v1/incident_statuses')).json.incident_statuses;
+    expect(statuses.map((s: { name: string; category: string; rank: number }) => [s.name, s.category, s.rank])).toEqual([
+      ['Triage', 'triage', 1],
+      ['Investigating', 'live', 2],
+      ['Fixing', 'live', 3],
+      ['Monitoring', 'live', 4],
+      ['Paused', 'paused', 5],
+      ['Documenting', 'learning', 6],
+      ['Reviewing', 'learning', 7],
+      ['Closed', 'closed', 8],
+      ['Declined', 'declined', 9],
+    ]);
+  });
+
+  it('refuses a move to a status in refuseStatusIds, and not the next one', async () => {
+    const incident = await declare();
+    sandbox.state.reviewingStatus = true;
+    sandbox.state.refuseStatusIds = [ID.documenting];
+    const refused = await edit(incident.id, { incident_status_id: ID.documenting });
+    expect(refused.status).toBe(422);
+    expect(error(refused)).toEqual({
+      code: 'invalid_value',
+      message: 'This status is not part of the post-incident flow that applies to this incident',
+      source: { field: 'incident.incident_status_id' },
+    });
+    expect(sandbox.incidents()[0].incident_status.name).toBe('Investigating');
+    const next = await edit(incident.id, { incident_status_id: ID.reviewing });
+    expect(next.status).toBe(200);
+    expect(next.json.incident.incident_status.name).toBe('Reviewing');
+  });
+
+  it('refuses Reviewing while it is not listed, and still refuses a close with refuseClose', async () => {
+    const incident = await declare();
+    expect(error(await edit(incident.id, { incident_status_id: ID.reviewing }))).toMatchObject({ code: 'not_found' });
+    sandbox.state.refuseClose = true;
+    const closed = await edit(incident.id, { incident_status_id: ID.closed });
+    expect(closed.status).toBe(422);
+    expect(error(closed).message).toMatch(/post-incident flow/);
+  });
+});
+
+describe('reset', () => {
+  it('restores every flag and record', async () => {
+    Object.assign(sandbox.state, { usersIgnoreFilter: true, refuseStatusIds: [ID.documenting], reviewingStatus: true });
+    sandbox.setRateLimit({ capacity: 1, refillPerSecond: 1 });
+    await call('GET', '/v1/severities');
+    sandbox.reset();
+    expect(sandbox.state).toMatchObject({
+      usersIgnoreFilter: false,
+      refuseStatusIds: [],
+      reviewingStatus: false,
+      rateLimit: null,
+    });
+    expect(sandbox.requests).toEqual([]);
+  });
+});
