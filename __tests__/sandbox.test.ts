@@ -164,10 +164,13 @@ describe('hostile-answer faults', () => {
     expect(sandbox.incidents()[0].reference).toBe('INC-1');
   });
 
-  it('refuses unknown fault types and unusable specs', () => {
+  it('refuses unknown fault types and unusable specs, and knows the new routes', () => {
     expect(() => sandbox.fault('GET /v1/severities', { type: 'gremlin' })).toThrow(/Unknown fault type "gremlin"/);
     expect(() => sandbox.fault('GET /v1/severities', { type: 'omit', fields: [] })).toThrow(/fields/);
     expect(() => sandbox.fault('GET /v1/severities', { type: 'error', status: 200, message: 'x' })).toThrow(/status/);
+    for (const route of ['GET /v2/incidents', 'POST /v2/incident_updates', 'GET /v2/incident_updates', 'POST /v2/heartbeat/:id/ping']) {
+      expect(() => sandbox.fault(route, { type: 'status', status: 503 })).not.toThrow();
+    }
   });
 
   it('records every value of a repeated query key, and the status answered', async () => {
@@ -300,18 +303,200 @@ describe('statuses and refused moves', () => {
   });
 });
 
+describe('GET /v2/incidents', () => {
+  /** Five incidents a day apart: 1 triage, 2 test mode, 3 moved to Documenting, 4 retrospective and closed, 5 live. */
+  async function seedIncidents() {
+    const made = [
+      await declare({ incident_status_id: ID.triage }),
+      await declare({ mode: 'test' }),
+      await declare(),
+      await declare({ mode: 'retrospective' }),
+      await declare(),
+    ];
+    await edit(made[2].id, { incident_status_id: ID.documenting });
+    await edit(made[3].id, { incident_status_id: ID.closed });
+    sandbox.incidents().forEach((incident, i) => (incident.created_at = new Date(Date.UTC(2026, 10, 20 + i)).toISOString()));
+    return made.map((i) => i.reference as string);
+  }
+  const list = async (query: string) => {
+    const answer = await call('GET', `/v2/incidents${query}`);
+    expect(answer.status).toBe(200);
+    return { refs: answer.json.incidents.map((i: { reference: string }) => i.reference) as string[], meta: answer.json.pagination_meta };
+  };
+
+  it('lists newest first, leaving out test and tutorial incidents unless mode asks', async () => {
+    await seedIncidents();
+    expect(await list('')).toEqual({ refs: ['INC-5', 'INC-4', 'INC-3', 'INC-1'], meta: { page_size: 25, total_record_count: 4 } });
+    expect((await list('?mode[one_of]=test')).refs).toEqual(['INC-2']);
+    expect((await list('?mode[one_of]=test&mode[one_of]=standard')).refs).toEqual(['INC-5', 'INC-3', 'INC-2', 'INC-1']);
+    expect((await list('?sort_by=created_at_oldest_first')).refs).toEqual(['INC-1', 'INC-3', 'INC-4', 'INC-5']);
+  });
+
+  it('follows the after cursor page by page, with no cursor on the last page', async () => {
+    await seedIncidents();
+    const first = await list('?page_size=2');
+    expect(first.refs).toEqual(['INC-5', 'INC-4']);
+    expect(first.meta.after).toBe(sandbox.incidents()[3].id);
+    const second = await list(`?page_size=2&after=${first.meta.after}`);
+    expect(second.refs).toEqual(['INC-3', 'INC-1']);
+    expect(second.meta).not.toHaveProperty('after');
+    sandbox.state.listPageCap = 1;
+    const capped = await list('?page_size=25');
+    expect(capped.refs).toEqual(['INC-5']);
+    expect(capped.meta).toMatchObject({ page_size: 25, after: sandbox.incidents()[4].id });
+  });
+
+  it('filters by status category (repeated), created_at and more', async () => {
+    await seedIncidents();
+    expect((await list('?status_category[one_of]=live&status_category[one_of]=triage')).refs).toEqual(['INC-5', 'INC-1']);
+    expect((await list('?status_category[one_of]=learning')).refs).toEqual(['INC-3']);
+    expect((await list('?status_category[not_in]=live')).refs).toEqual(['INC-4', 'INC-3', 'INC-1']);
+    expect((await list('?created_at[gte]=2026-11-22')).refs).toEqual(['INC-5', 'INC-4', 'INC-3']);
+    expect((await list('?created_at[gte]=2026-11-23T00:00:00Z&status_category[one_of]=live')).refs).toEqual(['INC-5']);
+    expect((await list('?created_at[lte]=2026-11-22')).refs).toEqual(['INC-3', 'INC-1']);
+    expect((await list(`?severity[one_of]=${ID.critical}`)).refs).toEqual([]);
+  });
+
+  it('refuses a page size over 250, an unknown category or cursor, and filters it does not know', async () => {
+    const refusals: [string, string][] = [
+      ['?page_size=251', 'page_size'],
+      ['?page_size=0', 'page_size'],
+      ['?status_category[one_of]=active', 'status_category[one_of]'],
+      ['?status_category[one_of][]=live', 'status_category[one_of][]'],
+      ['?status_category[is]=live', 'status_category[is]'],
+      ['?created_at[gte]=yesterday', 'created_at[gte]'],
+      ['?after=01NOSUCHINCIDENT000000000', 'after'],
+    ];
+    for (const [query, field] of refusals) {
+      const answer = await call('GET', `/v2/incidents${query}`);
+      expect([query, answer.status, error(answer).source.field]).toEqual([query, 422, field]);
+    }
+    expect((await call('GET', '/v2/incidents', { token: 'wrong' })).status).toBe(401);
+  });
+});
+
+describe('incident updates', () => {
+  const post = (body: Record<string, unknown>) => call('POST', '/v2/incident_updates', { body });
+
+  it('posts an update that moves status and severity, and a replay returns it unchanged', async () => {
+    const incident = await declare();
+    const body = {
+      idempotency_key: 'update-1',
+      incident_id: incident.id,
+      message: 'Rolled back.',
+      to_incident_status_id: ID.fixing,
+      to_severity_id: ID.critical,
+    };
+    const first = await post(body);
+    expect(first.status).toBe(201);
+    expect(first.json.incident_update).toEqual({
+      id: expect.any(String),
+      incident_id: incident.id,
+      message: 'Rolled back.',
+      new_incident_status: expect.objectContaining({ id: ID.fixing, name: 'Fixing', category: 'live' }),
+      new_severity: expect.objectContaining({ id: ID.critical, name: 'Critical' }),
+      updater: { api_key: { id: expect.any(String), name: 'sandbox' } },
+      created_at: expect.any(String),
+    });
+    expect(sandbox.incidents()[0].incident_status.name).toBe('Fixing');
+    // The replay asks for a different status: nothing is applied, the first update comes back.
+    const replay = await post({ ...body, to_incident_status_id: ID.documenting, message: 'Again' });
+    expect(replay.status).toBe(201);
+    expect(replay.json).toEqual(first.json);
+    expect(sandbox.incidents()[0].incident_status.name).toBe('Fixing');
+    expect(sandbox.incidentUpdates()).toHaveLength(1);
+    const listed = await call('GET', `/v2/incident_updates?incident_id=${incident.id}`);
+    expect(listed.json).toEqual({ incident_updates: [first.json.incident_update], pagination_meta: { page_size: 25 } });
+  });
+
+  it('lists updates newest first, by incident, a page at a time', async () => {
+    const [a, b] = [await declare(), await declare()];
+    for (const [i, incident] of [a, a, b].entries()) {
+      expect((await post({ idempotency_key: `u${i}`, incident_id: incident.id, message: `m${i}` })).status).toBe(201);
+    }
+    const page = await call('GET', `/v2/incident_updates?incident_id=${a.id}&page_size=1`);
+    expect(page.json.incident_updates.map((u: { message: string }) => u.message)).toEqual(['m1']);
+    const next = await call('GET', `/v2/incident_updates?incident_id=${a.id}&page_size=1&after=${page.json.pagination_meta.after}`);
+    expect(next.json.incident_updates.map((u: { message: string }) => u.message)).toEqual(['m0']);
+    expect(next.json.pagination_meta).toEqual({ page_size: 1 });
+    expect((await call('GET', '/v2/incident_updates')).json.incident_updates).toHaveLength(3);
+  });
+
+  it('refuses a missing key or incident, an empty update and a refused status, applying nothing', async () => {
+    const incident = await declare();
+    sandbox.state.refuseStatusIds = [ID.documenting];
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ incident_id: incident.id, message: 'x' }, 422, 'idempotency_key'],
+      [{ idempotency_key: 'k1', message: 'x' }, 422, 'incident_id'],
+      [{ idempotency_key: 'k2', incident_id: '01NOSUCHINCIDENT000000000', message: 'x' }, 404, 'incident_id'],
+      [{ idempotency_key: 'k3', incident_id: incident.id }, 422, 'message'],
+      [{ idempotency_key: 'k4', incident_id: incident.id, to_incident_status_id: ID.documenting }, 422, 'to_incident_status_id'],
+      [{ idempotency_key: 'k5', incident_id: incident.id, to_severity_id: 'nope' }, 422, 'to_severity_id'],
+    ];
+    for (const [body, status, field] of cases) {
+      const answer = await post(body);
+      expect([answer.status, error(answer).source.field]).toEqual([status, field]);
+    }
+    const refused = await post({ idempotency_key: 'k4', incident_id: incident.id, to_incident_status_id: ID.documenting });
+    expect(error(refused).message).toBe('This status is not part of the post-incident flow that applies to this incident');
+    sandbox.state.refuseClose = true;
+    expect(error(await post({ idempotency_key: 'k6', incident_id: incident.id, to_incident_status_id: ID.closed })).source.field).toBe(
+      'to_incident_status_id',
+    );
+    expect(sandbox.incidentUpdates()).toHaveLength(0);
+    expect(sandbox.incidents()[0].incident_status.name).toBe('Investigating');
+  });
+});
+
+describe('heartbeats', () => {
+  const ping = (options: { token?: string; query?: string; id?: string } = {}) =>
+    call('POST', `/v2/heartbeat/${options.id ?? sandbox.heartbeatSourceId}/ping${options.query ?? ''}`, {
+      token: options.token ?? sandbox.heartbeatToken,
+    });
+
+  it('answers 204 with no body and records the ping', async () => {
+    const answer = await ping();
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe('');
+    expect(sandbox.heartbeats()).toEqual([{ alert_source_config_id: '01HEARTBEATSOURCE00000000', received_at: expect.any(String) }]);
+  });
+
+  it('refuses a wrong token, any ?token= and an unknown source', async () => {
+    expect((await ping({ token: sandbox.apiKey })).status).toBe(401);
+    expect((await ping({ token: sandbox.alertToken })).status).toBe(401);
+    const query = await ping({ query: `?token=${sandbox.heartbeatToken}` });
+    expect(query.status).toBe(401);
+    expect(error(query).message).toMatch(/Authorization: Bearer/);
+    expect((await ping({ id: sandbox.alertSourceId })).status).toBe(404);
+    expect(sandbox.heartbeats()).toHaveLength(0);
+  });
+
+  it('meets faults like any route', async () => {
+    sandbox.fault('POST /v2/heartbeat/:id/ping', { type: 'status', status: 503 });
+    expect((await ping()).status).toBe(503);
+    expect((await ping()).status).toBe(204);
+    expect(sandbox.heartbeats()).toHaveLength(1);
+  });
+});
+
 describe('reset', () => {
   it('restores every flag and record', async () => {
-    Object.assign(sandbox.state, { usersIgnoreFilter: true, refuseStatusIds: [ID.documenting], reviewingStatus: true });
+    Object.assign(sandbox.state, {
+      usersIgnoreFilter: true,
+      refuseStatusIds: [ID.documenting],
+      reviewingStatus: true,
+      listPageCap: 1,
+    });
     sandbox.setRateLimit({ capacity: 1, refillPerSecond: 1 });
-    await call('GET', '/v1/severities');
+    await call('POST', `/v2/heartbeat/${sandbox.heartbeatSourceId}/ping`, { token: sandbox.heartbeatToken });
     sandbox.reset();
     expect(sandbox.state).toMatchObject({
       usersIgnoreFilter: false,
       refuseStatusIds: [],
       reviewingStatus: false,
+      listPageCap: null,
       rateLimit: null,
     });
-    expect(sandbox.requests).toEqual([]);
+    expect([sandbox.heartbeats(), sandbox.incidentUpdates(), sandbox.requests]).toEqual([[], [], []]);
   });
 });

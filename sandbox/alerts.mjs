@@ -1,5 +1,6 @@
 /**
- * Alert events for HTTP alert sources, authenticated with the source's own token.
+ * Alert sources, each authenticated with its own token (the server checks it): HTTP alert events,
+ * and heartbeat pings that tell incident.io a monitored job is alive.
  */
 import { randomUUID } from 'node:crypto';
 import { clone, invalid, isObject, ok, optionalString, required } from './common.mjs';
@@ -20,7 +21,14 @@ function createAlertEvent(state, { params, body }) {
   return ok({ deduplication_key: dedupKey, message: 'Event accepted for processing', status: 'success' }, 202);
 }
 
+/** 204 with no body; the ping is recorded for `sandbox.heartbeats()`. */
+function pingHeartbeat(state, { params }) {
+  state.heartbeats.push({ alert_source_config_id: params.id, received_at: new Date().toISOString() });
+  return { status: 204, headers: {}, raw: '' };
+}
+
 /** Route key -> { auth, handle } for alert sources. */
 export const alertRoutes = {
   'POST /v2/alert_events/http/:id': { auth: 'alert', handle: createAlertEvent },
+  'POST /v2/heartbeat/:id/ping': { auth: 'heartbeat', handle: pingHeartbeat },
 };

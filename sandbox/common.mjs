@@ -42,6 +42,7 @@ export class ApiError extends Error {
 }
 export const invalid = (field, message, code = 'invalid_value') => new ApiError(422, code, message, field);
 export const required = (field, message = `${field} is required`) => invalid(field, message, 'is_required');
+export const notFound = (message, field) => new ApiError(404, 'not_found', message, field);
 
 /** incident.io's error body; `extra` adds top-level fields (or overrides `type`). */
 export function errorReply(status, code, message, field, extra = {}) {
@@ -95,6 +96,22 @@ export function findById(list, id, field, what, prefix) {
 
 export function optionalString(body, key, prefix) {
   if (body[key] !== undefined && typeof body[key] !== 'string') throw invalid(prefix + key, `${key} must be a string`);
+}
+
+/**
+ * One page of `items` (already in answer order) after the item whose ID is `after`:
+ * { page, meta } where meta is incident.io's pagination_meta, with `after` only when more follow.
+ */
+export function paginate(items, { after, size, what, total = false }) {
+  let start = 0;
+  if (after) {
+    start = items.findIndex((item) => item.id === after) + 1;
+    if (start === 0) throw invalid('after', `No ${what} with ID ${after} exists to page after`, 'not_found');
+  }
+  const page = items.slice(start, start + size);
+  const meta = { page_size: size, ...(total ? { total_record_count: items.length } : {}) };
+  if (start + size < items.length) meta.after = page[page.length - 1].id;
+  return { page, meta };
 }
 
 /** The credential in an Authorization header ("Bearer X" or "token X"), or ''. */

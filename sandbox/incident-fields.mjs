@@ -1,6 +1,7 @@
 /**
- * Validation shared by incident create and edit: custom field values, role assignments and status
- * moves, each resolved to its response shape or refused with a 422 naming the field.
+ * Validation shared by incident create, edit and incident updates: custom field values, role
+ * assignments and status moves, each resolved to its response shape or refused with a 422 naming
+ * the field.
  */
 import { findById, invalid, isObject, required } from './common.mjs';
 import { statusesOf } from './catalog.mjs';
@@ -97,7 +98,7 @@ export function mergeBy(current, updates, keyOf) {
 }
 
 /**
- * The status an edit moves an incident to, refused as incident.io would when
+ * The status an edit or incident update moves an incident to, refused as incident.io would when
  * `state.refuseStatusIds` lists it (not in this incident's post-incident flow) or when
  * `state.refuseClose` is on and it is a closed status (the key may not skip that flow).
  */

@@ -1,11 +1,18 @@
 /**
- * Incidents: create, show and edit, with idempotent create.
+ * Incidents: create (idempotent), show, edit and list with incident.io's filters and cursors.
  */
-import { ApiError, clone, findById, invalid, isObject, newId, ok, optionalString, required, seedId, slug } from './common.mjs';
+import { ApiError, clone, findById, invalid, isObject, newId, ok, optionalString, pageSize, required, seedId, slug } from './common.mjs';
 import { statusesOf } from './catalog.mjs';
 import { mergeBy, resolveCustomFieldEntries, resolveRoleAssignments, statusMove } from './incident-fields.mjs';
 
-function findIncident(state, id) {
+const MODES = ['standard', 'retrospective', 'test', 'tutorial'];
+const CATEGORIES = ['triage', 'declined', 'merged', 'canceled', 'live', 'learning', 'closed', 'paused'];
+
+/** Who the sandbox says made a change: its one API key. */
+export const sandboxActor = () => ({ api_key: { id: seedId('APIKEYSANDBOX'), name: 'sandbox' } });
+
+/** An incident by ULID, or by the number of its reference (123 for INC-123); 404 otherwise. */
+export function findIncident(state, id) {
   const incident = /^\d+$/.test(id)
     ? state.incidents.find((i) => i.reference === `INC-${Number(id)}`)
     : state.incidents.find((i) => i.id === id);
@@ -21,9 +28,7 @@ function validateCreate(state, body) {
   if (body.severity_id === undefined) throw required('severity_id', 'A severity is required to open an incident');
   const severity = findById(state.severities, body.severity_id, 'severity_id', 'severity', '');
   const mode = body.mode ?? 'standard';
-  if (!['standard', 'retrospective', 'test', 'tutorial'].includes(mode)) {
-    throw invalid('mode', 'mode must be one of "standard", "retrospective", "test", "tutorial"');
-  }
+  if (!MODES.includes(mode)) throw invalid('mode', 'mode must be one of "standard", "retrospective", "test", "tutorial"');
   const type =
     body.incident_type_id === undefined
       ? state.incidentTypes.find((t) => t.is_default)
@@ -72,7 +77,7 @@ function createIncident(state, { body }) {
     slack_team_id: body.slack_team_id ?? 'T0SANDBOX',
     slack_channel_id: '',
     slack_channel_name: body.slack_channel_name_override ?? (body.name ? `inc-${n}-${slug(body.name)}` : `inc-${n}`),
-    creator: { api_key: { id: seedId('APIKEYSANDBOX'), name: 'sandbox' } },
+    creator: sandboxActor(),
     created_at: now,
     updated_at: now,
   };
@@ -116,9 +121,109 @@ function editIncident(state, { params, body }) {
   return ok({ incident });
 }
 
+// ── List ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A date filter value: 2026-11-26 (the whole day, UTC) or an RFC 3339 time -> [from, to) in ms. */
+function dateBounds(value, field) {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const at = Date.parse(day ? `${value}T00:00:00Z` : value);
+  if (!Number.isFinite(at)) throw invalid(field, `${JSON.stringify(value)} is not a date (2026-11-26) or an RFC 3339 time`);
+  return [at, day ? at + 86_400_000 : at + 1];
+}
+
+/** Each supported filter: its operators, and a test of one incident against one value. */
+const FILTERS = {
+  status: { ops: ['one_of', 'not_in'], value: (i) => i.incident_status.id },
+  status_category: { ops: ['one_of', 'not_in'], value: (i) => i.incident_status.category, allowed: CATEGORIES },
+  severity: { ops: ['one_of', 'not_in', 'gte', 'lte'], value: (i) => i.severity?.id },
+  incident_type: { ops: ['one_of', 'not_in'], value: (i) => i.incident_type?.id },
+  mode: { ops: ['one_of'], value: (i) => i.mode, allowed: MODES },
+  created_at: { ops: ['gte', 'lte', 'date_range'], date: (i) => i.created_at },
+  updated_at: { ops: ['gte', 'lte', 'date_range'], date: (i) => i.updated_at },
+};
+
+/** One `name[op]=v1&name[op]=v2` filter -> a predicate on incidents, or a 422 saying what is wrong. */
+function filterPredicate(state, name, op, values) {
+  const field = `${name}[${op}]`;
+  const filter = FILTERS[name];
+  if (!filter) throw invalid(field, `The sandbox does not implement the filter "${name}"; it knows ${Object.keys(FILTERS).join(', ')}`);
+  if (!filter.ops.includes(op)) throw invalid(field, `The filter "${name}" takes the operators ${filter.ops.join(', ')}, not "${op}"`);
+  for (const v of values) {
+    if (filter.allowed && !filter.allowed.includes(v)) {
+      throw invalid(field, `${JSON.stringify(v)} is not one of ${filter.allowed.map((a) => `"${a}"`).join(', ')}`);
+    }
+  }
+  if (filter.date) {
+    // gte: from the start of the day or time given; lte: to its end; date_range: "from~to", both included.
+    const [first, last = ''] = op === 'date_range' ? values[0].split('~') : [values[0], values[0]];
+    const from = op === 'lte' ? -Infinity : dateBounds(first, field)[0];
+    const to = op === 'gte' ? Infinity : dateBounds(last, field)[1];
+    return (i) => Date.parse(filter.date(i)) >= from && Date.parse(filter.date(i)) < to;
+  }
+  if (op === 'one_of') return (i) => values.includes(filter.value(i));
+  if (op === 'not_in') return (i) => !values.includes(filter.value(i));
+  // severity[gte] / severity[lte]: by the rank of the severity named.
+  const severity = findById(state.severities, values[0], field, 'severity', '');
+  return (i) => (op === 'gte' ? i.severity?.rank >= severity.rank : i.severity?.rank <= severity.rank);
+}
+
+/** The filters in the query (repeated keys from `queryAll`); mode defaults to standard and retrospective. */
+function listFilters(state, queryAll) {
+  const filters = [];
+  let modeGiven = false;
+  for (const [key, values] of Object.entries(queryAll)) {
+    if (!key.includes('[')) continue;
+    const match = /^(\w+)\[(\w+)\]$/.exec(key);
+    if (!match)
+      throw invalid(key, `The sandbox does not implement the filter "${key}"; use name[operator]=value, repeated for several values`);
+    const [, name, op] = match;
+    if (name === 'mode') modeGiven = true;
+    filters.push(filterPredicate(state, name, op, values));
+  }
+  const mode = modeGiven ? () => true : (i) => ['standard', 'retrospective'].includes(i.mode);
+  return { filters, mode };
+}
+
+/**
+ * `GET /v2/incidents`: newest first (or `sort_by=created_at_oldest_first`), filtered, a page at a
+ * time. `after` is the last incident ID of the previous page; `pagination_meta.after` is absent
+ * on the last page. `state.listPageCap` makes pages shorter than `page_size` asks.
+ */
+function listIncidents(state, { query, queryAll }) {
+  const size = pageSize(query, 250);
+  const sortBy = query.sort_by ?? 'created_at_newest_first';
+  if (!['created_at_newest_first', 'created_at_oldest_first'].includes(sortBy)) {
+    throw invalid('sort_by', 'sort_by must be one of "created_at_newest_first", "created_at_oldest_first"');
+  }
+  const filterMode = query.filter_mode ?? 'all';
+  if (!['all', 'any'].includes(filterMode)) throw invalid('filter_mode', 'filter_mode must be one of "all", "any"');
+  const { filters, mode } = listFilters(state, queryAll);
+  const matches = (i) =>
+    mode(i) && (filters.length === 0 || (filterMode === 'all' ? filters.every((f) => f(i)) : filters.some((f) => f(i))));
+
+  const direction = sortBy === 'created_at_newest_first' ? -1 : 1;
+  const sorted = state.incidents
+    .map((incident, index) => ({ incident, index }))
+    .sort((a, b) => direction * (Date.parse(a.incident.created_at) - Date.parse(b.incident.created_at) || a.index - b.index))
+    .map((e) => e.incident);
+  // The cursor is a position in the whole ordering, so it holds even if that incident stopped matching.
+  let start = 0;
+  if (query.after) {
+    start = sorted.findIndex((i) => i.id === query.after) + 1;
+    if (start === 0) throw invalid('after', `No incident with ID ${query.after} exists to page after`, 'not_found');
+  }
+  const total = sorted.filter(matches).length;
+  const rest = sorted.slice(start).filter(matches);
+  const page = rest.slice(0, Math.max(1, Math.min(size, state.listPageCap ?? size)));
+  const meta = { page_size: size, total_record_count: total };
+  if (page.length < rest.length) meta.after = page[page.length - 1].id;
+  return ok({ incidents: page, pagination_meta: meta });
+}
+
 /** Route key -> { auth, handle } for incidents. */
 export const incidentRoutes = {
   'POST /v2/incidents': { auth: 'api', handle: createIncident },
+  'GET /v2/incidents': { auth: 'api', handle: listIncidents },
   'GET /v2/incidents/:id': { auth: 'api', handle: (state, { params }) => ok({ incident: findIncident(state, params.id) }) },
   'POST /v2/incidents/:id/actions/edit': { auth: 'api', handle: editIncident },
 };

@@ -7,6 +7,7 @@ import { bucket } from './faults.mjs';
 export const SEED_TIME = '2026-01-05T09:00:00.000Z';
 export const ALERT_SOURCE_ID = '01ALERTSOURCE000000000000';
 export const CATALOG_SERVICE_ID = '01CATALOGSERVICE000000000';
+export const HEARTBEAT_SOURCE_ID = '01HEARTBEATSOURCE00000000';
 /** The second post-incident status, listed only while `state.reviewingStatus` is on (see seedIncidentStatuses). */
 export const REVIEWING_STATUS_ID = seedId('STATUSREVIEWING');
 /** The user whose email differs from Alice's only in its domain, for `state.usersIgnoreFilter`. */
@@ -177,6 +178,7 @@ function defaultJobs() {
  * @property {string[]} refuseStatusIds refuse edits and incident updates that move an incident to one of these statuses
  * @property {boolean} reviewingStatus list the second post-incident status "Reviewing" (off by default)
  * @property {boolean} usersIgnoreFilter GET /v2/users ignores email and slack_user_id, listing non-matching users first
+ * @property {null | number} listPageCap GET /v2/incidents answers at most this many per page, whatever page_size asks
  * @property {'ok' | 'forbidden' | 'error'} githubMode
  * @property {null | { capacity: number, refillPerSecond: number, tokens: number, at: number }} rateLimit token bucket for incident.io routes
  * @property {any[]} severities
@@ -188,11 +190,15 @@ function defaultJobs() {
  * @property {any[]} incidentRoles
  * @property {any[]} users
  * @property {string[]} alertSourceIds
+ * @property {string[]} heartbeatSourceIds
  * @property {any[]} jobs
  * @property {any[]} incidents
  * @property {Map<string, any>} idempotency idempotency_key -> incident
  * @property {any[]} edits { incident_id, at, body } per accepted edit
+ * @property {Map<string, any>} updateIdempotency idempotency_key -> incident update
+ * @property {any[]} incidentUpdates every incident update, oldest first
  * @property {any[]} alerts
+ * @property {any[]} heartbeats { alert_source_config_id, received_at } per accepted ping
  * @property {Record<string, string>} alertStatus deduplication_key -> latest status
  * @property {number} nextNumber
  * @property {{ route: string, spec: any, remaining: number }[]} faults
@@ -211,6 +217,7 @@ export function freshState(options) {
     refuseStatusIds: [],
     reviewingStatus: false,
     usersIgnoreFilter: false,
+    listPageCap: null,
     githubMode: 'ok',
     rateLimit: bucket(options.rateLimit),
     severities: seedSeverities(),
@@ -222,11 +229,15 @@ export function freshState(options) {
     incidentRoles: seedIncidentRoles(),
     users: seedUsers(),
     alertSourceIds: [ALERT_SOURCE_ID],
+    heartbeatSourceIds: [HEARTBEAT_SOURCE_ID],
     jobs: defaultJobs(),
     incidents: [],
     idempotency: new Map(),
     edits: [],
+    updateIdempotency: new Map(),
+    incidentUpdates: [],
     alerts: [],
+    heartbeats: [],
     alertStatus: {},
     nextNumber: 1,
     faults: [],

@@ -3,23 +3,25 @@
  * "list jobs for a workflow run" routes under /github. Used by the demo, the end-to-end tests
  * and the benchmark. Node built-ins only. This file is the HTTP server (routing, auth, the rate
  * limit, faults) and `startSandbox`; each concern's routes live in their own module:
- * catalog.mjs (lookups, users), incidents.mjs (+ incident-fields.mjs), alerts.mjs, github.mjs;
+ * catalog.mjs (lookups, users), incidents.mjs (+ incident-fields.mjs),
+ * incident-updates.mjs, alerts.mjs (alert events, heartbeats), github.mjs;
  * seed.mjs holds the seed data and the state's shape, faults.mjs the fault replies.
  *
  *   const sandbox = await startSandbox();   // sandbox.url, sandbox.apiKey, sandbox.incidents(), ...
  *   node sandbox/server.mjs [--port N]       // the same, as a standalone server
  *
- * Options: apiKey, alertToken, githubToken, replay, lookupDelayMs, host, port,
+ * Options: apiKey, alertToken, heartbeatToken, githubToken, replay, lookupDelayMs, host, port,
  * rateLimit ({ capacity, refillPerSecond }: a token bucket over every incident.io route, not /github).
  *
  * State flags (`sandbox.state.X = …`; reset() restores them):
  *   replay 'original' | 'conflict'    how a repeated create idempotency key is answered
- *   refuseClose                       edits to a closed status get a 422
- *   refuseStatusIds: string[]         edits to these statuses get a 422 "not part of the post-incident flow"
+ *   refuseClose                       edits and incident updates to a closed status get a 422
+ *   refuseStatusIds: string[]         edits/updates to these statuses get a 422 "not part of the post-incident flow"
  *   reviewingStatus                   list the second post-incident status "Reviewing" (off: a test pins the list)
  *   paginationBug 'repeat-cursor'     custom field option pages after the first repeat their cursor
  *   lookupDelayMs                     every GET waits this long
  *   usersIgnoreFilter                 GET /v2/users ignores email/slack_user_id; non-matching users come first
+ *   listPageCap: number | null        GET /v2/incidents pages hold at most this many, whatever page_size says
  *
  * Faults (`sandbox.fault(route, spec, times = 1)`, route as in `requests[].route`):
  *   { type: 'rate-limit', retryAfter?, bodyRetryAfter? }  429, with a Retry-After header and/or rate_limit.retry_after
@@ -36,7 +38,7 @@
  *   { type: 'omit', fields: string[] }                    processed, then those fields are left out of the answer's object
  *
  * Records: requests (method, path, query, queryAll, headers, body, route, status, startedAt,
- * respondedAt), incidents(), alerts().
+ * respondedAt), incidents(), incidentUpdates(), alerts(), heartbeats().
  */
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -45,13 +47,20 @@ import { catalogRoutes } from './catalog.mjs';
 import { ApiError, errorReply, githubErrorReply, isObject } from './common.mjs';
 import { bucket, checkFault, omitFields, replyBeforeProcessing, takeFault, takeToken } from './faults.mjs';
 import { githubRoutes } from './github.mjs';
+import { incidentUpdateRoutes } from './incident-updates.mjs';
 import { incidentRoutes } from './incidents.mjs';
-import { ALERT_SOURCE_ID, freshState } from './seed.mjs';
+import { ALERT_SOURCE_ID, HEARTBEAT_SOURCE_ID, freshState } from './seed.mjs';
 
 // ── Routing ──────────────────────────────────────────────────────────────────────────────────
 
-/** Route key -> { auth: 'api' | 'alert' | 'github', handle(state, request) }. */
-const ROUTES = { ...catalogRoutes, ...incidentRoutes, ...alertRoutes, ...githubRoutes };
+/** Route key -> { auth: 'api' | 'alert' | 'heartbeat' | 'github', handle(state, request) }. */
+const ROUTES = {
+  ...catalogRoutes,
+  ...incidentRoutes,
+  ...incidentUpdateRoutes,
+  ...alertRoutes,
+  ...githubRoutes,
+};
 
 /** Finds the route for a method and path: { key, params } or undefined. */
 function matchRoute(method, path) {
@@ -73,12 +82,21 @@ function matchRoute(method, path) {
   return undefined;
 }
 
-/** Checks the Authorization header (or, for alert sources, ?token=) against the route's secret. */
+/** Checks the Authorization header (or, for HTTP alert sources, ?token=) against the route's secret. */
 function authorized(auth, headers, query, secrets) {
   const header = headers.authorization ?? '';
   if (auth === 'github') return header === `token ${secrets.githubToken}` || header === `Bearer ${secrets.githubToken}`;
   if (auth === 'alert') return header === `Bearer ${secrets.alertToken}` || query.token === secrets.alertToken;
+  if (auth === 'heartbeat') return header === `Bearer ${secrets.heartbeatToken}`;
   return header === `Bearer ${secrets.apiKey}`;
+}
+
+/** An alert source or heartbeat route must name a source that exists; 404 before any auth, as incident.io does. */
+function checkSource(state, auth, id) {
+  if (auth === 'alert' && !state.alertSourceIds.includes(id)) throw new ApiError(404, 'not_found', `No alert source with ID ${id} exists`);
+  if (auth === 'heartbeat' && !state.heartbeatSourceIds.includes(id)) {
+    throw new ApiError(404, 'not_found', `No heartbeat alert source with ID ${id} exists`);
+  }
 }
 
 /** Runs a routed request through auth, body checks and the handler; always returns a reply. */
@@ -86,8 +104,10 @@ function processRequest(state, secrets, request, rawBody) {
   const route = ROUTES[request.route];
   const github = route.auth === 'github';
   try {
-    if (route.auth === 'alert' && !state.alertSourceIds.includes(request.params.id)) {
-      throw new ApiError(404, 'not_found', `No alert source with ID ${request.params.id} exists`);
+    checkSource(state, route.auth, request.params.id);
+    // The sandbox refuses a heartbeat token in the query, so a test proves a client never puts it there (and in logs).
+    if (route.auth === 'heartbeat' && request.queryAll.token !== undefined) {
+      throw new ApiError(401, 'authentication_error', 'Send the heartbeat token as "Authorization: Bearer", not as ?token=');
     }
     if (!authorized(route.auth, request.headers, request.query, secrets)) {
       if (github) return githubErrorReply(401, 'Bad credentials');
@@ -152,6 +172,7 @@ export async function startSandbox(options = {}) {
   const secrets = {
     apiKey: options.apiKey ?? 'sandbox-api-key',
     alertToken: options.alertToken ?? 'sandbox-alert-token',
+    heartbeatToken: options.heartbeatToken ?? 'sandbox-heartbeat-token',
     githubToken: options.githubToken ?? 'sandbox-github-token',
   };
   const state = freshState(options);
@@ -229,6 +250,7 @@ export async function startSandbox(options = {}) {
     port: actualPort,
     ...secrets,
     alertSourceId: ALERT_SOURCE_ID,
+    heartbeatSourceId: HEARTBEAT_SOURCE_ID,
     requests,
     state,
     /** The next `times` requests to `route` (a key of the routing table, as in requests[].route) meet the fault `spec`. */
@@ -239,8 +261,12 @@ export async function startSandbox(options = {}) {
     },
     /** @returns {any[]} the live incident objects, oldest first */
     incidents: () => [...state.incidents],
+    /** @returns {any[]} every incident update created, oldest first */
+    incidentUpdates: () => [...state.incidentUpdates],
     /** @returns {any[]} every alert event received, oldest first */
     alerts: () => [...state.alerts],
+    /** @returns {any[]} every accepted heartbeat ping, { alert_source_config_id, received_at }, oldest first */
+    heartbeats: () => [...state.heartbeats],
     setJobs(jobs) {
       state.jobs = jobs;
     },
