@@ -168,7 +168,16 @@ describe('hostile-answer faults', () => {
     expect(() => sandbox.fault('GET /v1/severities', { type: 'gremlin' })).toThrow(/Unknown fault type "gremlin"/);
     expect(() => sandbox.fault('GET /v1/severities', { type: 'omit', fields: [] })).toThrow(/fields/);
     expect(() => sandbox.fault('GET /v1/severities', { type: 'error', status: 200, message: 'x' })).toThrow(/status/);
-    for (const route of ['GET /v2/incidents', 'POST /v2/incident_updates', 'GET /v2/incident_updates', 'POST /v2/heartbeat/:id/ping']) {
+    for (const route of [
+      'GET /v2/incidents',
+      'POST /v2/incident_updates',
+      'GET /v2/incident_updates',
+      'POST /v2/heartbeat/:id/ping',
+      'POST /v1/incident_attachments',
+      'GET /v1/incident_attachments',
+      'GET /v2/incident_timestamps',
+      'GET /v3/catalog_entries',
+    ]) {
       expect(() => sandbox.fault(route, { type: 'status', status: 503 })).not.toThrow();
     }
   });
@@ -310,11 +319,10 @@ describe('GET /v2/incidents', () => {
       await declare({ incident_status_id: ID.triage }),
       await declare({ mode: 'test' }),
       await declare(),
-      await declare({ mode: 'retrospective' }),
+      await declare({ mode: 'retrospective', incident_status_id: ID.closed }),
       await declare(),
     ];
     await edit(made[2].id, { incident_status_id: ID.documenting });
-    await edit(made[3].id, { incident_status_id: ID.closed });
     sandbox.incidents().forEach((incident, i) => (incident.created_at = new Date(Date.UTC(2026, 10, 20 + i)).toISOString()));
     return made.map((i) => i.reference as string);
   }
@@ -479,6 +487,213 @@ describe('heartbeats', () => {
   });
 });
 
+describe('attachments', () => {
+  const attach = (body: Record<string, unknown>) => call('POST', '/v1/incident_attachments', { body });
+
+  it('attaches a link, twice if asked twice, and lists them by incident', async () => {
+    const incident = await declare();
+    const body = {
+      incident_id: incident.id,
+      resource: { resource_type: 'arbitrary_url', url: 'https://github.com/acme/shop/actions/runs/1001', title: 'Run #42', emoji: 'x' },
+    };
+    const first = await attach(body);
+    expect(first.status).toBe(201);
+    expect(first.json.incident_attachment).toEqual({
+      id: expect.any(String),
+      incident_id: incident.id,
+      resource: {
+        external_id: 'https://github.com/acme/shop/actions/runs/1001',
+        permalink: 'https://github.com/acme/shop/actions/runs/1001',
+        resource_type: 'arbitrary_url',
+        title: 'Run #42',
+      },
+    });
+    expect((await attach(body)).status).toBe(201);
+    expect(sandbox.attachments()).toHaveLength(2);
+    const listed = await call('GET', `/v1/incident_attachments?incident_id=${incident.id}`);
+    expect(listed.json.incident_attachments).toHaveLength(2);
+    expect((await call('GET', '/v1/incident_attachments?incident_id=01OTHER')).json).toEqual({ incident_attachments: [] });
+  });
+
+  it('needs the GitHub integration for a pull request', async () => {
+    const incident = await declare();
+    const body = {
+      incident_id: incident.id,
+      resource: { resource_type: 'github_pull_request', url: 'https://github.com/acme/shop/pull/128' },
+    };
+    const refused = await attach(body);
+    expect(refused.status).toBe(422);
+    expect(error(refused)).toMatchObject({
+      message: expect.stringMatching(/No GitHub integration/),
+      source: { field: 'resource.resource_type' },
+    });
+    sandbox.state.githubIntegration = true;
+    const accepted = await attach(body);
+    expect(accepted.json.incident_attachment.resource).toEqual({
+      external_id: 'acme/shop#128',
+      permalink: 'https://github.com/acme/shop/pull/128',
+      resource_type: 'github_pull_request',
+      title: 'acme/shop#128',
+    });
+  });
+
+  it('refuses bad bodies, and everything when forbidden', async () => {
+    const incident = await declare();
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ resource: { resource_type: 'arbitrary_url', url: 'https://x.example' } }, 422, 'incident_id'],
+      [
+        { incident_id: '01NOSUCHINCIDENT000000000', resource: { resource_type: 'arbitrary_url', url: 'https://x.example' } },
+        404,
+        'incident_id',
+      ],
+      [{ incident_id: incident.id }, 422, 'resource'],
+      [{ incident_id: incident.id, resource: { resource_type: 'fax', url: 'https://x.example' } }, 422, 'resource.resource_type'],
+      [
+        { incident_id: incident.id, resource: { resource_type: 'arbitrary_url', url: 'https://x.example', external_id: 'x' } },
+        422,
+        'resource',
+      ],
+      [{ incident_id: incident.id, resource: { resource_type: 'arbitrary_url', url: 'javascript:alert(1)' } }, 422, 'resource.url'],
+      [{ incident_id: incident.id, resource: { resource_type: 'sentry_issue', external_id: '1', title: 't' } }, 422, 'resource.title'],
+    ];
+    for (const [body, status, field] of cases) {
+      const answer = await attach(body);
+      expect([answer.status, error(answer).source?.field]).toEqual([status, field]);
+    }
+    expect((await call('GET', '/v1/incident_attachments')).status).toBe(422);
+    sandbox.state.attachmentsForbidden = true;
+    const forbidden = await attach({ incident_id: incident.id, resource: { resource_type: 'arbitrary_url', url: 'https://x.example' } });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json.type).toBe('forbidden');
+    expect((await call('GET', `/v1/incident_attachments?incident_id=${incident.id}`)).status).toBe(403);
+    expect(sandbox.attachments()).toHaveLength(0);
+  });
+});
+
+describe('incident timestamps', () => {
+  it('lists the timestamps, and create and edit set and unset their values', async () => {
+    const listed = await call('GET', '/v2/incident_timestamps');
+    expect(listed.json.incident_timestamps.map((t: { name: string; rank: number }) => [t.name, t.rank])).toEqual([
+      ['Reported at', 1],
+      ['Impact started', 2],
+      ['Accepted at', 3],
+      ['Resolved at', 4],
+    ]);
+    const incident = await declare({
+      incident_timestamp_values: [
+        { incident_timestamp_id: ID.resolvedAt, value: '2026-11-26T10:30:00Z' },
+        { incident_timestamp_id: ID.impactStarted, value: '2026-11-26T10:04:00.123+01:00' },
+      ],
+    });
+    expect(incident.incident_timestamp_values).toEqual([
+      { incident_timestamp: { id: ID.impactStarted, name: 'Impact started', rank: 2 }, value: { value: '2026-11-26T10:04:00.123+01:00' } },
+      { incident_timestamp: { id: ID.resolvedAt, name: 'Resolved at', rank: 4 }, value: { value: '2026-11-26T10:30:00Z' } },
+    ]);
+    const edited = await edit(incident.id, { incident_timestamp_values: [{ incident_timestamp_id: ID.resolvedAt }] });
+    expect(edited.json.incident.incident_timestamp_values.map((t: Json) => t.incident_timestamp.name)).toEqual(['Impact started']);
+  });
+
+  it('refuses an unknown timestamp or a value that is not RFC 3339', async () => {
+    const cases: [unknown, string][] = [
+      [[{ incident_timestamp_id: '01NOSUCH', value: '2026-11-26T10:04:00Z' }], 'incident_timestamp_values[0].incident_timestamp_id'],
+      [[{ incident_timestamp_id: ID.impactStarted, value: '2026-11-26 10:04' }], 'incident_timestamp_values[0].value'],
+      [[{ incident_timestamp_id: ID.impactStarted, value: null }], 'incident_timestamp_values[0].value'],
+      [{}, 'incident_timestamp_values'],
+    ];
+    for (const [values, field] of cases) {
+      const answer = await call('POST', '/v2/incidents', { body: createBody({ incident_timestamp_values: values }) });
+      expect([answer.status, error(answer).source.field]).toEqual([422, field]);
+    }
+    const incident = await declare();
+    const refused = await edit(incident.id, { incident_timestamp_values: [{ incident_timestamp_id: ID.impactStarted, value: 'soon' }] });
+    expect(error(refused).source.field).toBe('incident.incident_timestamp_values[0].value');
+  });
+});
+
+describe('GET /v3/catalog_entries', () => {
+  const find = async (identifier: string) => {
+    const answer = await call('GET', `/v3/catalog_entries?catalog_type_id=${ID.service}&page_size=25&identifier=${identifier}`);
+    expect(answer.status).toBe(200);
+    return answer.json.catalog_entries.map((e: { name: string }) => e.name);
+  };
+
+  it('finds an entry by ID, external ID, alias or exact name', async () => {
+    expect(await find('01ENTRYCHECKOUT00000000000')).toEqual(['Checkout']);
+    expect(await find('payments')).toEqual(['Payments']);
+    expect(await find('co')).toEqual(['Checkout']);
+    expect(await find('Search')).toEqual(['Search']);
+    expect(await find('search')).toEqual([]); // names match case-sensitively
+    const all = await call('GET', `/v3/catalog_entries?catalog_type_id=${ID.service}&page_size=2`);
+    expect(all.json.catalog_entries[0]).toEqual({
+      id: '01ENTRYCHECKOUT00000000000',
+      catalog_type_id: ID.service,
+      name: 'Checkout',
+      external_id: 'checkout',
+      aliases: ['co'],
+      rank: 1,
+      attribute_values: {},
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    expect(all.json.catalog_type).toMatchObject({ id: ID.service, name: 'Service', use_name_as_identifier: true });
+    expect(all.json.pagination_meta).toEqual({ page_size: 2, total_record_count: 3, after: '01ENTRYPAYMENTS00000000000' });
+  });
+
+  it('needs page_size (at most 250) and a known type, and answers 403 when forbidden', async () => {
+    const refusals: [string, number][] = [
+      [`?catalog_type_id=${ID.service}`, 422],
+      [`?catalog_type_id=${ID.service}&page_size=251`, 422],
+      ['?page_size=25', 422],
+      ['?catalog_type_id=01NOSUCHTYPE&page_size=25', 422],
+    ];
+    for (const [query, status] of refusals) expect((await call('GET', `/v3/catalog_entries${query}`)).status).toBe(status);
+    sandbox.state.catalogForbidden = true;
+    expect((await call('GET', `/v3/catalog_entries?catalog_type_id=${ID.service}&page_size=25`)).status).toBe(403);
+  });
+
+  it('still takes an ID, external ID or alias as a custom field value', async () => {
+    const field = '01FIELDSERVICE000000000000';
+    for (const value of ['01ENTRYPAYMENTS00000000000', 'payments', 'pay']) {
+      const incident = await declare({ custom_field_entries: [{ custom_field_id: field, values: [{ value_catalog_entry_id: value }] }] });
+      expect(incident.custom_field_entries[0].values[0].value_catalog_entry.name).toBe('Payments');
+    }
+  });
+});
+
+describe('create extras', () => {
+  it('records a retrospective incident in any status, with its options', async () => {
+    const incident = await declare({
+      mode: 'retrospective',
+      incident_status_id: ID.closed,
+      slack_team_id: 'T0OTHER',
+      retrospective_incident_options: { slack_channel_id: 'C0RETRO', postmortem_document_url: 'https://docs.example/pm', external_id: 77 },
+    });
+    expect(incident).toMatchObject({
+      reference: 'INC-77',
+      mode: 'retrospective',
+      incident_status: { name: 'Closed' },
+      slack_team_id: 'T0OTHER',
+      slack_channel_id: 'C0RETRO',
+      postmortem_document_url: 'https://docs.example/pm',
+    });
+    expect((await declare()).reference).toBe('INC-1');
+  });
+
+  it('refuses retrospective options outside retrospective mode, and a closed status outside it', async () => {
+    const options = await call('POST', '/v2/incidents', { body: createBody({ retrospective_incident_options: {} }) });
+    expect([options.status, error(options).source.field]).toEqual([422, 'retrospective_incident_options']);
+    const closed = await call('POST', '/v2/incidents', { body: createBody({ incident_status_id: ID.closed }) });
+    expect([closed.status, error(closed).source.field]).toEqual([422, 'incident_status_id']);
+    for (const external_id of ['12', 77]) {
+      if (external_id === 77) await declare({ mode: 'retrospective', retrospective_incident_options: { external_id } });
+      const refused = await call('POST', '/v2/incidents', {
+        body: createBody({ mode: 'retrospective', retrospective_incident_options: { external_id } }),
+      });
+      expect([refused.status, error(refused).source.field]).toEqual([422, 'retrospective_incident_options.external_id']);
+    }
+  });
+});
+
 describe('reset', () => {
   it('restores every flag and record', async () => {
     Object.assign(sandbox.state, {
@@ -486,6 +701,9 @@ describe('reset', () => {
       refuseStatusIds: [ID.documenting],
       reviewingStatus: true,
       listPageCap: 1,
+      githubIntegration: true,
+      attachmentsForbidden: true,
+      catalogForbidden: true,
     });
     sandbox.setRateLimit({ capacity: 1, refillPerSecond: 1 });
     await call('POST', `/v2/heartbeat/${sandbox.heartbeatSourceId}/ping`, { token: sandbox.heartbeatToken });
@@ -495,8 +713,11 @@ describe('reset', () => {
       refuseStatusIds: [],
       reviewingStatus: false,
       listPageCap: null,
+      githubIntegration: false,
+      attachmentsForbidden: false,
+      catalogForbidden: false,
       rateLimit: null,
     });
-    expect([sandbox.heartbeats(), sandbox.incidentUpdates(), sandbox.requests]).toEqual([[], [], []]);
+    expect([sandbox.heartbeats(), sandbox.attachments(), sandbox.incidentUpdates(), sandbox.requests]).toEqual([[], [], [], []]);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Lookups: severities, incident types, statuses, custom fields and their options, roles, users.
+ * Lookups: severities, incident types, statuses, custom fields and their options, roles, users,
+ * incident timestamps and catalog entries.
  */
-import { ApiError, invalid, ok, pageSize, required } from './common.mjs';
+import { ApiError, forbidden, invalid, ok, pageSize, paginate, required } from './common.mjs';
 import { DECOY_USER_ID, REVIEWING_STATUS_ID } from './seed.mjs';
 
 /** The statuses the workspace has now: "Reviewing" only while `state.reviewingStatus` is on. */
@@ -52,6 +53,41 @@ function showUser(state, { params }) {
   return ok({ user });
 }
 
+/** How a v3 catalog entry looks in answers. */
+function catalogEntryV3(entry, type, rank) {
+  return {
+    id: entry.id,
+    catalog_type_id: type.id,
+    name: entry.name,
+    external_id: entry.external_id,
+    aliases: [...entry.aliases],
+    rank,
+    attribute_values: {},
+    created_at: type.created_at,
+    updated_at: type.updated_at,
+  };
+}
+
+/**
+ * `GET /v3/catalog_entries`: `identifier` matches an entry's ID, external ID or an alias, and its
+ * name when the type has `use_name_as_identifier`. Every match is exact and case-sensitive, names
+ * included: incident.io documents no case folding, so "checkout" does not find "Checkout" by name.
+ */
+function listCatalogEntries(state, { query }) {
+  if (state.catalogForbidden) throw forbidden('The API key lacks the catalog.view scope');
+  const typeId = query.catalog_type_id;
+  if (!typeId) throw required('catalog_type_id', 'catalog_type_id is required');
+  const type = state.catalogTypes.find((t) => t.id === typeId);
+  if (!type) throw invalid('catalog_type_id', `No catalog type with ID ${typeId} exists`, 'not_found');
+  const size = pageSize(query, 250, { required: true });
+  const id = query.identifier;
+  const entries = (state.catalogEntries[typeId] ?? [])
+    .map((entry, i) => catalogEntryV3(entry, type, i + 1))
+    .filter((e) => !id || e.id === id || e.external_id === id || e.aliases.includes(id) || (type.use_name_as_identifier && e.name === id));
+  const { page, meta } = paginate(entries, { after: query.after, size, what: 'catalog entry', total: true });
+  return ok({ catalog_entries: page, catalog_type: type, pagination_meta: meta });
+}
+
 const list = (key, name) => (state) => ok({ [name]: state[key] });
 
 /** Route key -> { auth, handle } for the lookups. */
@@ -64,4 +100,6 @@ export const catalogRoutes = {
   'GET /v2/incident_roles': { auth: 'api', handle: list('incidentRoles', 'incident_roles') },
   'GET /v2/users': { auth: 'api', handle: listUsers },
   'GET /v2/users/:id': { auth: 'api', handle: showUser },
+  'GET /v2/incident_timestamps': { auth: 'api', handle: list('incidentTimestamps', 'incident_timestamps') },
+  'GET /v3/catalog_entries': { auth: 'api', handle: listCatalogEntries },
 };

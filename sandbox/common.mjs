@@ -42,6 +42,7 @@ export class ApiError extends Error {
 }
 export const invalid = (field, message, code = 'invalid_value') => new ApiError(422, code, message, field);
 export const required = (field, message = `${field} is required`) => invalid(field, message, 'is_required');
+export const forbidden = (message) => new ApiError(403, 'forbidden', message);
 export const notFound = (message, field) => new ApiError(404, 'not_found', message, field);
 
 /** incident.io's error body; `extra` adds top-level fields (or overrides `type`). */
@@ -112,6 +113,15 @@ export function paginate(items, { after, size, what, total = false }) {
   const meta = { page_size: size, ...(total ? { total_record_count: items.length } : {}) };
   if (start + size < items.length) meta.after = page[page.length - 1].id;
   return { page, meta };
+}
+
+/** An RFC 3339 date-time: 2026-11-26T10:04:00Z, with optional fraction and offset. */
+export function isTimestamp(value) {
+  return (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value) &&
+    Number.isFinite(Date.parse(value))
+  );
 }
 
 /** The credential in an Authorization header ("Bearer X" or "token X"), or ''. */

@@ -1,9 +1,9 @@
 /**
  * Validation shared by incident create, edit and incident updates: custom field values, role
- * assignments and status moves, each resolved to its response shape or refused with a 422 naming
- * the field.
+ * assignments, timestamp values and status moves, each resolved to its response shape or refused
+ * with a 422 naming the field.
  */
-import { findById, invalid, isObject, required } from './common.mjs';
+import { findById, invalid, isObject, isTimestamp, required } from './common.mjs';
 import { statusesOf } from './catalog.mjs';
 
 /** Resolves one custom field value to its response shape, or throws a 422 naming where it went wrong. */
@@ -95,6 +95,42 @@ export function mergeBy(current, updates, keyOf) {
     if (!update.values || update.values.length > 0) merged.set(keyOf(update), update);
   }
   return [...merged.values()];
+}
+
+/**
+ * incident_timestamp_values -> the response's [{incident_timestamp, value: {value}}]. An item with
+ * no `value` unsets that timestamp (its answer has no `value`); `null` is refused as a likely slip.
+ */
+export function resolveTimestampValues(state, items, prefix) {
+  const field = `${prefix}incident_timestamp_values`;
+  if (!Array.isArray(items)) throw invalid(field, 'incident_timestamp_values must be an array');
+  return items.map((item, i) => {
+    const at = `${field}[${i}]`;
+    if (!isObject(item)) throw invalid(at, 'Each timestamp value must be an object');
+    const timestamp = findById(
+      state.incidentTimestamps,
+      item.incident_timestamp_id,
+      'incident_timestamp_id',
+      'incident timestamp',
+      `${at}.`,
+    );
+    const { id, name, rank } = timestamp;
+    if (item.value === undefined) return { incident_timestamp: { id, name, rank } };
+    if (!isTimestamp(item.value)) {
+      throw invalid(`${at}.value`, `${JSON.stringify(item.value)} is not an RFC 3339 date-time such as 2026-11-26T10:04:00Z`);
+    }
+    return { incident_timestamp: { id, name, rank }, value: { value: item.value } };
+  });
+}
+
+/** Sets and unsets timestamp values per timestamp, keeping those with a value, in rank order. */
+export function mergeTimestampValues(current, updates) {
+  const merged = new Map(current.map((t) => [t.incident_timestamp.id, t]));
+  for (const update of updates) {
+    merged.delete(update.incident_timestamp.id);
+    if (update.value) merged.set(update.incident_timestamp.id, update);
+  }
+  return [...merged.values()].sort((a, b) => a.incident_timestamp.rank - b.incident_timestamp.rank);
 }
 
 /**

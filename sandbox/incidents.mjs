@@ -3,7 +3,14 @@
  */
 import { ApiError, clone, findById, invalid, isObject, newId, ok, optionalString, pageSize, required, seedId, slug } from './common.mjs';
 import { statusesOf } from './catalog.mjs';
-import { mergeBy, resolveCustomFieldEntries, resolveRoleAssignments, statusMove } from './incident-fields.mjs';
+import {
+  mergeBy,
+  mergeTimestampValues,
+  resolveCustomFieldEntries,
+  resolveRoleAssignments,
+  resolveTimestampValues,
+  statusMove,
+} from './incident-fields.mjs';
 
 const MODES = ['standard', 'retrospective', 'test', 'tutorial'];
 const CATEGORIES = ['triage', 'declined', 'merged', 'canceled', 'live', 'learning', 'closed', 'paused'];
@@ -18,6 +25,24 @@ export function findIncident(state, id) {
     : state.incidents.find((i) => i.id === id);
   if (!incident) throw new ApiError(404, 'not_found', `No incident with ID ${id} exists`);
   return incident;
+}
+
+/** retrospective_incident_options: only with mode "retrospective"; external_id is the number of INC-<n>. */
+function validateRetrospectiveOptions(state, body, mode) {
+  const options = body.retrospective_incident_options;
+  if (options === undefined) return undefined;
+  const field = 'retrospective_incident_options';
+  if (mode !== 'retrospective') throw invalid(field, 'retrospective_incident_options can only be set when mode is "retrospective"');
+  if (!isObject(options)) throw invalid(field, 'retrospective_incident_options must be an object');
+  for (const k of ['slack_channel_id', 'postmortem_document_url']) optionalString(options, k, `${field}.`);
+  const number = options.external_id;
+  if (number !== undefined) {
+    if (!Number.isInteger(number) || number < 1) throw invalid(`${field}.external_id`, 'external_id must be a positive integer');
+    if (state.incidents.some((i) => i.reference === `INC-${number}`)) {
+      throw invalid(`${field}.external_id`, `An incident with the reference INC-${number} already exists`);
+    }
+  }
+  return options;
 }
 
 function validateCreate(state, body) {
@@ -36,7 +61,8 @@ function validateCreate(state, body) {
   let status = state.incidentStatuses.find((s) => s.name === 'Investigating');
   if (body.incident_status_id !== undefined) {
     status = findById(statusesOf(state), body.incident_status_id, 'incident_status_id', 'incident status', '');
-    if (!['triage', 'live'].includes(status.category)) {
+    // A retrospective incident records one that is over, so it may start in any category.
+    if (mode !== 'retrospective' && !['triage', 'live'].includes(status.category)) {
       throw invalid(
         'incident_status_id',
         `A new incident must start in a triage or live status, not "${status.name}" (${status.category})`,
@@ -44,10 +70,20 @@ function validateCreate(state, body) {
     }
   }
   for (const k of ['name', 'summary', 'slack_channel_name_override', 'slack_team_id']) optionalString(body, k, '');
+  const retrospective = validateRetrospectiveOptions(state, body, mode);
   const customFieldEntries = body.custom_field_entries === undefined ? [] : resolveCustomFieldEntries(state, body.custom_field_entries, '');
   const roleAssignments =
     body.incident_role_assignments === undefined ? [] : resolveRoleAssignments(state, body.incident_role_assignments, '');
-  return { key, severity, mode, type, status, customFieldEntries, roleAssignments };
+  const timestampValues =
+    body.incident_timestamp_values === undefined ? [] : resolveTimestampValues(state, body.incident_timestamp_values, '');
+  return { key, severity, mode, type, status, retrospective, customFieldEntries, roleAssignments, timestampValues };
+}
+
+/** The next free incident number (a retrospective external_id may have taken one). */
+function nextNumber(state) {
+  let n = state.nextNumber++;
+  while (state.incidents.some((i) => i.reference === `INC-${n}`)) n = state.nextNumber++;
+  return n;
 }
 
 function createIncident(state, { body }) {
@@ -59,7 +95,7 @@ function createIncident(state, { body }) {
     }
     return ok({ incident: existing });
   }
-  const n = state.nextNumber++;
+  const n = v.retrospective?.external_id ?? nextNumber(state);
   const now = new Date().toISOString();
   const incident = {
     id: newId(),
@@ -74,9 +110,11 @@ function createIncident(state, { body }) {
     incident_type: { ...v.type },
     custom_field_entries: mergeBy([], v.customFieldEntries, (e) => e.custom_field.id),
     incident_role_assignments: v.roleAssignments,
+    incident_timestamp_values: mergeTimestampValues([], v.timestampValues),
     slack_team_id: body.slack_team_id ?? 'T0SANDBOX',
-    slack_channel_id: '',
+    slack_channel_id: v.retrospective?.slack_channel_id ?? '',
     slack_channel_name: body.slack_channel_name_override ?? (body.name ? `inc-${n}-${slug(body.name)}` : `inc-${n}`),
+    ...(v.retrospective?.postmortem_document_url ? { postmortem_document_url: v.retrospective.postmortem_document_url } : {}),
     creator: sandboxActor(),
     created_at: now,
     updated_at: now,
@@ -106,6 +144,8 @@ function editIncident(state, { params, body }) {
     changes.custom_field_entries === undefined ? undefined : resolveCustomFieldEntries(state, changes.custom_field_entries, p);
   const roles =
     changes.incident_role_assignments === undefined ? undefined : resolveRoleAssignments(state, changes.incident_role_assignments, p);
+  const timestamps =
+    changes.incident_timestamp_values === undefined ? undefined : resolveTimestampValues(state, changes.incident_timestamp_values, p);
 
   // Everything validated: apply.
   if (changes.name !== undefined) incident.name = changes.name;
@@ -114,6 +154,7 @@ function editIncident(state, { params, body }) {
   if (status) incident.incident_status = { ...status };
   if (entries) incident.custom_field_entries = mergeBy(incident.custom_field_entries, entries, (e) => e.custom_field.id);
   if (roles) incident.incident_role_assignments = mergeBy(incident.incident_role_assignments, roles, (a) => a.role.id);
+  if (timestamps) incident.incident_timestamp_values = mergeTimestampValues(incident.incident_timestamp_values, timestamps);
   incident.updated_at = new Date().toISOString();
   const edit = { incident_id: incident.id, at: incident.updated_at, body: clone(body) };
   incident._edits.push(edit);

@@ -92,14 +92,46 @@ function seedCustomFieldOptions() {
   };
 }
 
-/** Catalog entries per catalog type ID. */
+/** Catalog types; Service lets entries be found by name too (`use_name_as_identifier`). */
+function seedCatalogTypes() {
+  return [
+    stamp({
+      id: CATALOG_SERVICE_ID,
+      name: 'Service',
+      description: 'The services we run.',
+      type_name: 'Custom["Service"]',
+      engine_resource_type: 'CatalogEntry["01CATALOGSERVICE000000000"]',
+      ranked: false,
+      schema: { attributes: [], version: 1 },
+      icon: 'box',
+      categories: ['service'],
+      color: 'blue',
+      is_editable: true,
+      annotations: {},
+      use_name_as_identifier: true,
+    }),
+  ];
+}
+
+/** Catalog entries per catalog type ID ("Search" has no alias, to be found by its name alone). */
 function seedCatalogEntries() {
   return {
     [CATALOG_SERVICE_ID]: [
       { id: seedId('ENTRYCHECKOUT'), name: 'Checkout', external_id: 'checkout', aliases: ['co'] },
       { id: seedId('ENTRYPAYMENTS'), name: 'Payments', external_id: 'payments', aliases: ['pay'] },
+      { id: seedId('ENTRYSEARCH'), name: 'Search', external_id: 'search-svc', aliases: [] },
     ],
   };
+}
+
+/** Incident timestamps by rank. */
+function seedIncidentTimestamps() {
+  return [
+    ['REPORTED', 'Reported at'],
+    ['IMPACTSTARTED', 'Impact started'],
+    ['ACCEPTED', 'Accepted at'],
+    ['RESOLVED', 'Resolved at'],
+  ].map(([tag, name], i) => ({ id: seedId(`TS${tag}`), name, rank: i + 1 }));
 }
 
 function seedIncidentRoles() {
@@ -179,6 +211,9 @@ function defaultJobs() {
  * @property {boolean} reviewingStatus list the second post-incident status "Reviewing" (off by default)
  * @property {boolean} usersIgnoreFilter GET /v2/users ignores email and slack_user_id, listing non-matching users first
  * @property {null | number} listPageCap GET /v2/incidents answers at most this many per page, whatever page_size asks
+ * @property {boolean} githubIntegration attachments of type github_pull_request are accepted
+ * @property {boolean} attachmentsForbidden both attachment routes answer 403
+ * @property {boolean} catalogForbidden GET /v3/catalog_entries answers 403
  * @property {'ok' | 'forbidden' | 'error'} githubMode
  * @property {null | { capacity: number, refillPerSecond: number, tokens: number, at: number }} rateLimit token bucket for incident.io routes
  * @property {any[]} severities
@@ -186,7 +221,9 @@ function defaultJobs() {
  * @property {any[]} incidentStatuses
  * @property {any[]} customFields
  * @property {Record<string, any[]>} customFieldOptions options per custom field ID
+ * @property {any[]} catalogTypes
  * @property {Record<string, any[]>} catalogEntries entries per catalog type ID
+ * @property {any[]} incidentTimestamps
  * @property {any[]} incidentRoles
  * @property {any[]} users
  * @property {string[]} alertSourceIds
@@ -197,6 +234,7 @@ function defaultJobs() {
  * @property {any[]} edits { incident_id, at, body } per accepted edit
  * @property {Map<string, any>} updateIdempotency idempotency_key -> incident update
  * @property {any[]} incidentUpdates every incident update, oldest first
+ * @property {any[]} attachments every incident attachment, oldest first
  * @property {any[]} alerts
  * @property {any[]} heartbeats { alert_source_config_id, received_at } per accepted ping
  * @property {Record<string, string>} alertStatus deduplication_key -> latest status
@@ -218,6 +256,9 @@ export function freshState(options) {
     reviewingStatus: false,
     usersIgnoreFilter: false,
     listPageCap: null,
+    githubIntegration: false,
+    attachmentsForbidden: false,
+    catalogForbidden: false,
     githubMode: 'ok',
     rateLimit: bucket(options.rateLimit),
     severities: seedSeverities(),
@@ -225,7 +266,9 @@ export function freshState(options) {
     incidentStatuses: seedIncidentStatuses(),
     customFields: seedCustomFields(),
     customFieldOptions: seedCustomFieldOptions(),
+    catalogTypes: seedCatalogTypes(),
     catalogEntries: seedCatalogEntries(),
+    incidentTimestamps: seedIncidentTimestamps(),
     incidentRoles: seedIncidentRoles(),
     users: seedUsers(),
     alertSourceIds: [ALERT_SOURCE_ID],
@@ -236,6 +279,7 @@ export function freshState(options) {
     edits: [],
     updateIdempotency: new Map(),
     incidentUpdates: [],
+    attachments: [],
     alerts: [],
     heartbeats: [],
     alertStatus: {},

@@ -3,8 +3,8 @@
  * "list jobs for a workflow run" routes under /github. Used by the demo, the end-to-end tests
  * and the benchmark. Node built-ins only. This file is the HTTP server (routing, auth, the rate
  * limit, faults) and `startSandbox`; each concern's routes live in their own module:
- * catalog.mjs (lookups, users), incidents.mjs (+ incident-fields.mjs),
- * incident-updates.mjs, alerts.mjs (alert events, heartbeats), github.mjs;
+ * catalog.mjs (lookups, users, timestamps, catalog entries), incidents.mjs (+ incident-fields.mjs),
+ * incident-updates.mjs, attachments.mjs, alerts.mjs (alert events, heartbeats), github.mjs;
  * seed.mjs holds the seed data and the state's shape, faults.mjs the fault replies.
  *
  *   const sandbox = await startSandbox();   // sandbox.url, sandbox.apiKey, sandbox.incidents(), ...
@@ -22,6 +22,9 @@
  *   lookupDelayMs                     every GET waits this long
  *   usersIgnoreFilter                 GET /v2/users ignores email/slack_user_id; non-matching users come first
  *   listPageCap: number | null        GET /v2/incidents pages hold at most this many, whatever page_size says
+ *   githubIntegration                 attachments of github_pull_request are accepted (else 422)
+ *   attachmentsForbidden              both attachment routes answer 403
+ *   catalogForbidden                  GET /v3/catalog_entries answers 403
  *
  * Faults (`sandbox.fault(route, spec, times = 1)`, route as in `requests[].route`):
  *   { type: 'rate-limit', retryAfter?, bodyRetryAfter? }  429, with a Retry-After header and/or rate_limit.retry_after
@@ -38,11 +41,12 @@
  *   { type: 'omit', fields: string[] }                    processed, then those fields are left out of the answer's object
  *
  * Records: requests (method, path, query, queryAll, headers, body, route, status, startedAt,
- * respondedAt), incidents(), incidentUpdates(), alerts(), heartbeats().
+ * respondedAt), incidents(), incidentUpdates(), attachments(), alerts(), heartbeats().
  */
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { alertRoutes } from './alerts.mjs';
+import { attachmentRoutes } from './attachments.mjs';
 import { catalogRoutes } from './catalog.mjs';
 import { ApiError, errorReply, githubErrorReply, isObject } from './common.mjs';
 import { bucket, checkFault, omitFields, replyBeforeProcessing, takeFault, takeToken } from './faults.mjs';
@@ -58,6 +62,7 @@ const ROUTES = {
   ...catalogRoutes,
   ...incidentRoutes,
   ...incidentUpdateRoutes,
+  ...attachmentRoutes,
   ...alertRoutes,
   ...githubRoutes,
 };
@@ -263,6 +268,8 @@ export async function startSandbox(options = {}) {
     incidents: () => [...state.incidents],
     /** @returns {any[]} every incident update created, oldest first */
     incidentUpdates: () => [...state.incidentUpdates],
+    /** @returns {any[]} every incident attachment created (duplicates included), oldest first */
+    attachments: () => [...state.attachments],
     /** @returns {any[]} every alert event received, oldest first */
     alerts: () => [...state.alerts],
     /** @returns {any[]} every accepted heartbeat ping, { alert_source_config_id, received_at }, oldest first */
