@@ -177,6 +177,8 @@ describe('hostile-answer faults', () => {
       'GET /v1/incident_attachments',
       'GET /v2/incident_timestamps',
       'GET /v3/catalog_entries',
+      'GET /github/repos/:owner/:repo/check-runs/:id/annotations',
+      'GET /github/repos/:owner/:repo/commits/:sha/pulls',
     ]) {
       expect(() => sandbox.fault(route, { type: 'status', status: 503 })).not.toThrow();
     }
@@ -533,7 +535,7 @@ describe('attachments', () => {
       external_id: 'acme/shop#128',
       permalink: 'https://github.com/acme/shop/pull/128',
       resource_type: 'github_pull_request',
-      title: 'acme/shop#128',
+      title: 'Retry checkout payments idempotently',
     });
   });
 
@@ -694,6 +696,59 @@ describe('create extras', () => {
   });
 });
 
+describe('GitHub', () => {
+  const github = (path: string, auth = `token ${sandbox.githubToken}`) => call('GET', `/github/repos/acme/shop${path}`, { auth });
+
+  it('lists the failed job annotations, none for a passed job, and 404 for an unknown check run', async () => {
+    const answer = await github('/check-runs/5002/annotations');
+    expect(answer.status).toBe(200);
+    expect(answer.json.map((a: { annotation_level: string }) => a.annotation_level)).toEqual(['failure', 'warning', 'failure']);
+    expect(answer.json[0]).toMatchObject({ path: expect.any(String), start_line: 42, end_line: 42, title: 'Deploy to production' });
+    expect(answer.json[0].message).toMatch(/^error: /);
+    expect(answer.json[2].message).toBe('Process completed with exit code 1.');
+    expect(Object.keys(answer.json[0])).toEqual(
+      expect.arrayContaining(['path', 'start_line', 'end_line', 'annotation_level', 'message', 'title', 'raw_details']),
+    );
+    expect((await github('/check-runs/5001/annotations')).json).toEqual([]);
+    expect((await github('/check-runs/9999/annotations')).status).toBe(404);
+  });
+
+  it("lists a commit's merged pull request, or the ones set for that commit", async () => {
+    const [pull] = (await github('/commits/4f1c2a9/pulls', `Bearer ${sandbox.githubToken}`)).json;
+    expect(pull).toMatchObject({
+      number: 128,
+      title: expect.any(String),
+      html_url: 'https://github.com/acme/shop/pull/128',
+      state: 'closed',
+      merged_at: expect.any(String),
+      base: { ref: 'main' },
+      head: { ref: expect.any(String) },
+    });
+    sandbox.setPulls([], 'abc');
+    expect((await github('/commits/abc/pulls')).json).toEqual([]);
+    expect((await github('/commits/4f1c2a9/pulls', `Bearer ${sandbox.apiKey}`)).status).toBe(401);
+  });
+
+  it("serves a run's own jobs when given, else the default ones", async () => {
+    sandbox.setJobs([{ id: 7001, name: 'watched', status: 'completed', conclusion: 'failure', steps: [] }], 2002);
+    const watched = await github('/actions/runs/2002/attempts/1/jobs');
+    expect(watched.json.jobs.map((j: { name: string }) => j.name)).toEqual(['watched']);
+    expect((await github('/actions/runs/1001/jobs')).json.total_count).toBe(3);
+  });
+
+  it('has a mode per endpoint, and setGithubMode still sets the jobs one', async () => {
+    sandbox.setGithubModes({ annotations: 'forbidden', pulls: 'error' });
+    expect((await github('/check-runs/5002/annotations')).status).toBe(403);
+    expect((await github('/commits/abc/pulls')).status).toBe(500);
+    expect((await github('/actions/runs/1001/jobs')).status).toBe(200);
+    sandbox.setGithubMode('forbidden');
+    expect((await github('/actions/runs/1001/jobs')).status).toBe(403);
+    expect(sandbox.state.githubModes).toEqual({ jobs: 'forbidden', annotations: 'forbidden', pulls: 'error' });
+    const typo: Record<string, string> = { checks: 'ok' };
+    expect(() => sandbox.setGithubModes(typo)).toThrow(/Unknown GitHub endpoint/);
+  });
+});
+
 describe('reset', () => {
   it('restores every flag and record', async () => {
     Object.assign(sandbox.state, {
@@ -706,6 +761,7 @@ describe('reset', () => {
       catalogForbidden: true,
     });
     sandbox.setRateLimit({ capacity: 1, refillPerSecond: 1 });
+    sandbox.setGithubModes({ jobs: 'error', annotations: 'error', pulls: 'error' });
     await call('POST', `/v2/heartbeat/${sandbox.heartbeatSourceId}/ping`, { token: sandbox.heartbeatToken });
     sandbox.reset();
     expect(sandbox.state).toMatchObject({
@@ -717,6 +773,7 @@ describe('reset', () => {
       attachmentsForbidden: false,
       catalogForbidden: false,
       rateLimit: null,
+      githubModes: { jobs: 'ok', annotations: 'ok', pulls: 'ok' },
     });
     expect([sandbox.heartbeats(), sandbox.attachments(), sandbox.incidentUpdates(), sandbox.requests]).toEqual([[], [], [], []]);
   });

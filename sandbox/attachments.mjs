@@ -46,11 +46,13 @@ function pullRequest(state, resource) {
       : invalid('resource.url', `${JSON.stringify(resource.url)} is not a GitHub pull request URL`);
   }
   const [, owner, repo, number] = match;
+  const permalink = `https://github.com/${owner}/${repo}/pull/${number}`;
+  const known = [...state.pulls, ...Object.values(state.pullsBySha).flat()].find((p) => p.html_url === permalink);
   return {
     external_id: `${owner}/${repo}#${number}`,
-    permalink: `https://github.com/${owner}/${repo}/pull/${number}`,
+    permalink,
     resource_type: 'github_pull_request',
-    title: `${owner}/${repo}#${number}`,
+    title: known?.title ?? `${owner}/${repo}#${number}`,
   };
 }
 

@@ -200,6 +200,59 @@ function defaultJobs() {
   ];
 }
 
+/** What GitHub's check-run annotations say for the failed deploy job (5002), the runner's own line last. */
+function defaultAnnotations() {
+  const annotation = (level, path, line, title, message, raw_details = '') => ({
+    path,
+    blob_href: `https://github.com/acme/shop/blob/4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a/${path}`,
+    start_line: line,
+    end_line: line,
+    start_column: null,
+    end_column: null,
+    annotation_level: level,
+    title,
+    message,
+    raw_details,
+  });
+  return {
+    5002: [
+      annotation(
+        'failure',
+        'deploy/rollout.sh',
+        42,
+        'Deploy to production',
+        'error: deployment "checkout" exceeded its progress deadline: 1 of 3 updated replicas are available (ImagePullBackOff: registry.acme.internal/shop/checkout:4f1c2a9 not found)',
+        'kubectl rollout status deployment/checkout --timeout=300s\nWaiting for deployment "checkout" rollout to finish: 1 of 3 updated replicas are available...',
+      ),
+      annotation(
+        'warning',
+        '.github',
+        1,
+        '',
+        'Node.js 20 actions are deprecated. The following actions are running on Node.js 20 and may not work as expected: acme/setup-kubectl@v2.',
+      ),
+      annotation('failure', '.github', 1, '', 'Process completed with exit code 1.'),
+    ],
+  };
+}
+
+/** The pull request that the run's commit came from, merged into main. */
+function defaultPulls() {
+  return [
+    {
+      id: 2_001_128,
+      number: 128,
+      title: 'Retry checkout payments idempotently',
+      html_url: 'https://github.com/acme/shop/pull/128',
+      state: 'closed',
+      merged_at: '2026-11-26T09:55:00Z',
+      user: { login: 'octocat' },
+      base: { ref: 'main' },
+      head: { ref: 'fix/checkout-retries' },
+    },
+  ];
+}
+
 /**
  * The live data. Tests may flip the flags directly (`sandbox.state.replay = 'conflict'`).
  * @typedef {object} SandboxState
@@ -214,7 +267,7 @@ function defaultJobs() {
  * @property {boolean} githubIntegration attachments of type github_pull_request are accepted
  * @property {boolean} attachmentsForbidden both attachment routes answer 403
  * @property {boolean} catalogForbidden GET /v3/catalog_entries answers 403
- * @property {'ok' | 'forbidden' | 'error'} githubMode
+ * @property {{ jobs: GithubMode, annotations: GithubMode, pulls: GithubMode }} githubModes per GitHub endpoint
  * @property {null | { capacity: number, refillPerSecond: number, tokens: number, at: number }} rateLimit token bucket for incident.io routes
  * @property {any[]} severities
  * @property {any[]} incidentTypes
@@ -228,7 +281,11 @@ function defaultJobs() {
  * @property {any[]} users
  * @property {string[]} alertSourceIds
  * @property {string[]} heartbeatSourceIds
- * @property {any[]} jobs
+ * @property {any[]} jobs jobs of any run not in jobsByRun
+ * @property {Record<string, any[]>} jobsByRun jobs per workflow run ID
+ * @property {Record<string, any[]>} annotations check-run annotations per job ID
+ * @property {any[]} pulls pull requests of any commit not in pullsBySha
+ * @property {Record<string, any[]>} pullsBySha pull requests per commit SHA
  * @property {any[]} incidents
  * @property {Map<string, any>} idempotency idempotency_key -> incident
  * @property {any[]} edits { incident_id, at, body } per accepted edit
@@ -241,6 +298,8 @@ function defaultJobs() {
  * @property {number} nextNumber
  * @property {{ route: string, spec: any, remaining: number }[]} faults
  */
+
+/** @typedef {'ok' | 'forbidden' | 'error'} GithubMode */
 
 /**
  * Everything reset() restores. The `requests` array lives outside this so its identity never changes.
@@ -259,7 +318,7 @@ export function freshState(options) {
     githubIntegration: false,
     attachmentsForbidden: false,
     catalogForbidden: false,
-    githubMode: 'ok',
+    githubModes: { jobs: 'ok', annotations: 'ok', pulls: 'ok' },
     rateLimit: bucket(options.rateLimit),
     severities: seedSeverities(),
     incidentTypes: seedIncidentTypes(),
@@ -274,6 +333,10 @@ export function freshState(options) {
     alertSourceIds: [ALERT_SOURCE_ID],
     heartbeatSourceIds: [HEARTBEAT_SOURCE_ID],
     jobs: defaultJobs(),
+    jobsByRun: {},
+    annotations: defaultAnnotations(),
+    pulls: defaultPulls(),
+    pullsBySha: {},
     incidents: [],
     idempotency: new Map(),
     edits: [],

@@ -1,6 +1,6 @@
 /**
  * A local, stateful stand-in for the parts of incident.io's API this action uses, plus GitHub's
- * "list jobs for a workflow run" routes under /github. Used by the demo, the end-to-end tests
+ * jobs, annotations and commit-pulls routes under /github. Used by the demo, the end-to-end tests
  * and the benchmark. Node built-ins only. This file is the HTTP server (routing, auth, the rate
  * limit, faults) and `startSandbox`; each concern's routes live in their own module:
  * catalog.mjs (lookups, users, timestamps, catalog entries), incidents.mjs (+ incident-fields.mjs),
@@ -25,6 +25,7 @@
  *   githubIntegration                 attachments of github_pull_request are accepted (else 422)
  *   attachmentsForbidden              both attachment routes answer 403
  *   catalogForbidden                  GET /v3/catalog_entries answers 403
+ *   githubModes { jobs, annotations, pulls }: 'ok' | 'forbidden' (403) | 'error' (500), per GitHub endpoint
  *
  * Faults (`sandbox.fault(route, spec, times = 1)`, route as in `requests[].route`):
  *   { type: 'rate-limit', retryAfter?, bodyRetryAfter? }  429, with a Retry-After header and/or rate_limit.retry_after
@@ -249,6 +250,15 @@ export async function startSandbox(options = {}) {
   });
   const actualPort = server.address().port;
 
+  /** @param {{ jobs?: string, annotations?: string, pulls?: string }} modes 'ok' | 'forbidden' | 'error' each */
+  function setGithubModes(modes) {
+    for (const [endpoint, mode] of Object.entries(modes)) {
+      if (!(endpoint in state.githubModes)) throw new Error(`Unknown GitHub endpoint "${endpoint}"; known: jobs, annotations, pulls`);
+      if (!['ok', 'forbidden', 'error'].includes(mode)) throw new Error(`Unknown GitHub mode "${mode}"`);
+    }
+    Object.assign(state.githubModes, modes);
+  }
+
   let closing;
   return {
     url: `http://${host}:${actualPort}`,
@@ -274,13 +284,23 @@ export async function startSandbox(options = {}) {
     alerts: () => [...state.alerts],
     /** @returns {any[]} every accepted heartbeat ping, { alert_source_config_id, received_at }, oldest first */
     heartbeats: () => [...state.heartbeats],
-    setJobs(jobs) {
-      state.jobs = jobs;
+    /** The jobs GitHub lists for run `runId`, or (without it) for any run not given its own. */
+    setJobs(jobs, runId) {
+      if (runId === undefined) state.jobs = jobs;
+      else state.jobsByRun[String(runId)] = jobs;
     },
-    setGithubMode(mode) {
-      if (!['ok', 'forbidden', 'error'].includes(mode)) throw new Error(`Unknown GitHub mode "${mode}"`);
-      state.githubMode = mode;
+    /** The annotations of check run (job) `jobId`. */
+    setAnnotations(jobId, annotations) {
+      state.annotations[String(jobId)] = annotations;
     },
+    /** The pull requests GitHub lists for commit `sha`, or (without it) for any commit not given its own. */
+    setPulls(pulls, sha) {
+      if (sha === undefined) state.pulls = pulls;
+      else state.pullsBySha[sha] = pulls;
+    },
+    /** The jobs endpoint's mode, as before per-endpoint modes. */
+    setGithubMode: (mode) => setGithubModes({ jobs: mode }),
+    setGithubModes,
     /** A token bucket over every incident.io route (not /github), starting full; null removes it. */
     setRateLimit(limit) {
       state.rateLimit = bucket(limit);
