@@ -7,10 +7,10 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
  * Registers the hooks and returns the sandbox, filled in once it has started. Its `requests`
  * and `state` are the live objects (reset clears them in place), so the reference stays valid.
  */
-export function useSandbox(): Sandbox {
+export function useSandbox(options: Parameters<typeof startSandbox>[0] = {}): Sandbox {
   const sandbox = {} as Sandbox;
   beforeAll(async () => {
-    Object.assign(sandbox, await startSandbox());
+    Object.assign(sandbox, await startSandbox(options));
   });
   afterAll(async () => {
     await sandbox.close?.();
