@@ -39,7 +39,7 @@ describe('npm run docs', () => {
   it('refuses a description without operations, or with an unknown one', () => {
     expect(() => splitDescription('x', 'Just text.')).toThrow('the description of "x" must start with its operations in parentheses');
     expect(() => splitDescription('x', '(create, delete) Text.')).toThrow(
-      '"x" names unknown operation(s) delete; allowed: all, create, update, resolve, alert.',
+      '"x" names unknown operation(s) delete; allowed: all, create, update, resolve, alert, heartbeat.',
     );
   });
 

@@ -176,7 +176,7 @@ describe('alert', () => {
 
 describe('operation', () => {
   it.each([
-    [{ operation: 'close' }, /Input "operation" is "close"; allowed values: "create", "update", "resolve", "alert"\./],
+    [{ operation: 'close' }, /Input "operation" is "close"; allowed values: "create", "update", "resolve", "alert", "heartbeat"\./],
     [
       { 'incident-id': 'INC-1' },
       /Input "incident-id" is set, but operation "create" does not use it \(it is used by "update", "resolve"\)/,

@@ -102,8 +102,9 @@ describe('action.yml declares exactly the inputs the code reads', () => {
   const MINIMAL: Record<Operation, Record<string, string>> = {
     create: { 'api-key': 'k' },
     update: { 'api-key': 'k', 'incident-id': 'INC-1', name: 'n' },
-    resolve: { 'api-key': 'k', 'incident-id': 'INC-1' },
+    resolve: { 'api-key': 'k', 'incident-key': 'deploy@main' },
     alert: { 'alert-source-id': 's', 'alert-token': 't' },
+    heartbeat: { 'alert-source-id': 's', 'alert-token': 't' },
   };
   const settingsFor = (inputs: Record<string, string>) => readSettings((name) => inputs[name] ?? '');
   const declared = Object.keys(action.inputs);
@@ -144,6 +145,8 @@ describe('action.yml declares exactly the inputs the code reads', () => {
     async (name) => {
       for (const operation of operationsOf(name, action.inputs[name]!)) {
         const base: Record<string, string> = { ...MINIMAL[operation], operation };
+        // resolve takes incident-id or incident-key, not both.
+        if (operation === 'resolve' && name === 'incident-id') Object.assign(base, { 'incident-key': '', 'incident-id': 'INC-1' });
         const value = SAMPLE[name] ?? (base[name] ? `${base[name]}-2` : 'sample');
         await expect(settingsFor({ ...base, [name]: value })).resolves.not.toEqual(await settingsFor(base));
       }

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 
-export const OPERATION_NAMES = ['create', 'update', 'resolve', 'alert'];
+export const OPERATION_NAMES = ['create', 'update', 'resolve', 'alert', 'heartbeat'];
 const MARK = (table, end) => `<!-- ${end ? 'end' : 'begin'} ${table} table: generated from action.yml by \`npm run docs\` -->`;
 
 /**

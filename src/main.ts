@@ -8,6 +8,7 @@ import { type Clock, type FetchLike } from './incident-io/client.js';
 import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
 import { alert } from './operations/alert.js';
 import { create } from './operations/create.js';
+import { heartbeat } from './operations/heartbeat.js';
 import type { OperationContext } from './operations/operation.js';
 import { resolve } from './operations/resolve.js';
 import { update } from './operations/update.js';
@@ -63,6 +64,8 @@ function dispatch(settings: Settings, base: Omit<OperationContext, 'settings'>):
       return resolve({ ...base, settings });
     case 'alert':
       return alert({ ...base, settings });
+    case 'heartbeat':
+      return heartbeat({ ...base, settings });
   }
 }
 

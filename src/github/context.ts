@@ -20,9 +20,20 @@ export interface GitHubContext {
   actor: string;
   eventName: string;
   job: string;
-  payload: { repository?: { full_name?: string } };
+  payload: Record<string, unknown> & { repository?: { full_name?: string } };
 }
 
+/** The watcher workflow, when a `workflow_run` workflow reports on the run it watched. */
+export interface Watcher {
+  workflow: string;
+  runId?: number;
+  runNumber?: number;
+}
+
+/**
+ * The run the action reports on. Under `workflow_run` that is the watched run
+ * (`github.event.workflow_run`), not the watcher's own, and `watcher` names the watcher.
+ */
 export interface RunContext {
   serverUrl: string;
   apiUrl: string;
@@ -34,18 +45,23 @@ export interface RunContext {
   runAttempt?: number;
   sha: string;
   ref: string;
-  /** The branch or tag name ("main"), from GITHUB_REF_NAME. */
+  /** The branch or tag name ("main"), from GITHUB_REF_NAME (a watched run's head_branch: untrusted). */
   refName: string;
   actor: string;
   eventName: string;
+  /** The job and step (GITHUB_JOB, GITHUB_ACTION) running this action: the watcher's, under workflow_run. */
   job: string;
+  step: string;
+  /** A watched run's display title (a commit message or PR title: untrusted). */
+  title?: string;
+  watcher?: Watcher;
 }
 
 type Env = Record<string, string | undefined>;
 
 export function readRunContext(ctx: GitHubContext, env: Env): RunContext {
   const ref = ctx.ref ?? '';
-  return {
+  const own: RunContext = {
     serverUrl: (ctx.serverUrl || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (ctx.apiUrl || 'https://api.github.com').replace(/\/+$/, ''),
     repository: env['GITHUB_REPOSITORY'] || ctx.payload?.repository?.full_name || '',
@@ -59,16 +75,54 @@ export function readRunContext(ctx: GitHubContext, env: Env): RunContext {
     actor: ctx.actor ?? '',
     eventName: ctx.eventName ?? '',
     job: ctx.job ?? '',
+    step: env['GITHUB_ACTION'] ?? '',
+  };
+  const watched = ctx.eventName === 'workflow_run' ? ctx.payload['workflow_run'] : undefined;
+  return isObject(watched) ? watchedRun(own, watched) : own;
+}
+
+/** The watched run, from `github.event.workflow_run`; what the payload lacks stays the watcher's. */
+function watchedRun(own: RunContext, run: Record<string, unknown>): RunContext {
+  const branch = str(run['head_branch']);
+  const actor = isObject(run['triggering_actor']) ? str(run['triggering_actor']['login']) : '';
+  return {
+    ...own,
+    workflow: str(run['name']) || own.workflow,
+    runId: positive(num(run['id'])),
+    runNumber: positive(num(run['run_number'])),
+    runAttempt: positive(num(run['run_attempt'])),
+    sha: str(run['head_sha']),
+    ref: branch ? `refs/heads/${branch}` : '',
+    refName: branch,
+    actor: actor || (isObject(run['actor']) ? str(run['actor']['login']) : ''),
+    eventName: str(run['event']),
+    title: str(run['display_title']) || undefined,
+    watcher: { workflow: own.workflow, runId: own.runId, runNumber: own.runNumber },
   };
 }
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
 
 function positive(n: number): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 export function runUrl(run: RunContext): string | undefined {
-  if (!run.repository || run.runId === undefined) return undefined;
-  return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
+  return runLink(run, run.runId);
+}
+
+/** The watcher's own run, under workflow_run. */
+export function watcherUrl(run: RunContext): string | undefined {
+  return run.watcher && runLink(run, run.watcher.runId);
+}
+
+function runLink(run: RunContext, runId: number | undefined): string | undefined {
+  if (!run.repository || runId === undefined) return undefined;
+  return `${run.serverUrl}/${run.repository}/actions/runs/${runId}`;
 }
 
 export function commitUrl(run: RunContext): string | undefined {
@@ -99,7 +153,14 @@ export function contextBlock(run: RunContext): Markdown {
   add('Repository', run.repository !== '' && link(run.repository, `${run.serverUrl}/${run.repository}`));
   add('Workflow', run.workflow !== '' && (url ? md`${run.workflow}, ${link(runLabel, url)}` : text(run.workflow)));
   if (!run.workflow && url) add('Run', link(runLabel, url));
-  add('Job', run.job !== '' && code(run.job));
+  if (run.watcher) {
+    const watcher = watcherUrl(run);
+    const label = run.watcher.runNumber !== undefined ? md`run #${run.watcher.runNumber}` : md`run`;
+    add('Reported by', md`watcher workflow ${run.watcher.workflow}${watcher ? md`, ${link(label, watcher)}` : md``}`);
+    add('Title', run.title !== undefined && text(run.title));
+  } else {
+    add('Job', run.job !== '' && code(run.job));
+  }
   add('Commit', run.sha !== '' && link(code(run.sha.slice(0, 7)), commitUrl(run)));
   add('Ref', run.ref !== '' && code(run.ref));
   add('Actor', run.actor !== '' && text(run.actor));

@@ -12,6 +12,7 @@ export interface Incident {
   reference: string;
   name: string;
   permalink?: string;
+  summary?: string;
   created_at?: string;
   visibility?: string;
   mode?: string;

@@ -50,6 +50,7 @@ function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
 
 /** Prints the request a dry run would have sent. */
 export function printDryRun(ctx: OperationContext, method: string, path: string, body: unknown): void {
-  ctx.out.info(`Dry run: every input is valid; this request would be sent to ${method} ${ctx.settings.apiUrl}${path}:`);
-  ctx.out.info(JSON.stringify(body, null, 2));
+  const what = body === undefined ? ' (with no body)' : ':';
+  ctx.out.info(`Dry run: every input is valid; this request would be sent to ${method} ${ctx.settings.apiUrl}${path}${what}`);
+  if (body !== undefined) ctx.out.info(JSON.stringify(body, null, 2));
 }

@@ -1,16 +1,23 @@
 /**
- * `operation: resolve`: find the incident and the statuses at once, then move it to a
- * post-incident (or closed) status through one edit. Resolving an ended incident is a success.
- * Without `status`, the status incident.io refuses (one from a post-incident flow that does not
- * apply to this incident) is followed by the next candidate: the other post-incident statuses by
- * rank, at most three, then the first closed one.
+ * `operation: resolve`: move an incident (`incident-id`), or every open incident of an
+ * `incident-key`, to a post-incident (or closed) status. Resolving an ended incident is a
+ * success with nothing to do. Without `status`, a status incident.io refuses (one from a
+ * post-incident flow that does not apply to this incident) is followed by the next candidate:
+ * the other post-incident statuses by rank, at most three, then the first closed one. With
+ * `message`, each move is an incident update that carries the message; otherwise an edit.
  */
 import { ApiError, InputError, settleAll } from '../errors.js';
+import type { IncidentIoClient } from '../incident-io/client.js';
 import { fetchIncident, type Incident } from '../incident-io/incidents.js';
 import { resolveStatus, type IncidentStatus } from '../incident-io/resolvers.js';
+import { findOpenByKey } from '../incident-io/tracking.js';
+import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
+import { code, join, md } from '../output/markdown.js';
+import { card, describe, incidentLink, setIncidentOutputs } from '../output/report.js';
 import type { ResolveSettings } from '../settings/settings.js';
 import { reportDryRun, reportEdit, sendEdit } from './edit.js';
-import { clientFor, type OperationContext } from './operation.js';
+import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { runLine } from './update.js';
 
 /** Categories of an incident that is over: resolving it again is a success with nothing to do. */
 export const ENDED_CATEGORIES = ['learning', 'closed', 'declined', 'merged', 'canceled'];
@@ -19,21 +26,100 @@ export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 /** Post-incident statuses tried before closing. */
 const MAX_LEARNING_TRIES = 3;
 
-export async function resolve(ctx: OperationContext<ResolveSettings>): Promise<void> {
-  const { out, settings } = ctx;
-  const client = clientFor(ctx, settings.apiKey);
-  const [incident, statuses] = await settleAll([
-    fetchIncident(client, settings.incidentId),
-    client.getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses'),
-  ] as const);
-  const candidates = settings.status
-    ? [resolveStatus(settings.status, statuses, RESOLVED_CATEGORIES, 'to resolve an incident')]
-    : resolveCandidates(statuses);
+type Ctx = OperationContext<ResolveSettings>;
+
+export async function resolve(ctx: Ctx): Promise<void> {
+  const client = clientFor(ctx, ctx.settings.apiKey);
+  if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
+  const [incident, statuses] = await settleAll([fetchIncident(client, ctx.settings.incidentId), listStatuses(client)] as const);
+  const candidates = candidatesFor(ctx, statuses);
   const current = incident.incident_status;
   if (current?.category && ENDED_CATEGORIES.includes(current.category)) {
     await reportEdit(ctx, incident, [], 'Already resolved');
     return;
   }
+  const moved = await moveToResolved(ctx, client, incident, candidates);
+  if (!moved) return reportDryRun(ctx, incident, [`status → ${candidates[0]?.name ?? ''}`], 'resolved');
+  await reportEdit(ctx, moved.incident, [`status → ${moved.status.name}`], 'Resolved');
+}
+
+/** Every open incident the action declared under the key; none open is a success that changes nothing. */
+async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
+  const { out, settings, run } = ctx;
+  const key = settings.incidentKey;
+  const [search, statuses] = await settleAll([
+    findOpenByKey(client, { repository: run.repository, key, mode: settings.mode }),
+    listStatuses(client),
+  ] as const);
+  const candidates = candidatesFor(ctx, statuses);
+  if (!search.complete) {
+    out.warning(
+      `Searched the newest ${search.read.toLocaleString('en-US')} open incidents for incident-key "${key}" and stopped there: an older one would not be resolved.`,
+      'incident.io incident-key search cut short',
+    );
+  }
+  if (search.incidents.length === 0) {
+    out.setOutput('created', 'false');
+    out.notice(
+      `No incident is open for incident-key "${key}" (mode ${settings.mode}); nothing to resolve.`,
+      'incident.io nothing to resolve',
+    );
+    await out.summary(card(md`nothing to resolve`, [['Incident key', code(key)]]));
+    return;
+  }
+  const resolved: Incident[] = [];
+  const failed: string[] = [];
+  for (const incident of search.incidents) {
+    try {
+      const moved = await moveToResolved(ctx, client, incident, candidates);
+      if (moved) resolved.push(moved.incident);
+    } catch (error) {
+      failed.push(`${incident.reference}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const listed = settings.dryRun ? search.incidents : resolved;
+  const newest = listed[0];
+  if (newest) setIncidentOutputs(out, newest, false, true);
+  const verb = settings.dryRun ? 'Would resolve' : 'Resolved';
+  if (listed.length > 0) {
+    out.announce(
+      `${verb} ${listed.length} incident(s) open for incident-key "${key}": ${listed.map(describe).join('; ')}.`,
+      'incident.io incident resolved',
+    );
+  }
+  await out.summary(
+    card(md`${verb.toLowerCase()} ${listed.length} for incident key`, [
+      ['Incident key', code(key)],
+      ['Incidents', listed.length > 0 ? join(listed.map(incidentLink), ', ') : undefined],
+    ]),
+  );
+  if (failed.length > 0) {
+    const done = resolved.length > 0 ? `Resolved ${resolved.map((i) => i.reference).join(', ')}; ` : '';
+    throw new ApiError(`${done}could not resolve ${failed.length} of the incidents open for incident-key "${key}": ${failed.join(' ')}`);
+  }
+}
+
+function listStatuses(client: IncidentIoClient): Promise<IncidentStatus[]> {
+  return client.getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses');
+}
+
+function candidatesFor(ctx: Ctx, statuses: readonly IncidentStatus[]): IncidentStatus[] {
+  return ctx.settings.status
+    ? [resolveStatus(ctx.settings.status, statuses, RESOLVED_CATEGORIES, 'to resolve an incident')]
+    : resolveCandidates(statuses);
+}
+
+/**
+ * Moves the incident to the first candidate incident.io accepts, and returns it as incident.io
+ * answered; undefined on a dry run (which prints the first request).
+ */
+async function moveToResolved(
+  ctx: Ctx,
+  client: IncidentIoClient,
+  incident: Incident,
+  candidates: readonly IncidentStatus[],
+): Promise<{ incident: Incident; status: IncidentStatus } | undefined> {
+  const { out } = ctx;
   const refused: { status: IncidentStatus; error: ApiError }[] = [];
   for (const target of candidates) {
     if (target.category === 'closed' && refused.length > 0) {
@@ -42,18 +128,34 @@ export async function resolve(ctx: OperationContext<ResolveSettings>): Promise<v
           `for ${incident.reference}, so it is closed directly ("${target.name}"), which skips the post-incident flow.`,
       );
     }
-    const changed = [`status → ${target.name}`];
     try {
-      const after = await sendEdit(ctx, client, incident, { changes: { incident_status_id: target.id }, changed });
-      if (!after) return await reportDryRun(ctx, incident, changed, 'resolved');
+      const after = await move(ctx, client, incident, target);
+      if (!after) return undefined;
       checkResolved(after, target);
-      return await reportEdit(ctx, after, changed, 'Resolved');
+      return { incident: after, status: target };
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) throw explainForbidden(error);
       refused.push({ status: target, error });
     }
   }
-  throw refusal(incident, refused, settings.status !== '');
+  throw refusal(incident, refused, ctx.settings.status !== '');
+}
+
+/** One move: an incident update with the message, or else an edit. */
+async function move(ctx: Ctx, client: IncidentIoClient, incident: Incident, target: IncidentStatus): Promise<Incident | undefined> {
+  const { settings, run, redactor } = ctx;
+  if (!settings.message) return sendEdit(ctx, client, incident, { changes: { incident_status_id: target.id }, changed: [] });
+  const request = {
+    idempotency_key: updateIdempotencyKey(run, incident.id, [settings.message, target.id].join('\n')),
+    incident_id: incident.id,
+    message: redactor.redact(`${settings.message}\n\n${runLine(run).source}`),
+    to_incident_status_id: target.id,
+  };
+  if (settings.dryRun) {
+    printDryRun(ctx, 'POST', UPDATES_PATH, request);
+    return undefined;
+  }
+  return afterUpdate(incident, await postIncidentUpdate(client, request));
 }
 
 /** Without `status`: the post-incident statuses by rank (at most three), then the first closed one. */
@@ -76,7 +178,7 @@ export function defaultResolvedStatus(statuses: readonly IncidentStatus[]): Inci
   return resolveCandidates(statuses)[0] as IncidentStatus;
 }
 
-/** incident.io accepted the edit: its answer must show the incident over, or the step is not green. */
+/** incident.io accepted the move: its answer must show the incident over, or the step is not green. */
 function checkResolved(after: Incident, target: IncidentStatus): void {
   const category = after.incident_status?.category;
   if (category && ENDED_CATEGORIES.includes(category)) return;

@@ -1,35 +1,119 @@
-/** `operation: update`: find the incident while the names resolve, then one edit. */
-import { settleAll } from '../errors.js';
-import { incidentSummary } from '../github/context.js';
-import { fetchIncident } from '../incident-io/incidents.js';
-import { lookUpForUpdate } from '../incident-io/lookups.js';
+/**
+ * `operation: update`: find the incident while the names resolve, then change it. With
+ * `message`, an incident update goes first (it carries the new status and severity, so the
+ * change shows on the timeline with its reason), then one edit for the other fields.
+ */
+import { ApiError, settleAll } from '../errors.js';
+import { incidentSummary, runUrl, type RunContext } from '../github/context.js';
+import { fetchIncident, type Incident } from '../incident-io/incidents.js';
+import { lookUpForUpdate, type ChangeFields } from '../incident-io/lookups.js';
+import { markerLine } from '../incident-io/tracking.js';
+import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH, type IncidentUpdateRequest } from '../incident-io/updates.js';
+import { link, md } from '../output/markdown.js';
+import { describe, setIncidentOutputs } from '../output/report.js';
 import type { UpdateSettings } from '../settings/settings.js';
 import { reportDryRun, reportEdit, sendEdit, type Edit } from './edit.js';
-import { clientFor, type OperationContext } from './operation.js';
+import { clientFor, printDryRun, type OperationContext } from './operation.js';
 
 export async function update(ctx: OperationContext<UpdateSettings>): Promise<void> {
-  const { settings, run, redactor } = ctx;
+  const { out, settings } = ctx;
   const client = clientFor(ctx, settings.apiKey);
   const [incident, fields] = await settleAll([fetchIncident(client, settings.incidentId), lookUpForUpdate(client, settings)] as const);
-  const edit: Edit = {
+  const viaUpdate = settings.message !== '';
+  const request = viaUpdate ? updateRequest(ctx, incident, fields) : undefined;
+  const edit = editFor(ctx, incident, fields, viaUpdate);
+  const changed = [...(request ? updateChanges(fields) : []), ...edit.changed];
+
+  if (settings.dryRun) {
+    if (request) printDryRun(ctx, 'POST', UPDATES_PATH, request);
+    if (Object.keys(edit.changes).length > 0) await sendEdit(ctx, client, incident, edit);
+    await reportDryRun(ctx, incident, changed, 'updated');
+    return;
+  }
+
+  let after = incident;
+  if (request) {
+    try {
+      after = afterUpdate(incident, await postIncidentUpdate(client, request));
+    } catch (error) {
+      throw withContext(
+        error,
+        `Nothing was changed on ${incident.reference}: the incident update failed, so the edit was not sent either.`,
+      );
+    }
+    out.info(`Posted an incident update to ${describe(incident)}.`);
+    setIncidentOutputs(out, after, false, true);
+  }
+  if (Object.keys(edit.changes).length > 0) {
+    try {
+      after = { ...after, ...(await sendEdit(ctx, client, after, edit)) };
+    } catch (error) {
+      const posted = request
+        ? `The incident update to ${incident.reference} was posted, but the edit (${edit.changed.join(', ')}) failed.`
+        : '';
+      throw withContext(error, posted);
+    }
+  }
+  await reportEdit(ctx, after, changed, 'Updated');
+}
+
+/** The update: the message as given, then one line linking the run; status and severity move with it. */
+function updateRequest(ctx: OperationContext<UpdateSettings>, incident: Incident, fields: ChangeFields): IncidentUpdateRequest {
+  const { settings, run, redactor } = ctx;
+  const what = [settings.message, fields.status?.id ?? '', fields.severity?.id ?? ''].join('\n');
+  return {
+    idempotency_key: updateIdempotencyKey(run, incident.id, what),
+    incident_id: incident.id,
+    message: redactor.redact(`${settings.message}\n\n${runLine(run).source}`),
+    ...(fields.status && { to_incident_status_id: fields.status.id }),
+    ...(fields.severity && { to_severity_id: fields.severity.id }),
+  };
+}
+
+function updateChanges(fields: ChangeFields): string[] {
+  return [
+    'incident update',
+    fields.severity && `severity → ${fields.severity.name}`,
+    fields.status && `status → ${fields.status.name}`,
+  ].filter((c): c is string => Boolean(c));
+}
+
+/** The edit: every other change (and severity and status too, when there is no message). */
+function editFor(ctx: OperationContext<UpdateSettings>, incident: Incident, fields: ChangeFields, viaUpdate: boolean): Edit {
+  const { settings, run, redactor } = ctx;
+  // A summary replaced by the action keeps the incident-key line, so later runs still find it.
+  const marker = markerLine(incident.summary);
+  const summary = settings.summary && incidentSummary(settings.summary, run) + (marker ? `\n\n${marker}` : '');
+  return {
     changes: {
       ...(settings.name && { name: redactor.redact(settings.name) }),
-      ...(settings.summary && { summary: redactor.redact(incidentSummary(settings.summary, run)) }),
-      ...(fields.severity && { severity_id: fields.severity.id }),
-      ...(fields.status && { incident_status_id: fields.status.id }),
+      ...(summary && { summary: redactor.redact(summary) }),
+      ...(!viaUpdate && fields.severity && { severity_id: fields.severity.id }),
+      ...(!viaUpdate && fields.status && { incident_status_id: fields.status.id }),
       ...(fields.customFieldEntries.length > 0 && { custom_field_entries: fields.customFieldEntries }),
       ...(fields.roles.length > 0 && { incident_role_assignments: fields.roles.map((r) => r.assignment) }),
     },
     changed: [
       settings.name && 'name',
       settings.summary && 'summary',
-      fields.severity && `severity → ${fields.severity.name}`,
-      fields.status && `status → ${fields.status.name}`,
+      !viaUpdate && fields.severity && `severity → ${fields.severity.name}`,
+      !viaUpdate && fields.status && `status → ${fields.status.name}`,
       ...fields.customFieldEntries.map((e) => (e.values.length === 0 ? 'custom field unset' : 'custom field')),
       ...fields.roles.map((r) => `${r.role.name} → ${r.user.name ?? r.user.email ?? r.user.id}`),
     ].filter((c): c is string => Boolean(c)),
   };
-  const after = await sendEdit(ctx, client, incident, edit);
-  if (after) await reportEdit(ctx, after, edit.changed, 'Updated');
-  else await reportDryRun(ctx, incident, edit.changed, 'updated');
+}
+
+/** The line an incident update ends with: the run that posted it. */
+export function runLine(run: RunContext) {
+  const label = run.workflow
+    ? md`${run.workflow} run${run.runNumber !== undefined ? md` #${run.runNumber}` : md``}`
+    : md`GitHub Actions run`;
+  return md`Posted by ${link(label, runUrl(run))} (GitHub Actions).`;
+}
+
+/** An error with what did and did not happen put first. */
+export function withContext(error: unknown, context: string): unknown {
+  if (!context || !(error instanceof ApiError)) return error;
+  return new ApiError(`${context} ${error.message}`, error.status, error.type, error.requestId, error.body);
 }

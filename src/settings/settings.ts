@@ -11,7 +11,7 @@ import { checkHeaderSafe, parseApiUrl, parseBoolean, parseChoice, parseIncidentI
 
 export { parseApiUrl, parseBoolean, parseChoice, parseIncidentId, type GetInput } from './values.js';
 
-export const OPERATIONS = ['create', 'update', 'resolve', 'alert'] as const;
+export const OPERATIONS = ['create', 'update', 'resolve', 'alert', 'heartbeat'] as const;
 export const VISIBILITIES = ['public', 'private'] as const;
 export const MODES = ['standard', 'retrospective', 'test', 'tutorial'] as const;
 export const ALERT_STATUSES = ['firing', 'resolved'] as const;
@@ -53,6 +53,8 @@ export interface CreateSettings extends Common, IncidentChanges {
   idempotencyKey: string;
   incidentType: string;
   slackChannelName: string;
+  /** One open incident per key: empty means one incident per run. */
+  incidentKey: string;
 }
 
 export interface UpdateSettings extends Common, IncidentChanges {
@@ -61,14 +63,22 @@ export interface UpdateSettings extends Common, IncidentChanges {
   /** Incident ID, or the number of a reference (INC-123 → "123"). */
   incidentId: string;
   notifyIncidentChannel: boolean;
+  /** Markdown for an incident update on the timeline; empty means none. */
+  message: string;
 }
 
 export interface ResolveSettings extends Common {
   operation: 'resolve';
   apiKey: string;
+  /** The incident to resolve; empty when `incidentKey` names them instead. */
   incidentId: string;
+  /** Resolve every open incident of this key (when `incidentId` is empty). */
+  incidentKey: string;
+  /** The mode of the incidents `incidentKey` looks for. */
+  mode: Mode;
   status: string;
   notifyIncidentChannel: boolean;
+  message: string;
 }
 
 export interface AlertSettings extends Common {
@@ -81,7 +91,13 @@ export interface AlertSettings extends Common {
   summary: string;
 }
 
-export type Settings = CreateSettings | UpdateSettings | ResolveSettings | AlertSettings;
+export interface HeartbeatSettings extends Common {
+  operation: 'heartbeat';
+  alertSourceId: string;
+  alertToken: string;
+}
+
+export type Settings = CreateSettings | UpdateSettings | ResolveSettings | AlertSettings | HeartbeatSettings;
 
 /** Which inputs each operation uses beyond the common ones; any other set input is refused. */
 const COMMON = ['operation', 'api-url', 'dry-run', 'fail-on-error', 'github-token', 'notify-incident-channel'];
@@ -99,17 +115,23 @@ const USES: Record<Operation, string[]> = {
     'custom-fields',
     'roles',
     'slack-channel-name',
+    'incident-key',
   ],
-  update: ['api-key', 'incident-id', 'severity', 'name', 'summary', 'status', 'custom-fields', 'roles'],
-  resolve: ['api-key', 'incident-id', 'status'],
+  update: ['api-key', 'incident-id', 'severity', 'name', 'summary', 'status', 'custom-fields', 'roles', 'message'],
+  resolve: ['api-key', 'incident-id', 'incident-key', 'mode', 'status', 'message'],
   alert: ['alert-source-id', 'alert-token', 'alert-status', 'deduplication-key', 'name', 'summary'],
+  heartbeat: ['alert-source-id', 'alert-token'],
 };
+/** Inputs that must be set; `resolve` needs `incident-id` or `incident-key`, checked on its own. */
 const REQUIRED: Record<Operation, string[]> = {
   create: ['api-key'],
   update: ['api-key', 'incident-id'],
-  resolve: ['api-key', 'incident-id'],
+  resolve: ['api-key'],
   alert: ['alert-source-id', 'alert-token'],
+  heartbeat: ['alert-source-id', 'alert-token'],
 };
+/** An incident key is hashed into a marker, so any text works; this keeps the marker line short. */
+const MAX_INCIDENT_KEY = 200;
 /** Every input action.yml declares (a test keeps the two equal). */
 export const ALL_INPUTS = [...new Set([...COMMON, ...Object.values(USES).flat()])];
 /** The inputs that carry secrets: masked first, checked for header-safe characters. */
@@ -154,6 +176,7 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
         idempotencyKey: getInput('idempotency-key'),
         incidentType: getInput('incident-type'),
         slackChannelName: getInput('slack-channel-name'),
+        incidentKey: parseIncidentKey(getInput),
       };
     case 'update': {
       const changes = await readChanges(getInput, operation);
@@ -164,19 +187,13 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
         apiKey: getInput('api-key'),
         incidentId: parseIncidentId(getInput('incident-id')),
         notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
+        message: getInput('message'),
       };
       checkSomethingToChange(settings);
       return settings;
     }
     case 'resolve':
-      return {
-        operation,
-        ...common,
-        apiKey: getInput('api-key'),
-        incidentId: parseIncidentId(getInput('incident-id')),
-        status: getInput('status'),
-        notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
-      };
+      return readResolve(getInput, common);
     case 'alert':
       return {
         operation,
@@ -188,7 +205,64 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
         name: getInput('name'),
         summary: getInput('summary'),
       };
+    case 'heartbeat':
+      return {
+        operation,
+        ...common,
+        alertSourceId: parseOpaqueId('alert-source-id', getInput('alert-source-id'), '01GW2G3V0S59R238FAHPDS1R66'),
+        alertToken: getInput('alert-token'),
+      };
   }
+}
+
+/** `resolve` takes one incident by `incident-id`, or every open one of an `incident-key`. */
+function readResolve(getInput: GetInput, common: Common): ResolveSettings {
+  const incidentId = parseIncidentId(getInput('incident-id'));
+  const incidentKey = parseIncidentKey(getInput);
+  if (incidentId !== '' && incidentKey !== '') {
+    throw new InputError(
+      'Inputs "incident-id" and "incident-key" are both set; operation "resolve" takes one: "incident-id" resolves that incident, ' +
+        '"incident-key" resolves every open incident the action declared under the key.',
+    );
+  }
+  if (incidentId === '' && incidentKey === '') {
+    throw new InputError(
+      'Operation "resolve" needs "incident-id" (the incident ID, its reference INC-123 or its number, e.g. from the `incident-id` output ' +
+        'of the step that declared it) or "incident-key" (to resolve every open incident declared under that key), but both are empty.',
+    );
+  }
+  if (incidentId !== '' && getInput('mode') !== '') {
+    throw new InputError(
+      'Input "mode" is set, but operation "resolve" uses it only with "incident-key" (to look for incidents of that mode); remove it, or resolve by "incident-key".',
+    );
+  }
+  return {
+    operation: 'resolve',
+    ...common,
+    apiKey: getInput('api-key'),
+    incidentId,
+    incidentKey,
+    mode: parseChoice(getInput, 'mode', MODES, 'standard'),
+    status: getInput('status'),
+    notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
+    message: getInput('message'),
+  };
+}
+
+function parseIncidentKey(getInput: GetInput): string {
+  const key = getInput('incident-key');
+  if (key.length > MAX_INCIDENT_KEY || /[\r\n]/.test(key)) {
+    throw new InputError(
+      `Input "incident-key" is ${JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)}; allowed values: one line of at most ${MAX_INCIDENT_KEY} characters, ` +
+        'such as "${{ github.workflow }}@${{ github.ref_name }}" or "checkout-prod".',
+    );
+  }
+  if (key !== '' && getInput('mode').toLowerCase() === 'retrospective') {
+    throw new InputError(
+      'Input "incident-key" finds open incidents, but "mode" is "retrospective", whose incidents are filed after the fact; remove one of them.',
+    );
+  }
+  return key;
 }
 
 async function readChanges(getInput: GetInput, operation: 'create' | 'update'): Promise<IncidentChanges> {
@@ -208,8 +282,8 @@ async function readChanges(getInput: GetInput, operation: 'create' | 'update'): 
 
 /** An update must change something: `custom-fields: '{}'` alone would send an empty edit. */
 function checkSomethingToChange(settings: UpdateSettings): void {
-  const { severity, name, summary, status, customFields, roles } = settings;
-  if (severity || name || summary || status || customFields.size > 0 || roles.size > 0) return;
+  const { severity, name, summary, status, customFields, roles, message } = settings;
+  if (severity || name || summary || status || message || customFields.size > 0 || roles.size > 0) return;
   const changes = USES.update.filter((input) => !REQUIRED.update.includes(input));
   throw new InputError(
     `Operation "update" needs something to change: set at least one of ${quoteList(changes)} ` +
@@ -301,12 +375,13 @@ function checkInputsFit(getInput: GetInput, operation: Operation): void {
           'secrets are not given to workflows triggered from forks or by Dependabot, and a typo in the secret name also yields an empty value.',
       );
     }
+    const source = operation === 'heartbeat' ? 'heartbeat' : 'HTTP alert';
     const hint =
       input === 'incident-id'
         ? ' Pass the incident ID, its reference (INC-123) or its number, e.g. from the `incident-id` output of the step that declared it.'
         : input === 'alert-token'
-          ? " Pass the alert source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets)."
-          : ' Pass the ID of an HTTP alert source from incident.io (Alerts → Sources).';
+          ? ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`
+          : ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`;
     throw new InputError(`Input "${input}" is required when "operation" is "${operation}", but it is empty.${hint}`);
   }
   const allowed = new Set([...COMMON, ...USES[operation]]);

@@ -1,0 +1,68 @@
+/**
+ * Incident updates: `POST /v2/incident_updates`, a message on the incident's timeline and in its
+ * channel, optionally moving its status or severity. Each carries an idempotency key derived
+ * from the repository, run, job, step, incident and what is posted, without the run attempt, so
+ * a retried or re-run step posts one update while a different message posts its own.
+ */
+import { createHash } from 'node:crypto';
+import { ApiError } from '../errors.js';
+import type { RunContext } from '../github/context.js';
+import type { IncidentIoClient } from './client.js';
+import type { Incident } from './incidents.js';
+import { isRecord } from './retry.js';
+
+export interface IncidentUpdateRequest {
+  idempotency_key: string;
+  incident_id: string;
+  message: string;
+  to_incident_status_id?: string;
+  to_severity_id?: string;
+}
+
+interface Named {
+  id: string;
+  name: string;
+  category?: string;
+}
+
+export interface IncidentUpdate {
+  id: string;
+  incident_id: string;
+  new_incident_status?: Named;
+  new_severity?: Named;
+}
+
+export const UPDATES_PATH = '/v2/incident_updates';
+
+/**
+ * The key: repository, run ID, job, step (GITHUB_ACTION), incident, and a hash of `what` (the
+ * message as the user wrote it and any status or severity it moves to). No attempt, and not the
+ * run link the action appends, so a re-run of the step lands on the same update.
+ */
+export function updateIdempotencyKey(run: RunContext, incidentId: string, what: string): string {
+  const hash = createHash('sha256').update(what).digest('hex').slice(0, 20);
+  const where = [run.repository || 'local', 'runs', run.runId ?? 'none', run.job || 'job', run.step || 'step'].join('/');
+  return `github-actions/${where}/incidents/${incidentId}/updates/${hash}`;
+}
+
+export async function postIncidentUpdate(client: IncidentIoClient, request: IncidentUpdateRequest): Promise<IncidentUpdate> {
+  const response = await client.post<unknown>(UPDATES_PATH, request);
+  const update = isRecord(response.body) ? response.body['incident_update'] : undefined;
+  if (!isRecord(update) || typeof update['id'] !== 'string' || update['id'] === '') {
+    throw new ApiError(
+      `incident.io POST ${UPDATES_PATH} answered ${response.status} without the incident update's "id", so the action cannot tell that it was posted. ` +
+        "Check the incident's timeline in incident.io.",
+    );
+  }
+  return update as unknown as IncidentUpdate;
+}
+
+/** The incident as the update left it: its new status and severity, when the answer names them. */
+export function afterUpdate(incident: Incident, update: IncidentUpdate): Incident {
+  const named = (value: unknown) => isRecord(value) && typeof value['id'] === 'string' && typeof value['name'] === 'string';
+  return {
+    ...incident,
+    ...(named(update.new_incident_status) && { incident_status: update.new_incident_status }),
+    ...(named(update.new_severity) && { severity: update.new_severity }),
+  };
+}

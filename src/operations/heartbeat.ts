@@ -1,0 +1,38 @@
+/**
+ * `operation: heartbeat`: one ping to an incident.io heartbeat alert source, so that incident.io
+ * raises an alert when the pings stop (a scheduled workflow GitHub quietly disabled, say). The
+ * source's token goes only in the Authorization header; no API key is needed. 204 is success.
+ */
+import { ApiError } from '../errors.js';
+import { code, md } from '../output/markdown.js';
+import { card } from '../output/report.js';
+import type { HeartbeatSettings } from '../settings/settings.js';
+import { clientFor, printDryRun, type OperationContext } from './operation.js';
+
+export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promise<void> {
+  const { out, settings } = ctx;
+  const path = `/v2/heartbeat/${encodeURIComponent(settings.alertSourceId)}/ping`;
+  out.setOutput('created', 'false');
+  if (settings.dryRun) {
+    printDryRun(ctx, 'POST', path, undefined);
+    return;
+  }
+  try {
+    await clientFor(ctx, settings.alertToken).post<unknown>(path, undefined);
+  } catch (error) {
+    throw explain(error, settings.alertSourceId);
+  }
+  out.announce(`Sent a heartbeat ping to the heartbeat alert source ${settings.alertSourceId}.`, 'incident.io heartbeat');
+  await out.summary(card(md`heartbeat sent`, [['Heartbeat source', code(settings.alertSourceId)]]));
+}
+
+function explain(error: unknown, sourceId: string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const advice =
+    error.status === 401 || error.status === 403
+      ? `incident.io refused the token: "alert-token" must be the token of the heartbeat alert source ${sourceId} (Alerts → Sources → the heartbeat source), not an API key or another source's token.`
+      : error.status === 404
+        ? `incident.io has no heartbeat alert source ${sourceId}: check "alert-source-id" (Alerts → Sources; a heartbeat is its own source, not the HTTP source "alert" posts to).`
+        : '';
+  return advice ? new ApiError(`${advice} ${error.message}`, error.status, error.type, error.requestId, error.body) : error;
+}
