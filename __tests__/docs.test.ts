@@ -55,8 +55,13 @@ describe('npm run docs', () => {
     expect(() => renderReadme('no markers', { inputs: {}, outputs: {} }, read)).toThrow('README.md needs the lines');
   });
 
-  it('opens the README with the two commands, and CI runs its test command', () => {
-    expect(readme.split('\n').slice(0, 4).join('\n')).toMatch(/npm ci && npm run demo[^\n]*\nnpm test/);
+  it('opens the README with what the action does and a quick start, then the two commands, and CI runs its test command', () => {
+    const headings = readme.split('\n').filter((line) => line.startsWith('## '));
+    expect(headings.slice(0, 3)).toEqual(['## Quick start', '## Try it locally', '## Cookbook']);
+    const local = readme.slice(readme.indexOf('## Try it locally'), readme.indexOf('## Cookbook'));
+    expect(local).toMatch(/npm ci && npm run demo[^\n]*\nnpm test/);
+    // The first screen is for users: no npm command before the quick start.
+    expect(readme.slice(0, readme.indexOf('## Quick start'))).not.toMatch(/npm /);
     expect(read('.ci/run')).toMatch(/^npm test$/m);
   });
 });
@@ -68,10 +73,18 @@ describe('examples/', () => {
     .flatMap((w) => Object.values(w.jobs).flatMap((job) => job.steps ?? []))
     .filter((s) => s.uses?.startsWith('incident-io-action/'));
 
-  it('cover the documented uses: failed deploy, manual declaration, lifecycle, alerts', () => {
-    expect(examples.sort()).toEqual(['declare-incident.yml', 'deploy-failure.yml', 'deploy-rollback.yml', 'nightly-alert.yml']);
+  it('cover the documented uses: failed deploy, manual declaration, lifecycle, watcher, incident-key, alerts, heartbeats', () => {
+    expect(examples.sort()).toEqual([
+      'declare-incident.yml',
+      'deploy-failure.yml',
+      'deploy-incident-key.yml',
+      'deploy-rollback.yml',
+      'nightly-alert.yml',
+      'nightly-heartbeat.yml',
+      'watch-deploys.yml',
+    ]);
     const operations = new Set(steps.map((s) => (s.with?.['operation'] as string | undefined) ?? 'create'));
-    expect([...operations].sort()).toEqual(['alert', 'create', 'resolve', 'update']);
+    expect([...operations].sort()).toEqual(['alert', 'create', 'heartbeat', 'resolve', 'update']);
   });
 
   it('pass only inputs their operation uses, with values the settings accept', async () => {

@@ -53,7 +53,8 @@ describe('lint-workflows', () => {
       expect(result.stderr).toMatch(/bad\.yml:1:1 sets no top-level "permissions:"/);
       expect(result.stderr).toMatch(/bad\.yml:6:1 "actions\/checkout@v4" must be pinned by full commit SHA/);
       expect(result.stderr).toMatch(/job "a" passes "apikey" to \.\/, which action\.yml does not declare/);
-      expect(result.stderr).toMatch(/4 finding\(s\) in 1 file\(s\)/);
+      expect(result.stderr).toMatch(/job "a" interpolates \$\{\{ github\.nonexistent \}\} into a run: script/);
+      expect(result.stderr).toMatch(/5 finding\(s\) in 1 file\(s\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -71,6 +72,23 @@ describe('lint-workflows', () => {
 
   it('reports a file that is not YAML instead of crashing', () => {
     expect(policyFindings('on: push\njobs:\n  a: [\n', 'w.yml', declared)).toEqual([expect.stringMatching(/^w\.yml: is not valid YAML: /)]);
+  });
+
+  it.each([
+    ['echo "$URL"', 0],
+    ['echo ${{ github.run_id }} ${{ github.run_number }} ${{github.run_attempt}} ${{ github.sha }}', 0],
+    ['echo ${{ runner.temp }} ${{ needs.deploy.result }} ${{ steps.incident.outcome }} ${{ steps.x.conclusion }}', 0],
+    ['echo "Opened ${{ steps.incident.outputs.incident-url }}"', 1],
+    ['echo "${{ github.event.pull_request.title }}"', 1],
+    ['echo "${{ github.head_ref }}" "${{ inputs.name }}"', 2],
+    ['echo ${{ github.sha || github.head_ref }}', 1],
+    ['echo "${{ toJSON(github) }}"', 1],
+    ['|\n          echo one\n          echo ${{ env.X }}', 1],
+  ])('template-injection rule: run: %s', (run, findings) => {
+    const text = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+    const found = policyFindings(text, 'w.yml', declared);
+    expect(found).toHaveLength(findings);
+    for (const finding of found) expect(finding).toMatch(/into a run: script, .*pass it through env:/);
   });
 
   it.each([

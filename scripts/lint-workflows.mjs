@@ -10,7 +10,10 @@
  *    - every action from another repository is pinned by full commit SHA with a `# vX.Y.Z` comment
  *      (this action itself is exempt in the examples: users pick `@v1` or pin it themselves);
  *    - a step that uses this action passes only inputs that action.yml declares (the runner would
- *      only warn "Unexpected input").
+ *      only warn "Unexpected input");
+ *    - no `${{ … }}` inside a `run:` script, the template injection GitHub's hardening guide warns
+ *      about: pass step outputs and event fields through `env:`. Exempt are only contexts that
+ *      cannot carry attacker text (SAFE_IN_RUN).
  * Exits 1 with one line per finding; fails, too, when there is nothing to lint.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
@@ -23,6 +26,24 @@ import { readAction } from './docs.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const THIS_ACTION = /^(\.\/?|incident-io-action\/incident-io-action@.+)$/;
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
+/** Expressions a `run:` script may interpolate: numbers, a SHA, runner facts, results. */
+const SAFE_IN_RUN = [
+  /^github\.(run_id|run_number|run_attempt|sha)$/,
+  /^runner\.[\w-]+$/,
+  /^needs\.[\w-]+\.result$/,
+  /^steps\.[\w-]+\.(outcome|conclusion)$/,
+];
+
+/**
+ * The `${{ … }}` expressions in a run: script that could carry attacker text into the shell.
+ * @param {string} script
+ * @returns {string[]}
+ */
+export function unsafeExpressions(script) {
+  return [...script.matchAll(/\$\{\{([\s\S]*?)\}\}/g)]
+    .map((m) => /** @type {string} */ (m[1]).trim())
+    .filter((expression) => !SAFE_IN_RUN.some((safe) => safe.test(expression)));
+}
 
 /** @param {string} dir */
 const yamlFiles = (dir) =>
@@ -72,6 +93,14 @@ export function policyFindings(text, path, declaredInputs) {
   });
   for (const [jobName, job] of Object.entries(workflow?.jobs ?? {})) {
     for (const step of job?.steps ?? []) {
+      if (typeof step?.run === 'string') {
+        for (const expression of unsafeExpressions(step.run)) {
+          findings.push(
+            `${path}: job "${jobName}" interpolates \${{ ${expression} }} into a run: script, where text from a step output, an input or an event ` +
+              'becomes shell code; pass it through env: (e.g. env: { VALUE: ${{ … }} } and use "$VALUE" in the script)',
+          );
+        }
+      }
       if (typeof step?.uses !== 'string' || !THIS_ACTION.test(step.uses)) continue;
       for (const input of Object.keys(step.with ?? {})) {
         if (!declaredInputs.has(input)) {
