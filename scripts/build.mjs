@@ -7,15 +7,19 @@
  *   node scripts/build.mjs --quiet         # print nothing but errors
  *
  * Steps: `ncc build src/index.ts --minify --target es2022` (ESM: index.js, one chunk per dynamic
- * import, package.json), then terser on the chunks ncc leaves unminified (scripts/minify-chunks.mjs).
+ * import, package.json), then terser on the chunks ncc leaves unminified (scripts/minify-chunks.mjs),
+ * then licenses.txt, the licences of every bundled package, from ncc's webpack stats
+ * (scripts/licenses.mjs says why not ncc's own --license).
  * The output directory is emptied first; a directory that holds anything but bundle files is
  * refused rather than emptied.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundledPackageDirs, licenseEntry, renderLicenses } from './licenses.mjs';
 import { minifyChunks } from './minify-chunks.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +28,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const NCC_FLAGS = ['--minify', '--target', 'es2022'];
 
 /** What a bundle directory may hold; anything else means --out points somewhere it should not. */
-const BUNDLE_FILE = /^(index\.js|\d+\.index\.js|package\.json|[\w.-]+\.map)$/;
+const BUNDLE_FILE = /^(index\.js|\d+\.index\.js|package\.json|licenses\.txt|[\w.-]+\.map)$/;
 
 function nccCli() {
   const require = createRequire(import.meta.url);
@@ -68,9 +72,18 @@ export async function build({ out = join(root, 'dist'), log = () => {} } = {}) {
   clearOutDir(dir);
   mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const output = await ncc(['build', 'src/index.ts', '-o', dir, ...NCC_FLAGS]);
-  for (const line of output.trimEnd().split('\n')) if (line) log(line);
-  await minifyChunks(dir, log);
+  const work = mkdtempSync(join(tmpdir(), 'incident-io-action-build-'));
+  try {
+    const statsFile = join(work, 'stats.json');
+    const output = await ncc(['build', 'src/index.ts', '-o', dir, ...NCC_FLAGS, '--stats-out', statsFile]);
+    for (const line of output.trimEnd().split('\n')) if (line) log(line);
+    await minifyChunks(dir, log);
+    const packages = bundledPackageDirs(JSON.parse(readFileSync(statsFile, 'utf8')));
+    writeFileSync(join(dir, 'licenses.txt'), renderLicenses(packages.map(licenseEntry)));
+    log(`licenses.txt: ${packages.length} bundled packages`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   log(`built ${dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return dir;
 }
