@@ -49,9 +49,9 @@ function clearOutDir(out) {
 }
 
 /** Runs ncc; resolves with its output, rejects with it when ncc fails. */
-function ncc(args) {
+function ncc(args, cwd) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [nccCli(), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [nccCli(), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -65,9 +65,10 @@ function ncc(args) {
 
 /**
  * Builds src/index.ts into out (default dist/). Returns the output directory.
- * @param {{ out?: string, log?: (line: string) => void }} [options]
+ * source: the project to build (default this repository; a test builds a small fixture project).
+ * @param {{ out?: string, source?: string, log?: (line: string) => void }} [options]
  */
-export async function build({ out = join(root, 'dist'), log = () => {} } = {}) {
+export async function build({ out = join(root, 'dist'), source = root, log = () => {} } = {}) {
   const dir = resolve(out);
   clearOutDir(dir);
   mkdirSync(dir, { recursive: true });
@@ -75,7 +76,7 @@ export async function build({ out = join(root, 'dist'), log = () => {} } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'incident-io-action-build-'));
   try {
     const statsFile = join(work, 'stats.json');
-    const output = await ncc(['build', 'src/index.ts', '-o', dir, ...NCC_FLAGS, '--stats-out', statsFile]);
+    const output = await ncc(['build', 'src/index.ts', '-o', dir, ...NCC_FLAGS, '--stats-out', statsFile], source);
     for (const line of output.trimEnd().split('\n')) if (line) log(line);
     await minifyChunks(dir, log);
     const packages = bundledPackageDirs(JSON.parse(readFileSync(statsFile, 'utf8')));
