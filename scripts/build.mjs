@@ -48,8 +48,8 @@ function clearOutDir(out) {
   rmSync(out, { recursive: true, force: true });
 }
 
-/** Runs ncc; resolves with its output, rejects with it when ncc fails. */
-function ncc(args, cwd) {
+/** Runs the ncc CLI in cwd; resolves with its output, rejects with it when ncc fails. */
+export function ncc(args, cwd = root) {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [nccCli(), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
