@@ -1,4 +1,7 @@
-/** Jest in ESM mode: ts-jest transpiles the TypeScript, Node runs it as ES modules. */
+/**
+ * Jest in ESM mode: ts-jest transpiles the TypeScript, Node runs it as ES modules. The global setup
+ * builds the bundle from src/ once per run (ACTION_BUNDLE) for the tests that run the action.
+ */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -10,4 +13,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 60000,
+  globalSetup: '<rootDir>/__tests__/helpers/global-setup.mjs',
+  globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.mjs',
 };

@@ -41,7 +41,7 @@ describe('IncidentIoClient', () => {
     expect(headers['Authorization']).toBe(`Bearer ${KEY}`);
     expect(headers['Content-Type']).toBe('application/json');
     expect(headers['User-Agent']).toBe(USER_AGENT);
-    expect(USER_AGENT).toMatch(/^incident-io-github-action\/\d+\.\d+\.\d+$/);
+    expect(USER_AGENT).toMatch(/^incident-io-github-action\/\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/); // a prerelease too
     expect(init.signal).toBeInstanceOf(AbortSignal);
   });
 

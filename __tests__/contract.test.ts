@@ -2,104 +2,96 @@
  * Contract test: the bundle runs the same flows as the end-to-end tests against Prism serving
  * incident.io's published OpenAPI spec. Prism answers every request that breaks the vendor's
  * contract with a 4xx (which fails the step) and logs it, so a green run means every request the
- * action sent fits the spec. The spec is reference data kept outside the repo, at
- * ../shared/incidentio-openapi.json; without it (a clone outside CI) the test is skipped.
+ * action sent fits the spec. The spec is the checked-in pruned copy,
+ * spec/incidentio-openapi.pruned.json (the operations the action uses, with the addendum's
+ * merged in; scripts/prune-spec.mjs regenerates it from ../shared/), so this runs everywhere.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { startPrism } from '../scripts/prism.mjs';
-import { root, runAction } from '../scripts/run-action.mjs';
+import { PRUNED_PATH } from '../scripts/prune-spec.mjs';
+import { runAction } from '../scripts/run-action.mjs';
 
-const specPath = join(root, '..', 'shared', 'incidentio-openapi.json');
-const haveSpec = existsSync(specPath);
-const describeIfSpec = haveSpec ? describe : describe.skip;
-if (!haveSpec) {
-  console.warn(`Contract test skipped: ${specPath} is absent (it is provided beside the repository in CI).`);
-}
+const specPath = PRUNED_PATH;
 
 // Prism's examples for the spec (static, the same on every call).
 const EXAMPLE_INCIDENT_ID = '01FDAG4SAP5TYPT98WGR2N7W91';
 const KEY = 'contract-test-key-0123456789';
 
-describeIfSpec(
-  `contract: the bundle against Prism serving ${haveSpec ? 'the published incident.io spec' : '(skipped: spec absent)'}`,
-  () => {
-    let prism: Awaited<ReturnType<typeof startPrism>>;
-    beforeAll(async () => {
-      prism = await startPrism({ specPath });
-    }, 240_000);
-    afterAll(async () => {
-      await prism?.close();
-    });
+describe('contract: the bundle against Prism serving the published incident.io spec (pruned)', () => {
+  let prism: Awaited<ReturnType<typeof startPrism>>;
+  beforeAll(async () => {
+    prism = await startPrism({ specPath });
+  }, 240_000);
+  afterAll(async () => {
+    await prism?.close();
+  });
 
-    /** Runs the bundle and checks Prism found nothing to reject. */
-    async function run(inputs: Record<string, string>) {
-      const logsBefore = prism.logs().length;
-      const result = await runAction({ 'api-key': KEY, 'api-url': prism.url, ...inputs });
-      await new Promise((resolve) => setTimeout(resolve, 150)); // Prism logs just after it answers.
-      const logs = prism.logs().slice(logsBefore);
-      expect(logs).not.toMatch(/did not pass the validation rules|Request terminated with error|Violation:/);
-      expect(result.stdout).not.toMatch(/::error::/);
-      return result;
-    }
+  /** Runs the bundle and checks Prism found nothing to reject. */
+  async function run(inputs: Record<string, string>) {
+    const logsBefore = prism.logs().length;
+    const result = await runAction({ 'api-key': KEY, 'api-url': prism.url, ...inputs });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // Prism logs just after it answers.
+    const logs = prism.logs().slice(logsBefore);
+    expect(logs).not.toMatch(/did not pass the validation rules|Request terminated with error|Violation:/);
+    expect(result.stdout).not.toMatch(/::error::/);
+    return result;
+  }
 
-    it('accepts a minimal create: severity by name, then POST /v2/incidents', async () => {
-      const result = await run({ severity: 'minor', summary: 'Contract check' });
-      expect(result.code).toBe(0);
-      expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
-      expect(result.outputs['incident-reference']).toBe('INC-123');
-      expect(result.outputs['incident-url']).toBe('https://app.incident.io/incidents/123');
-      // Prism's example incident was created in 2021, so the action rightly reports it as pre-existing.
-      expect(result.outputs.created).toBe('false');
-    });
+  it('accepts a minimal create: severity by name, then POST /v2/incidents', async () => {
+    const result = await run({ severity: 'minor', summary: 'Contract check' });
+    expect(result.code).toBe(0);
+    expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
+    expect(result.outputs['incident-reference']).toBe('INC-123');
+    expect(result.outputs['incident-url']).toBe('https://app.incident.io/incidents/123');
+    // Prism's example incident was created in 2021, so the action rightly reports it as pre-existing.
+    expect(result.outputs.created).toBe('false');
+  });
 
-    it('accepts a create with a type, a status, a custom field, a role and a Slack channel name', async () => {
-      const result = await run({
-        severity: 'Minor',
-        'incident-type': 'production outage',
-        status: 'closed', // the spec's only example status, in the "triage" category
-        'custom-fields': 'Affected Team: Product',
-        roles: 'lead: lisa@incident.io',
-        'slack-channel-name': 'inc-checkout-down',
-        visibility: 'private',
-        mode: 'test',
-      });
-      expect(result.code).toBe(0);
-      expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
+  it('accepts a create with a type, a status, a custom field, a role and a Slack channel name', async () => {
+    const result = await run({
+      severity: 'Minor',
+      'incident-type': 'production outage',
+      status: 'closed', // the spec's only example status, in the "triage" category
+      'custom-fields': 'Affected Team: Product',
+      roles: 'lead: lisa@incident.io',
+      'slack-channel-name': 'inc-checkout-down',
+      visibility: 'private',
+      mode: 'test',
     });
+    expect(result.code).toBe(0);
+    expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
+  });
 
-    it('accepts an update by reference: GET /v2/incidents/123, then the edit', async () => {
-      const result = await run({
-        operation: 'update',
-        'incident-id': 'INC-123',
-        severity: 'Minor',
-        name: 'Checkout down (rollback failed too)',
-        summary: 'The rollback failed as well.',
-        'custom-fields': 'Affected Team: Product',
-        roles: 'Incident Lead: lisa@incident.io',
-        'notify-incident-channel': 'false',
-      });
-      expect(result.code).toBe(0);
-      expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
-      expect(result.stdout).toContain('Updated incident INC-123');
+  it('accepts an update by reference: GET /v2/incidents/123, then the edit', async () => {
+    const result = await run({
+      operation: 'update',
+      'incident-id': 'INC-123',
+      severity: 'Minor',
+      name: 'Checkout down (rollback failed too)',
+      summary: 'The rollback failed as well.',
+      'custom-fields': 'Affected Team: Product',
+      roles: 'Incident Lead: lisa@incident.io',
+      'notify-incident-channel': 'false',
     });
+    expect(result.code).toBe(0);
+    expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
+    expect(result.stdout).toContain('Updated incident INC-123');
+  });
 
-    it('accepts an alert event', async () => {
-      const result = await run({
-        operation: 'alert',
-        'api-key': '',
-        'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
-        'alert-token': 'contract-alert-token-0123456789',
-        summary: 'Deploy failed',
-      });
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain('Sent a firing alert event');
+  it('accepts an alert event', async () => {
+    const result = await run({
+      operation: 'alert',
+      'api-key': '',
+      'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
+      'alert-token': 'contract-alert-token-0123456789',
+      summary: 'Deploy failed',
     });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Sent a firing alert event');
+  });
 
-    it('sends a dry run through every lookup without a create', async () => {
-      const result = await run({ severity: 'Minor', 'dry-run': 'true', 'custom-fields': '{"Affected Team": "Product"}' });
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain('"value_catalog_entry_id": "Product"');
-    });
-  },
-);
+  it('sends a dry run through every lookup without a create', async () => {
+    const result = await run({ severity: 'Minor', 'dry-run': 'true', 'custom-fields': '{"Affected Team": "Product"}' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"value_catalog_entry_id": "Product"');
+  });
+});

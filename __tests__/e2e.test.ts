@@ -1,7 +1,8 @@
 /**
- * End-to-end: the committed bundle (dist/index.js) runs as a child process, the way the runner
- * runs it, against the local incident.io sandbox. ACTION_NODE picks the Node binary (CI runs
- * this file again under Node 24, the runner's runtime).
+ * End-to-end: the bundle, built from the current src/ by jest's global setup (ACTION_BUNDLE),
+ * runs as a child process, the way the runner runs it, against the local incident.io sandbox.
+ * ACTION_NODE picks the Node binary (CI runs the e2e files again under Node 24, the runner's
+ * runtime).
  */
 import { runAction } from '../scripts/run-action.mjs';
 import { useSandbox } from './helpers/sandbox.js';

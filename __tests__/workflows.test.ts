@@ -121,6 +121,21 @@ describe('dependabot.yml', () => {
       expect(Object.keys(update.groups ?? {}).length).toBeGreaterThan(0);
     }
   });
+
+  it('proposes @actions/core alone and pinned exactly, since the light runner is compared with it', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies['@actions/core']).toMatch(/^\d+\.\d+\.\d+$/);
+    const groups = config.updates.find((u) => u['package-ecosystem'] === 'npm')!.groups as Record<
+      string,
+      { patterns?: string[]; 'exclude-patterns'?: string[]; 'dependency-type'?: string; 'update-types'?: string[] }
+    >;
+    const [first, ...others] = Object.entries(groups);
+    expect(first![1]).toEqual({ patterns: ['@actions/core'], 'update-types': ['major', 'minor', 'patch'] });
+    for (const [name, group] of others) {
+      const couldMatch = group.patterns?.some((p) => p === '*' || p.startsWith('@actions/')) ?? group['dependency-type'] !== 'development';
+      if (couldMatch) expect([name, group['exclude-patterns']]).toEqual([name, expect.arrayContaining(['@actions/core'])]);
+    }
+  });
 });
 
 describe('ci.yml runs the action itself', () => {

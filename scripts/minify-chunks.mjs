@@ -1,18 +1,37 @@
 /**
- * After `ncc build --minify`: ncc minifies only dist/index.js, not the chunks it splits off for
+ * After `ncc build --minify`: ncc minifies only index.js, not the chunks it splits off for
  * dynamic imports (the YAML parser, the GitHub client). Minify those too, so every run that
  * loads one parses less (dist/ roughly halves; see docs/performance.md).
+ *
+ * scripts/build.mjs calls minifyChunks(dir) as its second step; on its own:
+ *   node scripts/minify-chunks.mjs <bundle dir>
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { minify } from 'terser';
-import { root } from './run-action.mjs';
 
-const dist = join(root, 'dist');
-for (const file of readdirSync(dist).filter((f) => /^\d+\.index\.js$/.test(f))) {
-  const path = join(dist, file);
-  const before = readFileSync(path, 'utf8');
-  const { code } = await minify(before, { module: true, compress: true, mangle: true, format: { comments: false } });
-  writeFileSync(path, code);
-  console.log(`minified dist/${file}: ${(before.length / 1024).toFixed(0)} kB → ${(code.length / 1024).toFixed(0)} kB`);
+/**
+ * Minifies every `<n>.index.js` chunk in dir in place.
+ * @param {string} dir
+ * @param {(line: string) => void} [log]
+ */
+export async function minifyChunks(dir, log = () => {}) {
+  for (const file of readdirSync(dir).filter((f) => /^\d+\.index\.js$/.test(f))) {
+    const path = join(dir, file);
+    const before = readFileSync(path, 'utf8');
+    const { code } = await minify(before, { module: true, compress: true, mangle: true, format: { comments: false } });
+    if (code === undefined) throw new Error(`terser returned nothing for ${path}`);
+    writeFileSync(path, code);
+    log(`minified ${file}: ${(before.length / 1024).toFixed(0)} kB → ${(code.length / 1024).toFixed(0)} kB`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = process.argv[2];
+  if (!dir) {
+    console.error('usage: node scripts/minify-chunks.mjs <bundle dir>');
+    process.exit(2);
+  }
+  await minifyChunks(resolve(dir), console.log);
 }

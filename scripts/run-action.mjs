@@ -1,8 +1,12 @@
 /**
- * Runs the bundled action (dist/index.js) as a child process, the way the runner does:
- * INPUT_* variables including action.yml's defaults, GITHUB_* context variables, and
- * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Used by the demo, the end-to-end tests and
- * the benchmark.
+ * Runs the bundled action as a child process, the way the runner does: INPUT_* variables
+ * including action.yml's defaults, GITHUB_* context variables, and GITHUB_OUTPUT /
+ * GITHUB_STEP_SUMMARY files. Used by the demo, the end-to-end tests and the benchmark.
+ *
+ * Which bundle: ACTION_BUNDLE when it is set, else dist/index.js. Under jest, the global setup
+ * (__tests__/helpers/global-setup.mjs) builds src/ into a temporary directory and sets
+ * ACTION_BUNDLE, so the tests run the current source; the demo and anything else outside jest
+ * run the committed dist/.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,8 +78,13 @@ export function parseOutputFile(text) {
   return outputs;
 }
 
+/** The bundle runAction runs: ACTION_BUNDLE (a path to an index.js) when set, else dist/index.js. */
+export function bundlePath() {
+  return process.env.ACTION_BUNDLE || join(root, 'dist/index.js');
+}
+
 /**
- * Runs dist/index.js with the given inputs.
+ * Runs the bundle (bundlePath()) with the given inputs.
  * options: { env, node (binary path, default: ACTION_NODE or this process's), withDefaults, summaryFile (false to unset) }
  * @param {Record<string, string>} inputs
  * @param {{ env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false }} [options]
@@ -99,7 +108,7 @@ export async function runAction(inputs, options = {}) {
   };
   if (options.summaryFile === false) delete env.GITHUB_STEP_SUMMARY;
   const started = performance.now();
-  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [join(root, 'dist/index.js')], {
+  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [bundlePath()], {
     env,
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
