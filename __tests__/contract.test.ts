@@ -94,4 +94,34 @@ describe('contract: the bundle against Prism serving the published incident.io s
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('"value_catalog_entry_id": "Product"');
   });
+
+  it('accepts the incident-key search: GET /v2/incidents with status-category and mode filters, then the create', async () => {
+    const result = await run({ severity: 'Minor', 'incident-key': 'Deploy@main', mode: 'test' });
+    expect(result.code).toBe(0);
+    // Prism's example incidents carry no incident-key marker, so the action declares one.
+    expect(result.stdout).toContain('Incident INC-123');
+  });
+
+  it('accepts an update with a message: POST /v2/incident_updates, then the edit', async () => {
+    const result = await run({
+      operation: 'update',
+      'incident-id': 'INC-123',
+      message: 'Attempt 2 failed too.',
+      severity: 'Minor',
+      name: 'Checkout down',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Posted an incident update to INC-123');
+  });
+
+  it('accepts a heartbeat ping', async () => {
+    const result = await run({
+      operation: 'heartbeat',
+      'api-key': '',
+      'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
+      'alert-token': 'contract-heartbeat-token-0123456789',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Sent a heartbeat ping');
+  });
 });
