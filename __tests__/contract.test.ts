@@ -92,7 +92,8 @@ describe('contract: the bundle against Prism serving the published incident.io s
   it('sends a dry run through every lookup without a create', async () => {
     const result = await run({ severity: 'Minor', 'dry-run': 'true', 'custom-fields': '{"Affected Team": "Product"}' });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('"value_catalog_entry_id": "Product"');
+    // The catalog value was looked up (GET /v3/catalog_entries) and is sent as the entry's ID.
+    expect(result.stdout).toContain('"value_catalog_entry_id": "01FCNDV6P870EA6S7TK1DSYDG0"');
   });
 
   it('accepts the incident-key search: GET /v2/incidents with status-category and mode filters, then the create', async () => {
@@ -123,5 +124,26 @@ describe('contract: the bundle against Prism serving the published incident.io s
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Sent a heartbeat ping');
+  });
+
+  it('accepts a create with timestamps and links: GET /v2/incident_timestamps, the create, then POST /v1/incident_attachments', async () => {
+    const logsBefore = prism.logs().length;
+    const result = await run({
+      severity: 'Minor',
+      timestamps: 'Impact started: 2026-11-26T10:04:00Z',
+      links: 'Runbook: https://runbooks.example.com/checkout',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/::warning/);
+    const logs = prism.logs().slice(logsBefore);
+    expect(logs).toMatch(/get \/v2\/incident_timestamps/);
+    expect(logs).toMatch(/post \/v1\/incident_attachments/);
+  });
+
+  it('accepts an update with links on an existing incident: GET /v1/incident_attachments first', async () => {
+    const logsBefore = prism.logs().length;
+    const result = await run({ operation: 'update', 'incident-id': 'INC-123', links: 'Postmortem: https://docs.example.com/pm/1' });
+    expect(result.code).toBe(0);
+    expect(prism.logs().slice(logsBefore)).toMatch(/get \/v1\/incident_attachments/);
   });
 });

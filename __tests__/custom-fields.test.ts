@@ -112,12 +112,19 @@ describe('customFieldEntries', () => {
     expect(fetch.calls).toHaveLength(0);
   });
 
-  it('looks up options only for plain select fields', async () => {
+  it('looks up options for plain select fields, and catalog entries for catalog-backed ones', async () => {
     const fields = [field('single_select'), field('text'), field('single_select', { id: 'f-cat', name: 'Service', catalog_type_id: 'c' })];
-    const { client: c, fetch } = client([
-      json(200, { custom_fields: fields }),
-      json(200, { custom_field_options: [{ id: 'o1', value: 'checkout' }], pagination_meta: {} }),
-    ]);
+    const route: Reply = (url) => {
+      const { pathname } = new URL(url);
+      if (pathname === '/v2/custom_fields') return json(200, { custom_fields: fields });
+      if (pathname === '/v1/custom_field_options')
+        return json(200, { custom_field_options: [{ id: 'o1', value: 'checkout' }], pagination_meta: {} });
+      return json(200, {
+        catalog_entries: [{ id: 'entry-checkout', name: 'Checkout', external_id: 'checkout', aliases: ['co'] }],
+        pagination_meta: {},
+      });
+    };
+    const { client: c, fetch } = client([route, route, route]);
     const entries = await customFieldEntries(
       c,
       new Map([
@@ -129,9 +136,63 @@ describe('customFieldEntries', () => {
     expect(entries).toEqual([
       { custom_field_id: 'f-single_select', values: [{ value_option_id: 'o1' }] },
       { custom_field_id: 'f-text', values: [{ value_text: 'hi' }] },
-      { custom_field_id: 'f-cat', values: [{ value_catalog_entry_id: 'co' }] },
+      { custom_field_id: 'f-cat', values: [{ value_catalog_entry_id: 'entry-checkout' }] },
     ]);
-    expect(fetch.calls).toHaveLength(2);
+    expect(fetch.calls.map((call) => new URL(call.url).pathname + new URL(call.url).search).sort()).toEqual([
+      '/v1/custom_field_options?custom_field_id=f-single_select&page_size=250',
+      '/v2/custom_fields',
+      '/v3/catalog_entries?catalog_type_id=c&identifier=co&page_size=25',
+    ]);
+  });
+
+  describe('catalog-backed fields', () => {
+    const catalogField = field('multi_select', { id: 'f-svc', name: 'Services', catalog_type_id: 'type-svc' });
+    const entries = [
+      { id: 'e-checkout', name: 'Checkout', external_id: 'checkout', aliases: ['co'] },
+      { id: 'e-payments', name: 'Payments', external_id: 'payments', aliases: [] },
+    ];
+    const catalog =
+      (status = 200): Reply =>
+      (url) => {
+        const { pathname, searchParams } = new URL(url);
+        if (pathname === '/v2/custom_fields') return json(200, { custom_fields: [catalogField] });
+        if (status !== 200) return json(status, { type: 'forbidden', errors: [{ message: 'Missing scope catalog_entries.view' }] });
+        const id = searchParams.get('identifier');
+        const found = id === null ? entries : entries.filter((e) => [e.id, e.external_id, e.name, ...e.aliases].includes(id));
+        return json(200, { catalog_entries: found, pagination_meta: {} });
+      };
+
+    it('sends each value as its entry ID, found by ID, external ID, alias or name', async () => {
+      const { client: c } = client(Array.from({ length: 5 }, () => catalog()));
+      const entriesFound = await customFieldEntries(c, new Map([['Services', ['co', 'Payments', 'e-checkout']]]));
+      expect(entriesFound).toEqual([
+        {
+          custom_field_id: 'f-svc',
+          values: [
+            { value_catalog_entry_id: 'e-checkout' },
+            { value_catalog_entry_id: 'e-payments' },
+            { value_catalog_entry_id: 'e-checkout' },
+          ],
+        },
+      ]);
+    });
+
+    it('refuses an unknown value before anything is written, listing some entries and the closest', async () => {
+      const { client: c } = client(Array.from({ length: 5 }, () => catalog()));
+      await expect(customFieldEntries(c, new Map([['Services', ['checkuot']]]))).rejects.toThrow(
+        'Input "custom-fields" sets "Services" to "checkuot", which is not an entry of its catalog (by ID, external ID, alias or name). Some entries: "Checkout", "Payments". Did you mean "Checkout"?',
+      );
+    });
+
+    it('passes the values through with one notice when the key may not read the catalog', async () => {
+      const { client: c } = client(Array.from({ length: 5 }, () => catalog(403)));
+      const notices: string[] = [];
+      const result = await customFieldEntries(c, new Map([['Services', ['co', 'payments']]]), notices);
+      expect(result).toEqual([
+        { custom_field_id: 'f-svc', values: [{ value_catalog_entry_id: 'co' }, { value_catalog_entry_id: 'payments' }] },
+      ]);
+      expect(notices).toEqual([expect.stringMatching(/may not read the catalog \(incident\.io answered 403\).*"catalog_entries\.view"/)]);
+    });
   });
 
   it('names the unknown field and lists the fields', async () => {

@@ -79,10 +79,36 @@ describe('examples/', () => {
       'deploy-failure.yml',
       'deploy-incident-key.yml',
       'deploy-rollback.yml',
+      'file-retrospective.yml',
       'nightly-alert.yml',
       'nightly-heartbeat.yml',
+      'pull-request-preview.yml',
       'watch-deploys.yml',
     ]);
+    // Every input and output is shown in at least one example.
+    const used = new Set(steps.flatMap((s) => Object.keys(s.with ?? {})));
+    const texts = examples.map((f) => read(`examples/${f}`)).join('\n');
+    for (const input of Object.keys(action.inputs)) {
+      if (
+        ![
+          'api-url',
+          'dry-run',
+          'fail-on-error',
+          'idempotency-key',
+          'notify-incident-channel',
+          'status',
+          'deduplication-key',
+          'source-url',
+          'alert-status',
+        ].includes(input)
+      ) {
+        expect({ input, used: used.has(input) }).toEqual({ input, used: true });
+      }
+    }
+    for (const output of Object.keys(action.outputs)) {
+      if (!['incident-reference', 'incident-name', 'status', 'deduplication-key'].includes(output))
+        expect(texts).toContain(`outputs.${output}`);
+    }
     const operations = new Set(steps.map((s) => (s.with?.['operation'] as string | undefined) ?? 'create'));
     expect([...operations].sort()).toEqual(['alert', 'create', 'heartbeat', 'resolve', 'update']);
   });
@@ -93,7 +119,16 @@ describe('examples/', () => {
       // Expressions stand for runtime values; give each a plausible one and let the settings check the rest.
       const concrete = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([k, v]) => {
-          const value = k === 'incident-id' ? 'INC-1' : k === 'visibility' ? 'private' : 'x';
+          // A plausible runtime value of the input's kind.
+          const kinds: Record<string, string> = {
+            'incident-id': 'INC-1',
+            visibility: 'private',
+            timestamps: '2026-11-26T10:04:00Z',
+            'postmortem-url': 'https://docs.example.com/pm',
+            'slack-channel-id': 'C0123ABC',
+            'slack-team-id': 'T0123ABC',
+          };
+          const value = kinds[k] ?? 'x';
           return [
             k,
             String(v)

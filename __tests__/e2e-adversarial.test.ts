@@ -58,8 +58,10 @@ describe('untrusted text never becomes a runner command or Markdown', () => {
     expect(sandbox.incidents()[0].name).toBe(name); // the name is sent as given: only what is printed is escaped
     const html = render(result.summary);
     expect(html).not.toMatch(/<img|<script|<!--|<code>|<table/);
-    // One link, the incident's permalink, whose label holds the whole name.
-    expect([...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([sandbox.incidents()[0].permalink]);
+    // Links only where the action put them: the incident, and the run, job and pull request on GitHub.
+    const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs[0]).toBe(sandbox.incidents()[0].permalink);
+    for (const href of hrefs) expect(href).toMatch(/^https:\/\/(app\.incident\.io\/sandbox\/incidents\/1|github\.com\/acme\/shop\/)/);
     expect(result.outputs['incident-name']).toBe(name);
   });
 
@@ -240,7 +242,7 @@ describe('honest outcomes', () => {
     expect(result.stdout).toMatch(
       /::error::incident\.io POST \/v2\/incidents answered 302, a redirect to elsewhere\.example: the action never follows/,
     );
-    expect(result.outputs).toEqual({ created: 'false' });
+    expect(result.outputs).toEqual({ created: 'false', skipped: 'false' });
     expect(sandbox.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v2/incidents'))).toHaveLength(0);
   });
 

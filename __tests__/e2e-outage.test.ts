@@ -73,7 +73,9 @@ describe('workflow_run watchers', () => {
     const [incident] = sandbox.incidents();
     expect(incident.name).toBe('Workflow "Deploy" failed in acme/shop@main (run #77)');
     expect(creates()[0]!.body.idempotency_key).toBe('github-actions/acme/shop/runs/2002');
-    expect(incident.summary).toContain('Job [deploy-eu](https://github.com/acme/shop/actions/runs/2002/job/6001) failed at "Roll out"');
+    expect(incident.summary).toContain(
+      'Job [deploy-eu](https://github.com/acme/shop/actions/runs/2002/job/6001) failed at ["Roll out"](https://github.com/acme/shop/actions/runs/2002/job/6001#step:3:1)',
+    );
     expect(incident.summary).toContain('- Workflow: Deploy, [run #77](https://github.com/acme/shop/actions/runs/2002)');
     expect(incident.summary).toContain(
       '- Reported by: watcher workflow Watch deploys, [run #9](https://github.com/acme/shop/actions/runs/3003)',

@@ -51,7 +51,7 @@ describe('rich incidents', () => {
         { custom_field_id: '01FIELDRUNBOOK000000000000', values: [{ value_link: 'https://runbooks.example.com/checkout' }] },
         { custom_field_id: '01FIELDNOTES00000000000000', values: [{ value_text: 'Deploy 4f1c2a9 failed' }] },
         { custom_field_id: '01FIELDCUSTOMERS0000000000', values: [{ value_numeric: '12.50' }] },
-        { custom_field_id: '01FIELDSERVICE000000000000', values: [{ value_catalog_entry_id: 'co' }] },
+        { custom_field_id: '01FIELDSERVICE000000000000', values: [{ value_catalog_entry_id: '01ENTRYCHECKOUT00000000000' }] },
       ],
       incident_role_assignments: [
         { incident_role_id: '01ROLELEAD0000000000000000', assignee: { id: '01USERALICE000000000000000' } },
@@ -65,19 +65,29 @@ describe('rich incidents', () => {
     // What failed: the deploy job with its failed step; successful jobs are left out.
     expect(incident.summary).toContain('**What failed**');
     expect(incident.summary).toContain(
-      '- Job [deploy](https://github.com/acme/shop/actions/runs/1001/job/5002) failed at "Deploy to production"',
+      '- Job [deploy](https://github.com/acme/shop/actions/runs/1001/job/5002) failed at ["Deploy to production"](https://github.com/acme/shop/actions/runs/1001/job/5002#step:3:1)',
     );
+    // ...with its error message, and neither the warning nor the runner's generic exit-code line.
+    expect(incident.summary).toContain('  - error: deployment "checkout" exceeded its progress deadline');
+    expect(incident.summary).not.toMatch(/Process completed with exit code/);
     expect(incident.summary).not.toMatch(/\[build\]/);
-    const jobsCall = sandbox.requests.find((r) => r.path.startsWith('/github/'))!;
+    const jobsCall = sandbox.requests.find((r) => r.route?.endsWith('/jobs'))!;
     expect(jobsCall.path).toBe('/github/repos/acme/shop/actions/runs/1001/attempts/1/jobs');
-    expect(jobsCall.headers['authorization']).toMatch(/sandbox-github-token$/);
+    expect(jobsCall.headers['authorization']).toBe(`token ${sandbox.githubToken}`);
     const leaked = [result.stdout, result.summary, JSON.stringify(result.outputs), JSON.stringify(sandbox.incidents())].join('\n');
-    expect(leaked.replace(/::add-mask::.*/g, '')).not.toMatch(/sandbox-api-key|sandbox-github-token/);
+    expect(leaked.replace(/::add-mask::.*/g, '')).not.toContain(sandbox.apiKey);
+    expect(leaked.replace(/::add-mask::.*/g, '')).not.toContain(sandbox.githubToken);
   });
 
   it('makes only the lookups the inputs need', async () => {
     await runAction({ ...base(), 'custom-fields': 'Notes: hi' });
-    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities', 'GET /v2/custom_fields', 'POST /v2/incidents']);
+    // No GitHub token here: no jobs, pull request or timestamps lookup; the run is attached after the create.
+    expect(sandbox.requests.map((r) => r.route)).toEqual([
+      'GET /v1/severities',
+      'GET /v2/custom_fields',
+      'POST /v2/incidents',
+      'POST /v1/incident_attachments',
+    ]);
   });
 
   it('survives a paginator whose cursor repeats', async () => {
@@ -148,7 +158,7 @@ describe('rich incidents', () => {
   it.each([
     [
       'forbidden',
-      /the GitHub token may not read this run's jobs \(GitHub answered 403\)\. Grant it with `permissions: \{ actions: read \}`/,
+      /without the list of failed jobs: the GitHub token may not read it \(GitHub answered 403\)\. Grant `permissions: \{ actions: read \}`/,
     ],
     ['error', /failed jobs: GitHub answered 500/],
   ] as const)('still declares the incident when GitHub is %s, with a notice', async (mode, message) => {
@@ -156,26 +166,45 @@ describe('rich incidents', () => {
     const result = await runAction({ ...base(), 'github-token': sandbox.githubToken }, { env: github() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(message);
-    expect(result.stdout).toContain('::notice title=Failed jobs not listed in the incident::');
+    expect(result.stdout).toContain(
+      '::notice title=incident.io%3A not everything could be read::The incident was declared without the list of failed jobs',
+    );
     expect(sandbox.incidents()).toHaveLength(1);
     expect(sandbox.incidents()[0].summary).not.toContain('What failed');
   });
 
-  it('reaches the create after one round of parallel lookups: 400 ms delays do not add up', async () => {
+  it('reaches the create after two rounds of parallel lookups: 400 ms delays do not add up', async () => {
     const delay = 400;
     sandbox.state.lookupDelayMs = delay;
     const inputs = { ...richInputs(), 'custom-fields': 'Notes: hi\nCustomers affected: "3"\nService: co' };
     const result = await runAction(inputs, { env: github() });
     expect(result.code).toBe(0);
-    const lookups = sandbox.requests.filter((r) => r.method === 'GET');
-    // severities, types, statuses, custom fields, roles, two users, GitHub jobs
-    expect(lookups).toHaveLength(8);
-    const firstAnswer = Math.min(...lookups.map((r) => r.respondedAt!));
-    expect(lookups.every((r) => r.startedAt < firstAnswer)).toBe(true); // all in flight together
     const create = creates()[0]!;
+    const lookups = sandbox.requests.filter((r) => r.method === 'GET' && r.startedAt < create.startedAt);
+    const firstAnswer = Math.min(...lookups.map((r) => r.respondedAt!));
+    const firstRound = lookups.filter((r) => r.startedAt < firstAnswer).map((r) => r.route);
+    // Everything that needs no other answer is in flight together.
+    expect(firstRound.sort()).toEqual(
+      [
+        'GET /v1/severities',
+        'GET /v1/incident_types',
+        'GET /v1/incident_statuses',
+        'GET /v2/custom_fields',
+        'GET /v2/incident_roles',
+        'GET /v2/users',
+        'GET /v2/users',
+        'GET /v2/incident_timestamps',
+        'GET /github/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt/jobs',
+        'GET /github/repos/:owner/:repo/commits/:sha/pulls',
+      ].sort(),
+    );
+    // The second round needs the first's IDs: the catalog entry (the field's catalog type) and
+    // the failed job's error messages (its check run).
+    const secondRound = lookups.filter((r) => r.startedAt >= firstAnswer).map((r) => r.route);
+    expect(secondRound.sort()).toEqual(['GET /github/repos/:owner/:repo/check-runs/:id/annotations', 'GET /v3/catalog_entries'].sort());
     const elapsed = create.startedAt - Math.min(...lookups.map((r) => r.startedAt));
-    expect(elapsed).toBeGreaterThanOrEqual(delay);
-    expect(elapsed).toBeLessThan(2 * delay); // in series they would take 8 × 400 ms
+    expect(elapsed).toBeGreaterThanOrEqual(2 * delay);
+    expect(elapsed).toBeLessThan(3 * delay); // in series they would take 12 × 400 ms
   });
 
   it('adds one dependent round for select options, which need the field ID', async () => {

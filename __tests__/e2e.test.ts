@@ -34,6 +34,7 @@ describe('the bundle against the sandbox', () => {
       'incident-url': incident.permalink,
       'incident-name': 'Workflow "Deploy" failed in acme/shop@main (run #42)',
       created: 'true',
+      skipped: 'false',
     });
     expect(incident.severity.name).toBe('Major');
     expect(incident.summary).toMatch(/^Checkout is failing\.\n\n\*\*GitHub Actions context\*\*\n- Repository: \[acme\/shop\]/);
@@ -42,7 +43,10 @@ describe('the bundle against the sandbox', () => {
     expect(result.summary).toContain(`[${incident.reference}: ${incident.name}](${incident.permalink})`);
     expect(result.summary).toContain('- **Severity:** Major');
     expect(result.summary).toContain('- **Created by this step:** yes');
-    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities', 'POST /v2/incidents']);
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities', 'POST /v2/incidents', 'POST /v1/incident_attachments']);
+    expect(sandbox.attachments().map((a) => [a.resource.title, a.resource.permalink])).toEqual([
+      ['GitHub Actions: Deploy #42', 'https://github.com/acme/shop/actions/runs/1001'],
+    ]);
     const post = creates()[0]!;
     expect(post.headers['authorization']).toBe(`Bearer ${sandbox.apiKey}`);
     expect(post.headers['user-agent']).toMatch(/^incident-io-github-action\//);

@@ -1,4 +1,7 @@
-import { describeFailures, failedJobs, type Job } from '../src/github/jobs.js';
+import { describeFailures as describeFailed, failedJobs, selectFailed, type Job } from '../src/github/jobs.js';
+
+const describeFailures = (jobs: Job[], messages: Record<string, string[]> = {}) =>
+  describeFailed(selectFailed(jobs).map((job) => ({ job, messages: messages[job.name] ?? [] })));
 import type { RunContext } from '../src/github/context.js';
 import { Redactor } from '../src/output/redact.js';
 
@@ -72,7 +75,7 @@ describe('failedJobs', () => {
       calls++;
       return new Response('{}');
     };
-    expect(await failedJobs('', run, fetch, redactor)).toEqual({});
+    expect(await failedJobs('', run, fetch, redactor)).toEqual({ notices: [], failed: [] });
     expect(calls).toBe(0);
   });
 
@@ -81,7 +84,7 @@ describe('failedJobs', () => {
       new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
     const result = await failedJobs('ghs_token', run, hang, redactor, 50);
     expect(result.markdown).toBeUndefined();
-    expect(result.notice).toMatch(/GitHub did not answer within 0\.05 s/);
+    expect(result.notices).toEqual([expect.stringMatching(/GitHub did not answer within 0\.05 s/)]);
   });
 });
 
@@ -94,7 +97,94 @@ describe('failedJobs on an unreachable GitHub', () => {
       });
     };
     const result = await failedJobs('ghs_token', run, refuse, redactor);
-    expect(result.notice).toMatch(/GitHub could not be reached/);
-    expect(result.notice).not.toMatch(/answered/);
+    expect(result.notices).toEqual([expect.stringMatching(/GitHub could not be reached/)]);
+    expect(result.notices.join()).not.toMatch(/answered/);
+  });
+});
+
+describe('what failed, in words', () => {
+  const run = { repository: 'acme/shop', runId: 1, runAttempt: 1, apiUrl: 'https://api.github.com' } as RunContext;
+  const jobs = [
+    {
+      id: 11,
+      name: 'deploy',
+      conclusion: 'failure',
+      started_at: '2026-11-26T10:04:00Z',
+      html_url: 'https://github.com/acme/shop/actions/runs/1/job/11',
+      steps: [
+        { name: 'Checkout', conclusion: 'success', number: 1 },
+        { name: 'Deploy to production', conclusion: 'failure', number: 3 },
+      ],
+    },
+    {
+      id: 12,
+      name: 'smoke',
+      conclusion: 'failure',
+      started_at: '2026-11-26T10:02:30Z',
+      html_url: 'https://github.com/acme/shop/actions/runs/1/job/12',
+      steps: [],
+    },
+    { id: 13, name: 'build', conclusion: 'success', started_at: '2026-11-26T10:00:00Z', steps: [] },
+  ];
+  const annotation = (annotation_level: string, message: string) => ({
+    annotation_level,
+    message,
+    path: '.github',
+    start_line: 1,
+    end_line: 1,
+  });
+  const reply = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  function fetchFor(annotations: Record<string, Response>) {
+    const calls: string[] = [];
+    const fetch = async (url: string) => {
+      calls.push(new URL(url).pathname);
+      if (url.includes('/jobs')) return reply({ total_count: jobs.length, jobs });
+      const id = /check-runs\/(\d+)\/annotations/.exec(url)?.[1] ?? '';
+      return annotations[id]?.clone() ?? reply([]);
+    };
+    return Object.assign(fetch, { calls });
+  }
+
+  it("quotes each failed job's failure annotations, without the runner's generic one, at most two, cut short", async () => {
+    const fetch = fetchFor({
+      '11': reply([
+        annotation('warning', 'Node 20 is deprecated'),
+        annotation('failure', 'Process completed with exit code 1.'),
+        annotation('failure', 'error: deployment "checkout" exceeded its progress deadline'),
+        annotation('failure', `second ${'x'.repeat(400)}`),
+        annotation('failure', 'third, left out'),
+      ]),
+      '12': reply([annotation('failure', 'smoke test: GET /health answered 503 <script>')]),
+    });
+    const result = await failedJobs('ghs_token', run, fetch, redactor);
+    expect(fetch.calls).toEqual([
+      '/repos/acme/shop/actions/runs/1/attempts/1/jobs',
+      '/repos/acme/shop/check-runs/11/annotations',
+      '/repos/acme/shop/check-runs/12/annotations',
+    ]);
+    const text = result.markdown!.source;
+    expect(text).toContain(
+      '- Job [deploy](https://github.com/acme/shop/actions/runs/1/job/11) failed at ["Deploy to production"](https://github.com/acme/shop/actions/runs/1/job/11#step:3:1)',
+    );
+    expect(text).toContain('  - error: deployment "checkout" exceeded its progress deadline');
+    expect(text).toMatch(/ {2}- second x{200,}…/);
+    expect(text).not.toContain('third');
+    expect(text).not.toContain('Process completed');
+    expect(text).not.toContain('deprecated');
+    expect(text).toContain('  - smoke test: GET /health answered 503 \\<script\\>');
+    expect(text.length).toBeLessThanOrEqual(2_000);
+    expect(result.firstFailureAt).toBe('2026-11-26T10:02:30.000Z');
+    expect(result.notices).toEqual([]);
+  });
+
+  it('lists the failed jobs without their messages when the token may not read check runs, and says what to grant', async () => {
+    const fetch = fetchFor({ '11': reply({ message: 'Resource not accessible by integration' }, 403) });
+    const result = await failedJobs('ghs_token', run, fetch, redactor);
+    expect(result.markdown?.source).toContain('- Job [deploy]');
+    expect(result.notices).toEqual([
+      expect.stringMatching(/without their error messages: .*GitHub answered 403.*permissions: \{ checks: read \}/),
+    ]);
   });
 });

@@ -18,6 +18,14 @@ const context: GitHubContext = {
   payload: {},
 };
 const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_STEP_SUMMARY: '/dev/null' };
+const attached = () =>
+  json(201, {
+    incident_attachment: {
+      id: 'att',
+      incident_id: '01INC',
+      resource: { resource_type: 'arbitrary_url', permalink: 'x', title: 't', external_id: 'x' },
+    },
+  });
 const severities = () =>
   json(200, {
     severities: [
@@ -49,11 +57,20 @@ describe('run', () => {
       created_at: '2026-11-26T12:00:00Z',
       severity: { id: 'sev-major', name: 'Major' },
     };
-    const r = await runWith({ severity: ' major ', summary: 'Checkout 500s' }, [severities(), json(200, { incident })]);
+    const r = await runWith({ severity: ' major ', summary: 'Checkout 500s' }, [severities(), json(200, { incident }), attached()]);
     expect(r.fetch.calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
       'GET https://api.incident.io/v1/severities',
       'POST https://api.incident.io/v2/incidents',
+      'POST https://api.incident.io/v1/incident_attachments',
     ]);
+    expect(r.bodies[2]).toEqual({
+      incident_id: '01INC',
+      resource: {
+        resource_type: 'arbitrary_url',
+        url: 'https://github.com/acme/shop/actions/runs/1001',
+        title: 'GitHub Actions: Deploy #7',
+      },
+    });
     expect(r.bodies[1]).toMatchObject({
       idempotency_key: 'github-actions/acme/shop/runs/1001',
       severity_id: 'sev-major',
@@ -68,6 +85,7 @@ describe('run', () => {
       'incident-url': 'https://app.incident.io/x/incidents/7',
       'incident-name': 'n',
       created: 'true',
+      skipped: 'false',
     });
     expect(r.log.find((l) => l.level === 'notice')?.message).toContain('https://app.incident.io/x/incidents/7');
     expect(r.summaryParts.join('')).toContain('- **Severity:** Major');
@@ -76,7 +94,7 @@ describe('run', () => {
 
   it('says when it defaults to the lowest severity', async () => {
     const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
-    const r = await runWith({}, [severities(), json(200, { incident })]);
+    const r = await runWith({}, [severities(), json(200, { incident }), attached()]);
     expect(r.bodies[1].severity_id).toBe('sev-minor');
     expect(r.log.map((l) => l.message)).toContain('Input "severity" is empty, so the lowest-ranked severity "Minor" is used.');
   });
@@ -91,7 +109,7 @@ describe('run', () => {
     const r = await runWith({ mode: 'drill' }, []);
     expect(r.fetch.calls).toHaveLength(0);
     expect(r.failed).toMatch(/Input "mode" is "drill"/);
-    expect(r.outputs).toEqual({ created: 'false' });
+    expect(r.outputs).toEqual({ created: 'false', skipped: 'false' });
   });
 
   it('turns errors into warnings when fail-on-error is false', async () => {
@@ -110,7 +128,7 @@ describe('run', () => {
     const printed = r.log.map((l) => l.message).join('\n');
     expect(printed).toContain('"severity_id": "sev-major"');
     expect(printed).not.toContain(KEY);
-    expect(r.outputs).toEqual({ created: 'false' });
+    expect(r.outputs).toEqual({ created: 'false', skipped: 'false' });
   });
 
   it('masks each line of a multi-line secret as well as the whole', async () => {
@@ -160,7 +178,7 @@ describe('run', () => {
     };
     await run({
       core: core.core,
-      fetch: scriptedFetch([severities(), json(200, { incident })]),
+      fetch: scriptedFetch([severities(), json(200, { incident }), attached()]),
       env,
       clock: new FakeClock(),
       context: () => context,
@@ -178,7 +196,7 @@ describe('run', () => {
       const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
       await run({
         core: core.core,
-        fetch: scriptedFetch([severities(), json(200, { incident })]),
+        fetch: scriptedFetch([severities(), json(200, { incident }), attached()]),
         env: { ...env, GITHUB_OUTPUT: '/runner/output' },
         clock: new FakeClock(),
         context: () => context,
@@ -194,7 +212,80 @@ describe('run', () => {
     const r = await runWith({ severity: 'Major', name: `Deploy ${KEY}`, summary: `token was ${KEY.slice(2)}` }, [
       severities(),
       json(200, { incident }),
+      attached(),
     ]);
     expect(JSON.stringify(r.bodies[1])).not.toContain(KEY.slice(2, 14));
+  });
+
+  describe('runs GitHub gives no secrets', () => {
+    const forkPull = {
+      pull_request: {
+        number: 7,
+        html_url: 'https://github.com/acme/shop/pull/7',
+        head: { repo: { full_name: 'mallory/shop' } },
+        base: { repo: { full_name: 'acme/shop' } },
+      },
+    };
+    const skip = async (ctx: GitHubContext, inputs: Record<string, string>, extraEnv: Record<string, string> = {}) => {
+      const core = fakeCore(inputs);
+      const fetch = scriptedFetch([]);
+      await run({ core: core.core, fetch, env: { ...env, ...extraEnv }, clock: new FakeClock(), context: () => ctx });
+      return { ...core, fetch };
+    };
+
+    it.each([
+      ["a fork's pull request", { ...context, eventName: 'pull_request', payload: forkPull }, {}],
+      ["a fork's pull request review", { ...context, eventName: 'pull_request_review', payload: forkPull }, {}],
+      ['Dependabot', { ...context, actor: 'dependabot[bot]' }, {}],
+      ['a re-run Dependabot triggered', context, { GITHUB_TRIGGERING_ACTOR: 'dependabot[bot]' }],
+    ])('skips with a notice, skipped=true and no request, on %s with an empty key', async (_name, ctx, extraEnv) => {
+      const r = await skip(ctx, { severity: 'Major' }, extraEnv);
+      expect(r.failed).toBeUndefined();
+      expect(r.fetch.calls).toHaveLength(0);
+      expect(r.outputs).toEqual({ skipped: 'true', created: 'false' });
+      expect(r.log.find((l) => l.level === 'notice')?.message).toMatch(
+        /^Skipped: "api-key" is empty because .*GitHub gives such runs no secrets/,
+      );
+    });
+
+    it('skips an alert on such a run when its token is empty', async () => {
+      const r = await skip({ ...context, actor: 'dependabot[bot]' }, { operation: 'alert', 'alert-source-id': 'src' });
+      expect(r.outputs.skipped).toBe('true');
+      expect(r.failed).toBeUndefined();
+    });
+
+    it.each([
+      [
+        'a pull request from the same repository',
+        {
+          ...context,
+          eventName: 'pull_request',
+          payload: { pull_request: { head: { repo: { full_name: 'acme/shop' } }, base: { repo: { full_name: 'acme/shop' } } } },
+        },
+      ],
+      [
+        'pull_request_target, which gets secrets',
+        { ...context, eventName: 'pull_request_target', payload: forkPull, actor: 'dependabot[bot]' },
+      ],
+      ['workflow_run, which gets secrets', { ...context, eventName: 'workflow_run', actor: 'dependabot[bot]' }],
+      ['a push', context],
+    ])('still fails on an empty key on %s', async (_name, ctx) => {
+      const r = await skip(ctx, { severity: 'Major' });
+      expect(r.failed).toMatch(/Input "api-key" is empty/);
+      expect(r.outputs.skipped).toBe('false');
+    });
+
+    it('still checks the other inputs first', async () => {
+      const r = await skip({ ...context, actor: 'dependabot[bot]' }, { visibility: 'secret' });
+      expect(r.failed).toMatch(/Input "visibility" is "secret"/);
+    });
+
+    it('runs normally on such a run when the key is there', async () => {
+      const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
+      const core = fakeCore({ 'api-key': KEY, severity: 'Major' });
+      const fetch = scriptedFetch([severities(), json(200, { incident }), attached()]);
+      await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => ({ ...context, actor: 'dependabot[bot]' }) });
+      expect(core.outputs).toMatchObject({ created: 'true', skipped: 'false' });
+    });
   });
 });

@@ -98,6 +98,13 @@ describe('action.yml declares exactly the inputs the code reads', () => {
     'alert-status': 'resolved',
     'dry-run': 'true',
     'fail-on-error': 'false',
+    links: 'Runbook: https://runbooks.example.com/x',
+    timestamps: 'Impact started: now',
+    'slack-team-id': 'T0123ABC',
+    'postmortem-url': 'https://docs.example.com/pm',
+    'slack-channel-id': 'C0123ABC',
+    'alert-metadata': 'team: payments',
+    'source-url': 'https://ci.example.com/run/1',
   };
   const MINIMAL: Record<Operation, Record<string, string>> = {
     create: { 'api-key': 'k' },
@@ -147,6 +154,8 @@ describe('action.yml declares exactly the inputs the code reads', () => {
         const base: Record<string, string> = { ...MINIMAL[operation], operation };
         // resolve takes incident-id or incident-key, not both.
         if (operation === 'resolve' && name === 'incident-id') Object.assign(base, { 'incident-key': '', 'incident-id': 'INC-1' });
+        // The retrospective options need a retrospective.
+        if (['postmortem-url', 'slack-channel-id'].includes(name)) base['mode'] = 'retrospective';
         const value = SAMPLE[name] ?? (base[name] ? `${base[name]}-2` : 'sample');
         await expect(settingsFor({ ...base, [name]: value })).resolves.not.toEqual(await settingsFor(base));
       }

@@ -179,7 +179,7 @@ export async function startSandbox(options = {}) {
     apiKey: options.apiKey ?? 'sandbox-api-key',
     alertToken: options.alertToken ?? 'sandbox-alert-token',
     heartbeatToken: options.heartbeatToken ?? 'sandbox-heartbeat-token',
-    githubToken: options.githubToken ?? 'sandbox-github-token',
+    githubToken: options.githubToken ?? 'ghs_sandbox0Gh7Token2Qx',
   };
   const state = freshState(options);
   /** @type {any[]} */

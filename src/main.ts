@@ -15,7 +15,8 @@ import { update } from './operations/update.js';
 import { Output, OutputError } from './output/output.js';
 import { Redactor } from './output/redact.js';
 import type { Core } from './runner/core.js';
-import { checkDeclaredInputs, parseBoolean, readSettings, SECRET_INPUTS, type Settings } from './settings/settings.js';
+import { isRecord } from './incident-io/retry.js';
+import { checkDeclaredInputs, parseBoolean, readSettings, requiredSecret, SECRET_INPUTS, type Settings } from './settings/settings.js';
 
 export interface Deps {
   core: Core;
@@ -33,13 +34,53 @@ export async function run(deps: Deps): Promise<void> {
   try {
     failOnError = parseBoolean(core.getInput, 'fail-on-error', true);
     checkDeclaredInputs(env);
-    const settings = await readSettings(core.getInput);
-    const run = readRunContext(loadContext(deps.context, env), env);
+    const context = loadContext(deps.context, env);
+    const secretless = secretlessRun(context, env);
+    const settings = await readSettings(core.getInput, { allowMissingSecret: secretless !== undefined });
+    const secret = requiredSecret(settings.operation);
+    if (secretless && core.getInput(secret) === '') {
+      // GitHub gave this run no secrets: not a failure of the deploy, so not a red check either.
+      out.notice(
+        `Skipped: "${secret}" is empty because ${secretless}, and GitHub gives such runs no secrets. Nothing was sent. ` +
+          "To skip the step yourself, guard it with `if: github.event.pull_request.head.repo.fork != true && github.actor != 'dependabot[bot]'`.",
+        'incident.io step skipped',
+      );
+      out.setOutput('skipped', 'true');
+      out.setOutput('created', 'false');
+      return;
+    }
+    const run = readRunContext(context, env);
     const base = { out, redactor: out.redactor, env, clock: deps.clock, fetch: deps.fetch, run, deadline: writeDeadline(deps) };
     await dispatch(settings, base);
   } catch (error) {
     reportFailure(out, error, failOnError);
   }
+  if (!out.written.has('skipped')) {
+    try {
+      out.setOutput('skipped', 'false');
+    } catch {
+      // Reported already: the outputs cannot be written at all.
+    }
+  }
+}
+
+/**
+ * Why GitHub gave this run no secrets, or undefined when it did: a pull request from a fork
+ * (`pull_request*` events whose head repository is not the base), or a run that Dependabot
+ * triggered. `pull_request_target` and `workflow_run` runs get secrets, so they are not such runs.
+ */
+export function secretlessRun(context: GitHubContext, env: Record<string, string | undefined>): string | undefined {
+  const event = context.eventName ?? '';
+  if (event === 'pull_request_target' || event === 'workflow_run') return undefined;
+  const pull = context.payload['pull_request'];
+  if (event.startsWith('pull_request') && isRecord(pull)) {
+    const head = isRecord(pull['head']) && isRecord(pull['head']['repo']) ? pull['head']['repo']['full_name'] : undefined;
+    const base = isRecord(pull['base']) && isRecord(pull['base']['repo']) ? pull['base']['repo']['full_name'] : undefined;
+    if (typeof head === 'string' && typeof base === 'string' && head !== base) return 'this run is for a pull request from a fork';
+  }
+  const actors = [context.actor, env['GITHUB_TRIGGERING_ACTOR']];
+  if (actors.includes('dependabot[bot]')) return 'Dependabot triggered this run';
+  return undefined;
 }
 
 /**

@@ -23,6 +23,14 @@ export interface GitHubContext {
   payload: Record<string, unknown> & { repository?: { full_name?: string } };
 }
 
+/** A pull request the run belongs to, from the event. */
+export interface PullRequest {
+  number: number;
+  url: string;
+  /** The title, when the event gives it (untrusted: its author wrote it). */
+  title?: string;
+}
+
 /** The watcher workflow, when a `workflow_run` workflow reports on the run it watched. */
 export interface Watcher {
   workflow: string;
@@ -55,6 +63,7 @@ export interface RunContext {
   /** A watched run's display title (a commit message or PR title: untrusted). */
   title?: string;
   watcher?: Watcher;
+  pullRequest?: PullRequest;
 }
 
 type Env = Record<string, string | undefined>;
@@ -76,9 +85,19 @@ export function readRunContext(ctx: GitHubContext, env: Env): RunContext {
     eventName: ctx.eventName ?? '',
     job: ctx.job ?? '',
     step: env['GITHUB_ACTION'] ?? '',
+    pullRequest: eventPullRequest(ctx.payload['pull_request']),
   };
   const watched = ctx.eventName === 'workflow_run' ? ctx.payload['workflow_run'] : undefined;
   return isObject(watched) ? watchedRun(own, watched) : own;
+}
+
+/** A `pull_request*` event's pull request, when it has a number and an https link. */
+function eventPullRequest(pull: unknown): PullRequest | undefined {
+  if (!isObject(pull)) return undefined;
+  const number = num(pull['number']);
+  const url = str(pull['html_url']);
+  if (!Number.isInteger(number) || !url.startsWith('https://')) return undefined;
+  return { number, url, title: str(pull['title']) || undefined };
 }
 
 /** The watched run, from `github.event.workflow_run`; what the payload lacks stays the watcher's. */
@@ -98,7 +117,16 @@ function watchedRun(own: RunContext, run: Record<string, unknown>): RunContext {
     eventName: str(run['event']),
     title: str(run['display_title']) || undefined,
     watcher: { workflow: own.workflow, runId: own.runId, runNumber: own.runNumber },
+    pullRequest: watchedPullRequest(own, run['pull_requests']),
   };
+}
+
+/** A watched run's first pull request: the payload gives its number, and its link is built from it. */
+function watchedPullRequest(own: RunContext, pulls: unknown): PullRequest | undefined {
+  const first: unknown = Array.isArray(pulls) ? pulls[0] : undefined;
+  const number = isObject(first) ? num(first['number']) : Number.NaN;
+  if (!Number.isInteger(number) || number <= 0 || !own.repository) return undefined;
+  return { number, url: `${own.serverUrl}/${own.repository}/pull/${number}` };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,42 +1,59 @@
 /**
- * What failed: the run's failed and cancelled jobs, each with its link and failed steps, for
- * the incident text. Read with @octokit/rest, imported only when a token is given. It never
- * fails the step: without `actions: read`, or when GitHub is down or slow, the incident is
- * declared without the list and a notice says why.
+ * What failed: the run's failed and cancelled jobs, each with its link, its failed steps (linked
+ * to the step) and its failure annotations, the actual error messages. Read through the GitHub
+ * API, only when a token is given, within one time limit for the jobs and their annotations
+ * together. It never fails the step: without `actions: read` or `checks: read`, or when GitHub is
+ * down or slow, the incident is declared with what could be read, and a notice says what not.
  */
 import type { FetchLike } from '../incident-io/client.js';
-import { join, link, md, type Markdown } from '../output/markdown.js';
+import { join, link, md, text, type Markdown } from '../output/markdown.js';
 import type { Redactor } from '../output/redact.js';
-import { serverText } from '../output/server-text.js';
+import { explainGitHubError, githubApi, ownerRepo, type GitHubApi } from './api.js';
 import type { RunContext } from './context.js';
-import { USER_AGENT } from '../version.js';
 
 export interface JobStep {
   name: string;
   conclusion?: string | null;
+  number?: number;
 }
 
 export interface Job {
+  id?: number;
   name: string;
   status?: string;
   conclusion?: string | null;
   html_url?: string | null;
+  started_at?: string | null;
   steps?: JobStep[];
+}
+
+/** A failed job as the incident and the summary show it. */
+export interface FailedJob {
+  job: Job;
+  /** Its failure annotations, generic ones left out: at most two, each cut short. */
+  messages: string[];
 }
 
 export interface FailedJobs {
   /** Markdown for the incident text; undefined when nothing failed or the jobs could not be read. */
   markdown?: Markdown;
-  /** Set when the jobs could not be read: what to tell the user. */
-  notice?: string;
+  /** What could not be read, and what to grant: one notice each. */
+  notices: string[];
+  failed: FailedJob[];
+  /** When the first failed job started (RFC 3339), for "Impact started". */
+  firstFailureAt?: string;
 }
 
-/** GitHub gets this long to list the jobs; the create does not wait longer. */
+/** GitHub gets this long for the jobs and their annotations together; the create does not wait longer. */
 export const JOBS_TIMEOUT_MS = 5_000;
 const MAX_JOBS = 10;
 const MAX_STEPS = 3;
+const MAX_MESSAGES = 2;
+const MAX_MESSAGE_CHARS = 240;
 const MAX_CHARS = 2_000;
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
+/** The runner's own annotation for a failed step: it says nothing a responder can use. */
+const GENERIC = /^Process completed with exit code \d+\.?$/;
 
 export async function failedJobs(
   token: string,
@@ -45,72 +62,119 @@ export async function failedJobs(
   redactor: Redactor,
   timeoutMs = JOBS_TIMEOUT_MS,
 ): Promise<FailedJobs> {
-  const [owner, repo] = run.repository.split('/');
-  if (!token || !owner || !repo || run.runId === undefined) return {};
+  const where = ownerRepo(run);
+  if (!token || !where || run.runId === undefined) return { notices: [], failed: [] };
+  let api: GitHubApi;
+  let jobs: Job[];
   try {
-    const { Octokit } = await import('@octokit/rest');
-    const octokit = new Octokit({
-      auth: token,
-      baseUrl: run.apiUrl,
-      userAgent: USER_AGENT,
-      request: { fetch: (url: string, init: RequestInit) => fetch(url, init), signal: AbortSignal.timeout(timeoutMs) },
-      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    });
-    const { data } = await octokit.rest.actions.listJobsForWorkflowRunAttempt({
-      owner,
-      repo,
+    api = await githubApi(token, run, fetch, AbortSignal.timeout(timeoutMs));
+    const { data } = await api.rest.actions.listJobsForWorkflowRunAttempt({
+      ...where,
       run_id: run.runId,
       attempt_number: run.runAttempt ?? 1,
       per_page: 100,
     });
-    return { markdown: describeFailures(data.jobs) };
+    jobs = data.jobs;
   } catch (error) {
-    return { notice: explain(error, timeoutMs, redactor) };
+    const notice = explainGitHubError(error, {
+      what: 'The incident was declared without the list of failed jobs',
+      grant:
+        'Grant `permissions: { actions: read }` on the job (keep `contents: read` if you check out code), or set `github-token` to a token that has it.',
+      timeoutMs,
+      redactor,
+    });
+    return { notices: [notice], failed: [] };
   }
+  const failed = selectFailed(jobs);
+  const { messages, notice } = await failureMessages(api, where, failed.slice(0, MAX_JOBS), { timeoutMs, redactor });
+  const withMessages = failed.map((job, i) => ({ job, messages: messages[i] ?? [] }));
+  const starts = failed.map((job) => Date.parse(job.started_at ?? '')).filter((t) => !Number.isNaN(t));
+  return {
+    markdown: describeFailures(withMessages),
+    notices: notice ? [notice] : [],
+    failed: withMessages,
+    firstFailureAt: starts.length > 0 ? new Date(Math.min(...starts)).toISOString() : undefined,
+  };
 }
 
-function explain(error: unknown, timeoutMs: number, redactor: Redactor): string {
-  const failure = error as { status?: number; response?: unknown; cause?: { name?: string }; name?: string };
-  // Octokit reports a request that got no answer as a RequestError with status 500 and no
-  // response; only an error with a response is GitHub's own answer.
-  const status = failure.response ? failure.status : undefined;
-  const name = failure.cause?.name ?? failure.name;
-  const what = 'The incident was declared without the list of failed jobs';
-  if (status === 403 || status === 404) {
-    return (
-      `${what}: the GitHub token may not read this run's jobs (GitHub answered ${status}). ` +
-      'Grant it with `permissions: { actions: read }` on the job (keep `contents: read` if you check out code), or set `github-token` to a token that has it.'
-    );
-  }
-  if (name === 'TimeoutError' || name === 'AbortError') return `${what}: GitHub did not answer within ${timeoutMs / 1000} s.`;
-  const message = serverText((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '', redactor, 300);
-  return `${what}: ${status ? `GitHub answered ${status}: ${message}` : `GitHub could not be reached (${message})`}.`;
-}
-
-/** Bounded Markdown listing the failed and cancelled jobs; successful jobs are left out. Names are escaped. */
-export function describeFailures(jobs: readonly Job[]): Markdown | undefined {
-  const failed = jobs.filter(
+/** The failed, timed-out and cancelled jobs, and the running job once a step of it failed. */
+export function selectFailed(jobs: readonly Job[]): Job[] {
+  return jobs.filter(
     (job) =>
       FAILED.has(job.conclusion ?? '') || job.conclusion === 'cancelled' || (job.steps ?? []).some((s) => FAILED.has(s.conclusion ?? '')),
   );
+}
+
+/**
+ * Each job's failure annotations (the check-run annotations endpoint has no filter, so the
+ * failure level is kept here), in parallel. One notice for all that could not be read.
+ */
+async function failureMessages(
+  api: GitHubApi,
+  where: { owner: string; repo: string },
+  jobs: readonly Job[],
+  { timeoutMs, redactor }: { timeoutMs: number; redactor: Redactor },
+): Promise<{ messages: string[][]; notice?: string }> {
+  const results = await Promise.allSettled(
+    jobs.map((job) =>
+      job.id === undefined
+        ? Promise.resolve([])
+        : api.rest.checks.listAnnotations({ ...where, check_run_id: job.id, per_page: 50 }).then((r) => r.data),
+    ),
+  );
+  const messages = results.map((result) =>
+    result.status === 'fulfilled'
+      ? result.value
+          .filter((a) => a.annotation_level === 'failure' && typeof a.message === 'string' && !GENERIC.test(a.message.trim()))
+          .slice(0, MAX_MESSAGES)
+          .map((a) => cut(a.message as string))
+      : [],
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failure) return { messages };
+  const notice = explainGitHubError(failure.reason, {
+    what: 'The incident lists the failed jobs without their error messages',
+    grant: 'Grant `permissions: { checks: read }` on the job to include them.',
+    timeoutMs,
+    redactor,
+  });
+  return { messages, notice };
+}
+
+function cut(message: string): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_MESSAGE_CHARS ? `${flat.slice(0, MAX_MESSAGE_CHARS)}…` : flat;
+}
+
+/** A link to the step in the job's log: the job's URL plus `#step:<number>:1`. */
+function stepUrl(job: Job, step: JobStep): string | undefined {
+  return job.html_url && step.number !== undefined ? `${job.html_url}#step:${step.number}:1` : undefined;
+}
+
+/** Bounded Markdown listing the failed and cancelled jobs; successful jobs are left out. Every name and message is escaped. */
+export function describeFailures(failed: readonly FailedJob[]): Markdown | undefined {
   if (failed.length === 0) return undefined;
   const lines: Markdown[] = [md`**What failed**`];
   let length = lines[0]!.source.length;
-  for (const [index, job] of failed.slice(0, MAX_JOBS).entries()) {
+  for (const [index, { job, messages }] of failed.slice(0, MAX_JOBS).entries()) {
     const verdict = job.conclusion === 'cancelled' ? 'was cancelled' : job.conclusion === 'timed_out' ? 'timed out' : 'failed';
-    const steps = (job.steps ?? []).filter((s) => FAILED.has(s.conclusion ?? '')).map((s) => s.name);
+    const steps = (job.steps ?? []).filter((s) => FAILED.has(s.conclusion ?? ''));
     const stepList = join(
-      steps.slice(0, MAX_STEPS).map((s) => md`"${s}"`),
+      steps.slice(0, MAX_STEPS).map((s) => link(md`"${s.name}"`, stepUrl(job, s))),
       ', ',
     );
     const more = steps.length > MAX_STEPS ? md` and ${steps.length - MAX_STEPS} more steps` : md``;
-    const line = md`- Job ${link(job.name, job.html_url ?? undefined)} ${verdict}${steps.length ? md` at ${stepList}${more}` : md``}`;
-    if (length + line.source.length + 1 > MAX_CHARS - 30) {
+    const entry = [
+      md`- Job ${link(job.name, job.html_url ?? undefined)} ${verdict}${steps.length ? md` at ${stepList}${more}` : md``}`,
+      ...messages.map((message) => md`  - ${text(message)}`),
+    ];
+    const size = entry.reduce((n, line) => n + line.source.length + 1, 0);
+    if (length + size > MAX_CHARS - 40) {
       lines.push(md`- and ${failed.length - index} more jobs (list cut short)`);
       return join(lines, '\n');
     }
-    lines.push(line);
-    length += line.source.length + 1;
+    lines.push(...entry);
+    length += size;
   }
   if (failed.length > MAX_JOBS) lines.push(md`- and ${failed.length - MAX_JOBS} more jobs`);
   return join(lines, '\n');

@@ -79,6 +79,9 @@ export class IncidentIoClient {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
   }
 
+  /** The clock's time, for values the action sends (`now` in a timestamp). */
+  readonly now = (): number => this.options.clock.now();
+
   /** The same client under another deadline (the short one for work after the write). */
   withDeadline(deadline: Deadline): IncidentIoClient {
     return new IncidentIoClient({ ...this.options, deadline });

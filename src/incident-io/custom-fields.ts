@@ -4,7 +4,7 @@
  * through `GET /v1/custom_field_options`, fetched for every named select field at once, as soon
  * as the field list arrives (the options endpoint needs the field's ID).
  */
-import { collectInputErrors, InputError, settleAll } from '../errors.js';
+import { ApiError, collectInputErrors, InputError, settleAll } from '../errors.js';
 import type { MappingValue } from '../settings/mapping.js';
 import { closest, normalize } from '../suggest.js';
 import type { IncidentIoClient } from './client.js';
@@ -39,7 +39,15 @@ export const MAX_OPTION_PAGES = 20;
 
 const INPUT = 'custom-fields';
 
-export async function customFieldEntries(client: IncidentIoClient, mapping: Map<string, MappingValue>): Promise<CustomFieldEntry[]> {
+/**
+ * `notices` collects what the user should know but that does not stop the step (a key without
+ * `catalog_entries.view`, whose catalog values go through unchecked).
+ */
+export async function customFieldEntries(
+  client: IncidentIoClient,
+  mapping: Map<string, MappingValue>,
+  notices: string[] = [],
+): Promise<CustomFieldEntry[]> {
   if (mapping.size === 0) return [];
   const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields');
   // Every field resolves at once, and every bad name or value is reported together.
@@ -47,8 +55,11 @@ export async function customFieldEntries(client: IncidentIoClient, mapping: Map<
     [...mapping].map(async ([name, value]) => {
       const field = resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
       const unset = Array.isArray(value) && value.length === 0;
-      const options = needsOptions(field) && !unset ? await listOptions(client, field.id) : undefined;
-      return { name, entry: { custom_field_id: field.id, values: unset ? [] : fieldValues(field, value, options) } };
+      if (unset) return { name, entry: { custom_field_id: field.id, values: [] } };
+      if (field.catalog_type_id)
+        return { name, entry: { custom_field_id: field.id, values: await catalogValues(client, field, value, notices) } };
+      const options = needsOptions(field) ? await listOptions(client, field.id) : undefined;
+      return { name, entry: { custom_field_id: field.id, values: fieldValues(field, value, options) } };
     }),
   );
   const byField = new Map<string, string>();
@@ -62,6 +73,71 @@ export async function customFieldEntries(client: IncidentIoClient, mapping: Map<
     byField.set(entry.custom_field_id, name);
   }
   return resolved.map((r) => r.entry);
+}
+
+interface CatalogEntry {
+  id: string;
+  name?: string;
+  external_id?: string;
+  aliases?: string[];
+}
+
+/** Catalog entries are looked up 25 at a time: enough to find one, and to suggest a few. */
+const CATALOG_PAGE_SIZE = 25;
+
+/**
+ * A catalog-backed field's values, each checked against the catalog up front
+ * (`GET /v3/catalog_entries` by identifier: ID, external ID, alias, or name where the type
+ * allows it) and sent as the entry's ID. An unknown value is an input error listing a few
+ * entries and the closest. Without `catalog_entries.view` (403), the values go through as
+ * given, for incident.io to check, and one notice says so.
+ */
+async function catalogValues(client: IncidentIoClient, field: CustomField, value: MappingValue, notices: string[]): Promise<FieldValue[]> {
+  const list = (Array.isArray(value) ? value : [value]).map((v) => v.trim());
+  if (field.field_type !== 'multi_select') fieldValues(field, value); // one value only, as for any single field
+  const typeId = field.catalog_type_id as string;
+  try {
+    const found = await settleAll(list.map((identifier) => findCatalogEntry(client, field, typeId, identifier)));
+    return found.map((entry) => ({ value_catalog_entry_id: entry.id }));
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 403) throw error;
+    const notice = `The API key may not read the catalog (incident.io answered 403), so the values of catalog-backed custom fields go to incident.io unchecked; give the key the "catalog_entries.view" scope to check them before the incident is declared.`;
+    if (!notices.includes(notice)) notices.push(notice);
+    return list.map((identifier) => ({ value_catalog_entry_id: identifier }));
+  }
+}
+
+async function findCatalogEntry(client: IncidentIoClient, field: CustomField, typeId: string, identifier: string): Promise<CatalogEntry> {
+  const entries = await client.getList<CatalogEntry>('/v3/catalog_entries', 'catalog_entries', {
+    catalog_type_id: typeId,
+    identifier,
+    page_size: CATALOG_PAGE_SIZE,
+  });
+  const matches = entries.filter(
+    (e) => e.id === identifier || e.external_id === identifier || (e.aliases ?? []).includes(identifier) || e.name === identifier,
+  );
+  const match = matches.length === 1 ? matches[0] : matches.length === 0 && entries.length === 1 ? entries[0] : undefined;
+  if (match && typeof match.id === 'string' && match.id !== '') return match;
+  if (matches.length > 1) {
+    throw new InputError(
+      `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(identifier)}, which matches ${matches.length} catalog entries; use one of their IDs: ` +
+        `${matches.map((m) => `${m.name ?? m.id} = ${m.id}`).join(', ')}.`,
+    );
+  }
+  const some = await client.getList<CatalogEntry>('/v3/catalog_entries', 'catalog_entries', {
+    catalog_type_id: typeId,
+    page_size: CATALOG_PAGE_SIZE,
+  });
+  const names = some.map((e) => e.name ?? e.external_id ?? e.id);
+  const suggestion = closest(
+    identifier,
+    some.flatMap((e) => [e.name, e.external_id, ...(e.aliases ?? [])].filter((n): n is string => typeof n === 'string')),
+  );
+  throw new InputError(
+    `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(identifier)}, which is not an entry of its catalog (by ID, external ID, alias or name). ` +
+      `Some entries: ${someOf(names, 10) || 'none'}.` +
+      (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
+  );
 }
 
 function needsOptions(field: CustomField): boolean {
@@ -106,7 +182,7 @@ export function fieldValues(
     return (list[0] as string).trim();
   };
   if (field.catalog_type_id) {
-    // incident.io accepts a catalog entry's ID, external ID or alias here.
+    // Checked against the catalog by catalogValues; here only the number of values.
     if (field.field_type !== 'multi_select') single('single-value catalog');
     return list.map((v) => ({ value_catalog_entry_id: v.trim() }));
   }

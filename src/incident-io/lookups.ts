@@ -8,6 +8,7 @@ import type { IncidentIoClient } from './client.js';
 import { customFieldEntries, type CustomFieldEntry } from './custom-fields.js';
 import { resolveByName, resolveSeverity, resolveStatus, type IncidentStatus, type Named, type Severity } from './resolvers.js';
 import { roleAssignments, type ResolvedRole } from './roles.js';
+import { chooseTimestamps, listTimestamps, type ChosenTimestamps } from './timestamps.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;
@@ -20,6 +21,10 @@ export interface ChangeFields {
   status?: IncidentStatus;
   customFieldEntries: CustomFieldEntry[];
   roles: ResolvedRole[];
+  /** The `timestamps` input resolved (update; a create adds "Impact started" once the jobs are known). */
+  timestamps: ChosenTimestamps;
+  /** What the user should know that does not stop the step. */
+  notices: string[];
 }
 
 /** What a create sets: a severity always (the lowest-ranked one when none was given). */
@@ -41,7 +46,8 @@ export async function lookUpForCreate(client: IncidentIoClient, settings: Create
           .getList<IncidentType>('/v1/incident_types', 'incident_types')
           .then((list) => resolveByName('incident-type', 'incident type', settings.incidentType, list))
       : undefined,
-    lookUpChanges(client, { ...settings, severity: '' }, 'create'),
+    // A retrospective is filed after the fact: incident.io's answer decides which statuses fit it.
+    lookUpChanges(client, { ...settings, severity: '', timestamps: new Map() }, 'create', { anyStatus: settings.mode === 'retrospective' }),
   ] as const);
   if (incidentType?.private_incidents_only && settings.visibility === 'public') {
     throw new InputError(
@@ -55,8 +61,14 @@ export function lookUpForUpdate(client: IncidentIoClient, settings: UpdateSettin
   return lookUpChanges(client, settings, 'update');
 }
 
-async function lookUpChanges(client: IncidentIoClient, changes: IncidentChanges, purpose: 'create' | 'update'): Promise<ChangeFields> {
-  const [severity, status, entries, roles] = await settleAll([
+async function lookUpChanges(
+  client: IncidentIoClient,
+  changes: IncidentChanges,
+  purpose: 'create' | 'update',
+  { anyStatus = false } = {},
+): Promise<ChangeFields> {
+  const notices: string[] = [];
+  const [severity, status, entries, roles, timestamps] = await settleAll([
     changes.severity
       ? client.getList<Severity>('/v1/severities', 'severities').then((list) => resolveSeverity(changes.severity, list).severity)
       : undefined,
@@ -64,13 +76,16 @@ async function lookUpChanges(client: IncidentIoClient, changes: IncidentChanges,
       ? client
           .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses')
           .then((list) =>
-            purpose === 'create'
+            purpose === 'create' && !anyStatus
               ? resolveStatus(changes.status, list, OPEN_CATEGORIES, 'to open an incident')
               : resolveByName('status', 'incident status', changes.status, list),
           )
       : undefined,
-    customFieldEntries(client, changes.customFields),
+    customFieldEntries(client, changes.customFields, notices),
     roleAssignments(client, changes.roles, purpose),
+    changes.timestamps.size > 0
+      ? listTimestamps(client).then((list) => chooseTimestamps(list, { given: changes.timestamps, purpose, now: client.now }))
+      : { values: [], set: [] },
   ] as const);
-  return { severity, status, customFieldEntries: entries, roles };
+  return { severity, status, customFieldEntries: entries, roles, timestamps, notices };
 }

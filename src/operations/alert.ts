@@ -19,7 +19,7 @@ export interface AlertEvent {
   description: string;
   deduplication_key: string;
   source_url?: string;
-  metadata: Record<string, string | number>;
+  metadata: Record<string, string | number | string[]>;
 }
 
 export async function alert(ctx: OperationContext<AlertSettings>): Promise<void> {
@@ -27,15 +27,16 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
   const deduplicationKey = settings.deduplicationKey || defaultDeduplicationKey(run);
   const firing = settings.alertStatus === 'firing';
   // What failed matters while firing; a resolve needs no second request.
-  const jobs = firing ? await failedJobs(settings.githubToken, run, ctx.fetch, redactor) : {};
-  if (jobs.notice) out.notice(jobs.notice, 'Failed jobs not listed in the alert');
+  const jobs = firing ? await failedJobs(settings.githubToken, run, ctx.fetch, redactor) : { notices: [], failed: [] };
+  for (const notice of jobs.notices) out.notice(notice, 'incident.io: not everything could be read');
+  const sourceUrl = settings.sourceUrl || runUrl(run);
   const event: AlertEvent = {
     title: redactor.redact(settings.name || defaultIncidentName(run, !firing)),
     status: settings.alertStatus,
     description: redactor.redact(incidentSummary(settings.summary, run, jobs.markdown ? [jobs.markdown] : [])),
     deduplication_key: deduplicationKey,
-    ...(runUrl(run) && { source_url: runUrl(run) }),
-    metadata: alertMetadata(run),
+    ...(sourceUrl && { source_url: sourceUrl }),
+    metadata: { ...alertMetadata(run), ...Object.fromEntries(settings.metadata) },
   };
   const path = `/v2/alert_events/http/${encodeURIComponent(settings.alertSourceId)}`;
   out.setOutput('deduplication-key', deduplicationKey);

@@ -1,33 +1,61 @@
 /**
- * `operation: create`: one round of lookups (with the GitHub jobs call, and the search for an
- * open incident of the `incident-key`, alongside), then the create, or, when an incident of
- * the key is already open, an incident update to it instead.
+ * `operation: create`: one round of lookups, with the GitHub calls (failed jobs and their
+ * messages; the pull request) and the search for an open incident of the `incident-key`
+ * alongside, then the create, or, when an incident of the key is already open, an incident
+ * update to it instead. Outputs come first once the incident exists; attachments after.
  */
 import { settleAll } from '../errors.js';
-import { defaultIdempotencyKey, defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../github/context.js';
+import {
+  defaultIdempotencyKey,
+  defaultIncidentName,
+  incidentSummary,
+  runUrl,
+  type PullRequest,
+  type RunContext,
+} from '../github/context.js';
 import { failedJobs, type FailedJobs } from '../github/jobs.js';
+import { pullRequestOf } from '../github/pulls.js';
+import type { AttachmentPlan } from '../incident-io/attachments.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { createIncident, type CreatePayload, type Incident } from '../incident-io/incidents.js';
 import { lookUpForCreate } from '../incident-io/lookups.js';
+import {
+  chooseTimestamps,
+  givesImpactStarted,
+  listTimestamps,
+  type ChosenTimestamps,
+  type IncidentTimestamp,
+} from '../incident-io/timestamps.js';
 import { findOpenByKey, keyMarker, LIST_PAGE_SIZE, type KeySearch } from '../incident-io/tracking.js';
 import { postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
+import { incidentCard } from '../output/incident-card.js';
 import { blocks, code, link, md, text } from '../output/markdown.js';
-import { card, createCard, describe, headline, incidentLink, setIncidentOutputs } from '../output/report.js';
+import { card, describe, headline, setIncidentOutputs } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
+import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
 import { afterWriteDeadline, clientFor, printDryRun, type OperationContext } from './operation.js';
 
-export async function create(ctx: OperationContext<CreateSettings>): Promise<void> {
+type Ctx = OperationContext<CreateSettings>;
+
+export async function create(ctx: Ctx): Promise<void> {
   const { out, settings, run, redactor } = ctx;
   const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
   const client = clientFor(ctx, settings.apiKey);
   const key = settings.incidentKey;
 
-  const [fields, jobs, search] = await settleAll([
+  // The pull request is needed only for the attachments after the create: it is looked up
+  // alongside, and waited for only then.
+  const pull: PullLookup =
+    settings.githubToken || run.pullRequest ? pullRequestOf(settings.githubToken, run, ctx.fetch, redactor) : Promise.resolve({});
+  const [fields, jobs, search, timestampList] = await settleAll([
     lookUpForCreate(client, settings),
     failedJobs(settings.githubToken, run, ctx.fetch, redactor),
     key ? findOpenByKey(client, { repository: run.repository, key, mode: settings.mode }) : undefined,
+    timestampsNeeded(settings)
+      ? listTimestamps(client).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
+      : undefined,
   ] as const);
-  if (jobs.notice) out.notice(jobs.notice, 'Failed jobs not listed in the incident');
+  for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
   if (search && !search.complete) {
     out.warning(
       `Searched the newest ${search.read.toLocaleString('en-US')} open incidents for incident-key "${key}" and stopped there: ` +
@@ -36,12 +64,14 @@ export async function create(ctx: OperationContext<CreateSettings>): Promise<voi
     );
   }
   const open = search?.incidents[0];
-  if (open && search) return followUp(ctx, client, open, jobs, search);
+  if (open && search) return followUp(ctx, client, open, jobs, search, pull);
 
+  const timestamps = timestampsFor(ctx, timestampList, jobs);
   const { severity } = fields;
   if (fields.severityDefaulted) out.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
   // The incident text never carries a secret, even one a workflow interpolated into the summary.
   const summary = incidentSummary(settings.summary, run, jobs.markdown ? [jobs.markdown] : []);
+  const retrospective = settings.mode === 'retrospective' && (settings.postmortemUrl || settings.slackChannelId);
   const payload: CreatePayload = {
     idempotency_key: idempotencyKey,
     severity_id: severity.id,
@@ -53,12 +83,24 @@ export async function create(ctx: OperationContext<CreateSettings>): Promise<voi
     ...(fields.status && { incident_status_id: fields.status.id }),
     ...(fields.customFieldEntries.length > 0 && { custom_field_entries: fields.customFieldEntries }),
     ...(fields.roles.length > 0 && { incident_role_assignments: fields.roles.map((r) => r.assignment) }),
+    ...(timestamps.values.length > 0 && { incident_timestamp_values: timestamps.values }),
     ...(settings.slackChannelName && { slack_channel_name_override: settings.slackChannelName }),
+    ...(settings.slackTeamId && { slack_team_id: settings.slackTeamId }),
+    ...(retrospective && {
+      retrospective_incident_options: {
+        ...(settings.slackChannelId && { slack_channel_id: settings.slackChannelId }),
+        ...(settings.postmortemUrl && { postmortem_document_url: settings.postmortemUrl }),
+      },
+    }),
   };
 
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', '/v2/incidents', payload);
     out.setOutput('created', 'false');
+    const plans = [...runAttachments(run), ...pullAttachment((await pull).pull), ...linkAttachments(settings.links)];
+    await attachToIncident(ctx, client, { id: '<new incident>', reference: 'the new incident', name: payload.name }, plans, {
+      listFirst: false,
+    });
     await out.summary(
       card(md`dry run (would declare)`, [
         ['Name', text(payload.name)],
@@ -67,6 +109,7 @@ export async function create(ctx: OperationContext<CreateSettings>): Promise<voi
         ['Mode', text(settings.mode)],
         ['Idempotency key', code(idempotencyKey)],
         ['Incident key', key ? code(key) : undefined],
+        ['Would attach', plans.length > 0 ? blocks(plans.map((p) => link(p.title, p.url))) : undefined],
         ['Created', md`nothing: this was a dry run`],
       ]),
     );
@@ -78,8 +121,66 @@ export async function create(ctx: OperationContext<CreateSettings>): Promise<voi
   // The incident exists: its outputs come first, so nothing after this can lose them.
   setIncidentOutputs(out, outcome.incident, outcome.created);
   out.announce(headline(outcome), outcome.created ? 'incident.io incident declared' : 'incident.io incident already declared');
-  if (key && outcome.incident) await warnAboutTwins(ctx, client, outcome.incident);
-  await out.summary(createCard(outcome));
+  const { incident } = outcome;
+  if (!incident) {
+    await out.summary(card(md`Already declared`, [['Idempotency key', code(idempotencyKey)]]));
+    return;
+  }
+  if (key) await warnAboutTwins(ctx, client, incident);
+  const plans: AttachmentPlan[] = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
+  // A new incident has no attachments to compare with; one declared earlier may.
+  const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: !outcome.created });
+  await out.summary(
+    incidentCard(md`${outcome.created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
+      attachments: attached,
+      timestamps: timestamps.set,
+      failed: jobs.failed,
+      more: [['Incident key', key ? code(key) : undefined]],
+      created: outcome.created ? md`yes` : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,
+    }),
+  );
+}
+
+/**
+ * The timestamps list is read alongside the other lookups when the input names a timestamp, or
+ * when failed jobs may give "Impact started" (a GitHub token is set and the input does not
+ * name it): reading it later would add a round trip before the create.
+ */
+function timestampsNeeded(settings: CreateSettings): boolean {
+  return settings.timestamps.size > 0 || (settings.githubToken !== '' && !givesImpactStarted(settings.timestamps));
+}
+
+/**
+ * The timestamp values to send. A list that could not be read is an error when the input names
+ * timestamps, and otherwise only means no automatic "Impact started" (a notice says why).
+ */
+function timestampsFor(ctx: Ctx, list: IncidentTimestamp[] | Error | undefined, jobs: FailedJobs): ChosenTimestamps {
+  const { settings } = ctx;
+  if (list === undefined) return { values: [], set: [] };
+  if (list instanceof Error) {
+    if (settings.timestamps.size > 0) throw list;
+    if (jobs.firstFailureAt) {
+      ctx.out.notice(
+        `"Impact started" was not set from the failed jobs: the incident timestamps could not be read (${list.message}).`,
+        'incident.io: not everything could be read',
+      );
+    }
+    return { values: [], set: [] };
+  }
+  return chooseTimestamps(list, {
+    given: settings.timestamps,
+    purpose: 'create',
+    impactStarted: jobs.firstFailureAt,
+    now: ctx.clock.now,
+  });
+}
+
+type PullLookup = Promise<{ pull?: PullRequest; notice?: string }>;
+
+async function pullFor(ctx: Ctx, pull: PullLookup): Promise<PullRequest | undefined> {
+  const found = await pull;
+  if (found.notice) ctx.out.notice(found.notice, 'incident.io: not everything could be read');
+  return found.pull;
 }
 
 /**
@@ -87,17 +188,18 @@ export async function create(ctx: OperationContext<CreateSettings>): Promise<voi
  * declaring another. The inputs that describe a new incident are not applied to it.
  */
 async function followUp(
-  ctx: OperationContext<CreateSettings>,
+  ctx: Ctx,
   client: IncidentIoClient,
   incident: Incident,
   jobs: FailedJobs,
   search: KeySearch,
+  pull: PullLookup,
 ): Promise<void> {
   const { out, settings, run, redactor } = ctx;
   const key = settings.incidentKey;
   out.info(
     `Incident ${describe(incident)} is already open for incident-key "${key}", so this run posts an update to it instead of declaring another; ` +
-      'the inputs that describe a new incident (severity, incident-type, name, summary, status, custom-fields, roles) are not applied to it.' +
+      'the inputs that describe a new incident (severity, incident-type, name, summary, status, custom-fields, roles, timestamps) are not applied to it.' +
       (search.incidents.length > 1 ? ` (${search.incidents.length} incidents are open for this key; the newest is used.)` : ''),
   );
   const request = {
@@ -105,10 +207,14 @@ async function followUp(
     incident_id: incident.id,
     message: redactor.redact(followUpMessage(run, jobs)),
   };
+  const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', UPDATES_PATH, request);
     setIncidentOutputs(out, incident, false);
-    await out.summary(card(md`dry run (would post an update to) ${incident.reference}`, [['Incident', incidentLink(incident)]]));
+    await attachToIncident(ctx, client, incident, plans, { listFirst: true });
+    await out.summary(
+      card(md`dry run (would post an update to) ${incident.reference}`, [['Incident', link(incident.reference, incident.permalink)]]),
+    );
     return;
   }
   await postIncidentUpdate(client, request);
@@ -117,12 +223,14 @@ async function followUp(
     `Posted an update to incident ${describe(incident)}, already open for incident-key "${key}".`,
     'incident.io incident updated',
   );
+  const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: true });
   await out.summary(
-    card(md`Updated ${incident.reference} (already open)`, [
-      ['Incident', incidentLink(incident)],
-      ['Incident key', code(key)],
-      ['Created by this step', md`no: an incident of this key was already open, so this run posted an update to it`],
-    ]),
+    incidentCard(md`Updated ${incident.reference} (already open)`, incident, {
+      attachments: attached,
+      failed: jobs.failed,
+      more: [['Incident key', code(key)]],
+      created: md`no: an incident of this key was already open, so this run posted an update to it`,
+    }),
   );
 }
 
@@ -140,7 +248,7 @@ function followUpMessage(run: RunContext, jobs: FailedJobs): string {
  * Right after the create, one page of open incidents shows whether that happened; the step
  * then says so (it cannot undo the other run's incident).
  */
-async function warnAboutTwins(ctx: OperationContext<CreateSettings>, client: IncidentIoClient, incident: Incident): Promise<void> {
+async function warnAboutTwins(ctx: Ctx, client: IncidentIoClient, incident: Incident): Promise<void> {
   const { out, settings, run } = ctx;
   try {
     const search = await findOpenByKey(client.withDeadline(afterWriteDeadline(ctx)), {

@@ -1,7 +1,8 @@
 /** The one edit that update and resolve send: `POST /v2/incidents/{id}/actions/edit`, or its dry run. */
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { readIncident, type Incident } from '../incident-io/incidents.js';
-import { changeCard, describe, setIncidentOutputs } from '../output/report.js';
+import { changeCard, type CardExtras } from '../output/incident-card.js';
+import { describe, setIncidentOutputs } from '../output/report.js';
 import type { ResolveSettings, UpdateSettings } from '../settings/settings.js';
 import { printDryRun, type OperationContext } from './operation.js';
 
@@ -39,6 +40,7 @@ export async function reportEdit(
   incident: Incident,
   changed: readonly string[],
   verb: 'Updated' | 'Resolved' | 'Already resolved',
+  extras: CardExtras = {},
 ): Promise<void> {
   const { out } = ctx;
   setIncidentOutputs(out, incident, false, true);
@@ -48,7 +50,7 @@ export async function reportEdit(
       ? `Incident ${describe(incident)} is already resolved (status "${incident.incident_status?.name ?? 'unknown'}"); nothing to change.`
       : `${verb} incident ${describe(incident)}${what}.`;
   out.announce(line, `incident.io incident ${verb.toLowerCase()}`);
-  await out.summary(changeCard(verb, incident, changed));
+  await out.summary(changeCard(verb, incident, changed, extras));
 }
 
 /** A dry run reports the incident as it is, and what would change. */

@@ -13,12 +13,15 @@ import { link, md } from '../output/markdown.js';
 import { describe, setIncidentOutputs } from '../output/report.js';
 import type { UpdateSettings } from '../settings/settings.js';
 import { reportDryRun, reportEdit, sendEdit, type Edit } from './edit.js';
+import { attachToIncident, linkAttachments } from './attach.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
 
 export async function update(ctx: OperationContext<UpdateSettings>): Promise<void> {
   const { out, settings } = ctx;
   const client = clientFor(ctx, settings.apiKey);
   const [incident, fields] = await settleAll([fetchIncident(client, settings.incidentId), lookUpForUpdate(client, settings)] as const);
+  for (const notice of fields.notices) out.notice(notice, 'incident.io: not everything could be read');
+  const links = linkAttachments(settings.links);
   const viaUpdate = settings.message !== '';
   const request = viaUpdate ? updateRequest(ctx, incident, fields) : undefined;
   const edit = editFor(ctx, incident, fields, viaUpdate);
@@ -27,6 +30,7 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
   if (settings.dryRun) {
     if (request) printDryRun(ctx, 'POST', UPDATES_PATH, request);
     if (Object.keys(edit.changes).length > 0) await sendEdit(ctx, client, incident, edit);
+    await attachToIncident(ctx, client, incident, links, { listFirst: true });
     await reportDryRun(ctx, incident, changed, 'updated');
     return;
   }
@@ -54,7 +58,13 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
       throw withContext(error, posted);
     }
   }
-  await reportEdit(ctx, after, changed, 'Updated');
+  // Outputs first; the links are attached once the change is made, and can only warn.
+  setIncidentOutputs(out, after, false, true);
+  const attached = await attachToIncident(ctx, client, after, links, { listFirst: true });
+  await reportEdit(ctx, after, [...changed, ...(attached.length > 0 ? [`${attached.length} link(s) attached`] : [])], 'Updated', {
+    attachments: attached,
+    timestamps: fields.timestamps.set,
+  });
 }
 
 /** The update: the message as given, then one line linking the run; status and severity move with it. */
@@ -92,6 +102,7 @@ function editFor(ctx: OperationContext<UpdateSettings>, incident: Incident, fiel
       ...(!viaUpdate && fields.status && { incident_status_id: fields.status.id }),
       ...(fields.customFieldEntries.length > 0 && { custom_field_entries: fields.customFieldEntries }),
       ...(fields.roles.length > 0 && { incident_role_assignments: fields.roles.map((r) => r.assignment) }),
+      ...(fields.timestamps.values.length > 0 && { incident_timestamp_values: fields.timestamps.values }),
     },
     changed: [
       settings.name && 'name',
@@ -100,6 +111,7 @@ function editFor(ctx: OperationContext<UpdateSettings>, incident: Incident, fiel
       !viaUpdate && fields.status && `status → ${fields.status.name}`,
       ...fields.customFieldEntries.map((e) => (e.values.length === 0 ? 'custom field unset' : 'custom field')),
       ...fields.roles.map((r) => `${r.role.name} → ${r.user.name ?? r.user.email ?? r.user.id}`),
+      ...fields.timestamps.set.map((t) => `${t.name} → ${t.value ?? 'unset'}`),
     ].filter((c): c is string => Boolean(c)),
   };
 }

@@ -5,7 +5,7 @@
  * notice, and the job summary card. Every value in the card is escaped by `md`.
  */
 import type { Incident } from '../incident-io/incidents.js';
-import { code, join, link, md, text, type Markdown } from './markdown.js';
+import { join, link, md, type Markdown } from './markdown.js';
 import type { Output } from './output.js';
 
 /** The `incident-*` outputs, `created`, and (update, resolve) `status`. */
@@ -55,26 +55,4 @@ export function headline(outcome: CreateOutcome): string {
   }
   if (outcome.created) return `Declared incident ${describe(incident)}`;
   return `Incident ${describe(incident)} was already declared under idempotency key "${outcome.idempotencyKey}" (by an earlier attempt or step); reusing it.`;
-}
-
-export function createCard(outcome: CreateOutcome): Markdown {
-  const { incident } = outcome;
-  const title = incident ? md`${outcome.created ? 'Declared' : 'Already declared'} ${incident.reference}` : md`Already declared`;
-  return card(title, [
-    ['Incident', incident && incidentLink(incident)],
-    ['Severity', text(incident?.severity?.name ?? outcome.severity)],
-    ['Visibility', text(incident?.visibility ?? outcome.visibility)],
-    ['Mode', text(incident?.mode ?? outcome.mode)],
-    ['Created by this step', outcome.created ? md`yes` : md`no: the idempotency key ${code(outcome.idempotencyKey)} had already opened it`],
-  ]);
-}
-
-/** The card for an update or a resolve. */
-export function changeCard(title: string, incident: Incident, changed: readonly string[]): Markdown {
-  return card(md`${title} ${incident.reference}`, [
-    ['Incident', incidentLink(incident)],
-    ['Status', text(incident.incident_status?.name ?? 'unknown')],
-    ['Severity', text(incident.severity?.name ?? 'unknown')],
-    ['Changed', text(changed.length > 0 ? changed.join(', ') : 'nothing')],
-  ]);
 }

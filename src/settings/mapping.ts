@@ -13,6 +13,9 @@ export type MappingValue = string | string[];
 const EXAMPLES: Record<string, string> = {
   'custom-fields': '`Affected service: checkout` or `{"Affected service": "checkout"}`',
   roles: '`Incident Lead: alice@example.com` or `{"lead": "alice@example.com"}`',
+  links: '`Runbook: https://runbooks.example.com/checkout` or `{"Runbook": "https://…"}`',
+  timestamps: '`Impact started: 2026-11-26T10:04:00Z` or `{"Impact started": "now"}`',
+  'alert-metadata': '`team: payments` or `{"team": "payments", "environment": "production"}`',
 };
 const PLAIN_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:map']);
 

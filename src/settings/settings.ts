@@ -7,7 +7,16 @@
 import { InputError, quoteList } from '../errors.js';
 import { parseMapping, type MappingValue } from './mapping.js';
 import { closest } from '../suggest.js';
-import { checkHeaderSafe, parseApiUrl, parseBoolean, parseChoice, parseIncidentId, parseOpaqueId, type GetInput } from './values.js';
+import {
+  checkHeaderSafe,
+  parseApiUrl,
+  parseBoolean,
+  parseChoice,
+  parseIncidentId,
+  parseOpaqueId,
+  redactUrl,
+  type GetInput,
+} from './values.js';
 
 export { parseApiUrl, parseBoolean, parseChoice, parseIncidentId, type GetInput } from './values.js';
 
@@ -42,6 +51,10 @@ export interface IncidentChanges {
   customFields: Map<string, FieldValue>;
   /** Role name or shortform → assignee (an email, a Slack user ID or an incident.io user ID). */
   roles: Map<string, string>;
+  /** Title → https URL, attached to the incident. */
+  links: Map<string, string>;
+  /** Timestamp name → an RFC 3339 time, `now`, or `none` (create: do not set; update: unset). */
+  timestamps: Map<string, string>;
 }
 
 export interface CreateSettings extends Common, IncidentChanges {
@@ -55,6 +68,10 @@ export interface CreateSettings extends Common, IncidentChanges {
   slackChannelName: string;
   /** One open incident per key: empty means one incident per run. */
   incidentKey: string;
+  slackTeamId: string;
+  /** Retrospective mode only: the postmortem document and an existing Slack channel. */
+  postmortemUrl: string;
+  slackChannelId: string;
 }
 
 export interface UpdateSettings extends Common, IncidentChanges {
@@ -89,6 +106,10 @@ export interface AlertSettings extends Common {
   deduplicationKey: string;
   name: string;
   summary: string;
+  /** Merged into the event's metadata beside the action's own keys. */
+  metadata: Map<string, MappingValue>;
+  /** Empty means the run's URL. */
+  sourceUrl: string;
 }
 
 export interface HeartbeatSettings extends Common {
@@ -116,10 +137,15 @@ const USES: Record<Operation, string[]> = {
     'roles',
     'slack-channel-name',
     'incident-key',
+    'links',
+    'timestamps',
+    'slack-team-id',
+    'postmortem-url',
+    'slack-channel-id',
   ],
-  update: ['api-key', 'incident-id', 'severity', 'name', 'summary', 'status', 'custom-fields', 'roles', 'message'],
+  update: ['api-key', 'incident-id', 'severity', 'name', 'summary', 'status', 'custom-fields', 'roles', 'message', 'links', 'timestamps'],
   resolve: ['api-key', 'incident-id', 'incident-key', 'mode', 'status', 'message'],
-  alert: ['alert-source-id', 'alert-token', 'alert-status', 'deduplication-key', 'name', 'summary'],
+  alert: ['alert-source-id', 'alert-token', 'alert-status', 'deduplication-key', 'name', 'summary', 'alert-metadata', 'source-url'],
   heartbeat: ['alert-source-id', 'alert-token'],
 };
 /** Inputs that must be set; `resolve` needs `incident-id` or `incident-key`, checked on its own. */
@@ -154,9 +180,18 @@ export function checkDeclaredInputs(env: Record<string, string | undefined>): vo
   throw new InputError(`${lines.join('\n')}\nRemove or rename it. The inputs are: ${quoteList(ALL_INPUTS)}.`);
 }
 
-export async function readSettings(getInput: GetInput): Promise<Settings> {
+/** The secret input an operation cannot run without. */
+export function requiredSecret(operation: Operation): 'api-key' | 'alert-token' {
+  return operation === 'alert' || operation === 'heartbeat' ? 'alert-token' : 'api-key';
+}
+
+/**
+ * `allowMissingSecret`: on a run GitHub gives no secrets (a fork's pull request, Dependabot),
+ * an empty key or token is not an error here; the caller skips the step instead.
+ */
+export async function readSettings(getInput: GetInput, { allowMissingSecret = false } = {}): Promise<Settings> {
   const operation = parseChoice(getInput, 'operation', OPERATIONS, 'create');
-  checkInputsFit(getInput, operation);
+  checkInputsFit(getInput, operation, allowMissingSecret);
   for (const input of SECRET_INPUTS) checkHeaderSafe(input, getInput(input));
   const common: Common = {
     apiUrl: parseApiUrl(getInput('api-url') || 'https://api.incident.io'),
@@ -166,18 +201,7 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
   };
   switch (operation) {
     case 'create':
-      return {
-        operation,
-        ...common,
-        ...(await readChanges(getInput, operation)),
-        apiKey: getInput('api-key'),
-        visibility: parseChoice(getInput, 'visibility', VISIBILITIES, 'public'),
-        mode: parseChoice(getInput, 'mode', MODES, 'standard'),
-        idempotencyKey: getInput('idempotency-key'),
-        incidentType: getInput('incident-type'),
-        slackChannelName: getInput('slack-channel-name'),
-        incidentKey: parseIncidentKey(getInput),
-      };
+      return readCreate(getInput, common);
     case 'update': {
       const changes = await readChanges(getInput, operation);
       const settings: UpdateSettings = {
@@ -204,6 +228,8 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
         deduplicationKey: getInput('deduplication-key'),
         name: getInput('name'),
         summary: getInput('summary'),
+        metadata: checkAlertMetadata(await parseMapping('alert-metadata', getInput('alert-metadata'))),
+        sourceUrl: parseUrl(getInput, 'source-url', { httpAllowed: true }),
       };
     case 'heartbeat':
       return {
@@ -213,6 +239,88 @@ export async function readSettings(getInput: GetInput): Promise<Settings> {
         alertToken: getInput('alert-token'),
       };
   }
+}
+
+async function readCreate(getInput: GetInput, common: Common): Promise<CreateSettings> {
+  const mode = parseChoice(getInput, 'mode', MODES, 'standard');
+  const retrospective = mode === 'retrospective';
+  const onlyRetrospective = ['postmortem-url', 'slack-channel-id'].filter((input) => getInput(input) !== '');
+  if (!retrospective && onlyRetrospective.length > 0) {
+    throw new InputError(
+      `Input ${quoteList(onlyRetrospective)} is set, but "mode" is "${mode}": ${onlyRetrospective.length > 1 ? 'they go' : 'it goes'} into a retrospective incident's options. ` +
+        'Set "mode: retrospective" to file an incident after the fact, or remove the input.',
+    );
+  }
+  if (retrospective && getInput('slack-channel-name') !== '') {
+    throw new InputError(
+      'Input "slack-channel-name" is set, but "mode" is "retrospective": a retrospective incident gets no new channel. ' +
+        'Use "slack-channel-id" to link an existing channel, or leave it out.',
+    );
+  }
+  return {
+    operation: 'create',
+    ...common,
+    ...(await readChanges(getInput, 'create')),
+    apiKey: getInput('api-key'),
+    visibility: parseChoice(getInput, 'visibility', VISIBILITIES, 'public'),
+    mode,
+    idempotencyKey: getInput('idempotency-key'),
+    incidentType: getInput('incident-type'),
+    slackChannelName: getInput('slack-channel-name'),
+    incidentKey: parseIncidentKey(getInput),
+    slackTeamId: parseSlackId(getInput, 'slack-team-id', 'T', 'T02A1B2C3D4'),
+    postmortemUrl: parseUrl(getInput, 'postmortem-url'),
+    slackChannelId: parseSlackId(getInput, 'slack-channel-id', 'C', 'C02A1B2C3D4'),
+  };
+}
+
+/** A Slack ID: a capital letter (T for a team; C, G or D for a channel), then capitals and digits. */
+function parseSlackId(getInput: GetInput, input: string, prefix: 'T' | 'C', example: string): string {
+  const raw = getInput(input);
+  const prefixes = prefix === 'C' ? 'CGD' : prefix;
+  if (raw === '' || new RegExp(`^[${prefixes}][A-Z0-9]{2,}$`).test(raw)) return raw;
+  throw new InputError(
+    `Input "${input}" is ${JSON.stringify(raw)}; allowed values: a Slack ${prefix === 'T' ? 'team' : 'channel'} ID such as "${example}".`,
+  );
+}
+
+/** An https URL (or, where `httpAllowed`, http), without credentials. */
+function parseUrl(getInput: GetInput, input: string, { httpAllowed = false } = {}): string {
+  const raw = getInput(input);
+  if (raw === '') return '';
+  if (!isLinkUrl(raw, httpAllowed)) {
+    throw new InputError(
+      `Input "${input}" is ${JSON.stringify(redactUrl(raw))}; allowed values: an ${httpAllowed ? 'http:// or ' : ''}https:// URL without credentials, such as "https://docs.example.com/postmortems/checkout".`,
+    );
+  }
+  return raw;
+}
+
+function isLinkUrl(raw: string, httpAllowed: boolean): boolean {
+  try {
+    const url = new URL(raw);
+    return (
+      (url.protocol === 'https:' || (httpAllowed && url.protocol === 'http:')) &&
+      url.username === '' &&
+      url.password === '' &&
+      !/\s/.test(raw)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The keys the action sends in an alert event's metadata itself: a user's key may not replace one. */
+export const RESERVED_METADATA = ['repository', 'workflow', 'run_id', 'run_attempt', 'sha', 'ref', 'actor', 'event'];
+
+function checkAlertMetadata(metadata: Map<string, MappingValue>): Map<string, MappingValue> {
+  const taken = [...metadata.keys()].filter((key) => RESERVED_METADATA.includes(key));
+  if (taken.length > 0) {
+    throw new InputError(
+      `Input "alert-metadata" sets ${quoteList(taken)}, which the action sends itself; choose other names. Reserved keys: ${quoteList(RESERVED_METADATA)}.`,
+    );
+  }
+  return metadata;
 }
 
 /** `resolve` takes one incident by `incident-id`, or every open one of an `incident-key`. */
@@ -266,10 +374,9 @@ function parseIncidentKey(getInput: GetInput): string {
 }
 
 async function readChanges(getInput: GetInput, operation: 'create' | 'update'): Promise<IncidentChanges> {
-  const [customFields, roles] = await Promise.all([
-    parseMapping('custom-fields', getInput('custom-fields')),
-    parseMapping('roles', getInput('roles')),
-  ]);
+  const [customFields, roles, links, timestamps] = (await Promise.all(
+    ['custom-fields', 'roles', 'links', 'timestamps'].map((input) => parseMapping(input, getInput(input))),
+  )) as [Map<string, MappingValue>, Map<string, MappingValue>, Map<string, MappingValue>, Map<string, MappingValue>];
   return {
     severity: getInput('severity'),
     name: getInput('name'),
@@ -277,13 +384,65 @@ async function readChanges(getInput: GetInput, operation: 'create' | 'update'): 
     status: getInput('status'),
     customFields: checkFieldValues(customFields, operation),
     roles: checkAssignees(roles),
+    links: checkLinks(links),
+    timestamps: checkTimestamps(timestamps, operation),
   };
+}
+
+function checkLinks(links: Map<string, MappingValue>): Map<string, string> {
+  const errors: string[] = [];
+  const result = new Map<string, string>();
+  for (const [title, value] of links) {
+    if (typeof value !== 'string') errors.push(`Input "links" gives ${JSON.stringify(title)} a list; each title takes one URL.`);
+    else if (value.trim() === '') errors.push(`Input "links" gives ${JSON.stringify(title)} an empty URL. ${EMPTY_HINT}`);
+    else if (!isLinkUrl(value.trim(), false)) {
+      errors.push(
+        `Input "links" gives ${JSON.stringify(title)} the URL ${JSON.stringify(redactUrl(value))}; allowed values: an https:// URL without credentials.`,
+      );
+    } else result.set(title.trim(), value.trim());
+  }
+  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  return result;
+}
+
+/** RFC 3339, as incident.io takes it: a date, a time and a zone. */
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function checkTimestamps(timestamps: Map<string, MappingValue>, operation: 'create' | 'update'): Map<string, string> {
+  checkDuplicateKeys('timestamps', timestamps);
+  const errors: string[] = [];
+  const result = new Map<string, string>();
+  for (const [name, value] of timestamps) {
+    const text = typeof value === 'string' ? value.trim() : undefined;
+    const none = operation === 'create' ? '"none" (do not set it)' : '"none" (unset it)';
+    if (text === undefined) errors.push(`Input "timestamps" gives ${JSON.stringify(name)} a list; each timestamp takes one time.`);
+    else if (text === '') errors.push(`Input "timestamps" gives ${JSON.stringify(name)} an empty value. ${EMPTY_HINT}`);
+    else if (!['now', 'none'].includes(text.toLowerCase()) && !(RFC_3339.test(text) && !Number.isNaN(Date.parse(text)))) {
+      errors.push(
+        `Input "timestamps" gives ${JSON.stringify(name)} the value ${JSON.stringify(text)}; allowed values: an RFC 3339 time such as "2026-11-26T10:04:00Z", "now", or ${none}.`,
+      );
+    } else result.set(name, ['now', 'none'].includes(text.toLowerCase()) ? text.toLowerCase() : text);
+  }
+  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  return result;
 }
 
 /** An update must change something: `custom-fields: '{}'` alone would send an empty edit. */
 function checkSomethingToChange(settings: UpdateSettings): void {
-  const { severity, name, summary, status, customFields, roles, message } = settings;
-  if (severity || name || summary || status || message || customFields.size > 0 || roles.size > 0) return;
+  const { severity, name, summary, status, customFields, roles, message, links, timestamps } = settings;
+  if (
+    severity ||
+    name ||
+    summary ||
+    status ||
+    message ||
+    customFields.size > 0 ||
+    roles.size > 0 ||
+    links.size > 0 ||
+    timestamps.size > 0
+  ) {
+    return;
+  }
   const changes = USES.update.filter((input) => !REQUIRED.update.includes(input));
   throw new InputError(
     `Operation "update" needs something to change: set at least one of ${quoteList(changes)} ` +
@@ -364,9 +523,9 @@ export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id'
 }
 
 /** Required inputs are present, and no input is set that the operation would ignore. */
-function checkInputsFit(getInput: GetInput, operation: Operation): void {
+function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSecret: boolean): void {
   for (const input of REQUIRED[operation]) {
-    if (getInput(input) !== '') continue;
+    if (getInput(input) !== '' || (allowMissingSecret && input === requiredSecret(operation))) continue;
     if (input === 'api-key') {
       throw new InputError(
         'Input "api-key" is empty: it must be an incident.io API key' +

@@ -1,0 +1,56 @@
+/**
+ * The GitHub REST client the action uses (jobs, annotations, pull requests): @octokit/rest,
+ * imported only when a run needs it, with the action's fetch (so a proxy applies), its user
+ * agent, one abort signal for the time limit, and no logging of its own. GitHub's errors are
+ * explained here in one way: "GitHub answered 403" only for an answer, "could not be reached"
+ * for no answer.
+ */
+import type { FetchLike } from '../incident-io/client.js';
+import type { Redactor } from '../output/redact.js';
+import { serverText } from '../output/server-text.js';
+import { USER_AGENT } from '../version.js';
+import type { RunContext } from './context.js';
+
+export type GitHubApi = InstanceType<(typeof import('@octokit/rest'))['Octokit']>;
+
+export async function githubApi(token: string, run: RunContext, fetch: FetchLike, signal: AbortSignal): Promise<GitHubApi> {
+  const { Octokit } = await import('@octokit/rest');
+  return new Octokit({
+    auth: token,
+    baseUrl: run.apiUrl,
+    userAgent: USER_AGENT,
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, init), signal },
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+}
+
+/** "owner" and "repo" of the run's repository, or undefined outside GitHub Actions. */
+export function ownerRepo(run: RunContext): { owner: string; repo: string } | undefined {
+  const [owner, repo, ...rest] = run.repository.split('/');
+  return owner && repo && rest.length === 0 ? { owner, repo } : undefined;
+}
+
+/** GitHub's own status for an error, when GitHub answered (Octokit reports "no answer" as 500 without a response). */
+export function answeredStatus(error: unknown): number | undefined {
+  const failure = error as { status?: number; response?: unknown };
+  return failure.response ? failure.status : undefined;
+}
+
+/**
+ * Why a GitHub call failed, for a notice: `what` says what is missing ("The incident was declared
+ * without the list of failed jobs"), `grant` what to give the token on a 403 or 404.
+ */
+export function explainGitHubError(
+  error: unknown,
+  { what, grant, timeoutMs, redactor }: { what: string; grant: string; timeoutMs: number; redactor: Redactor },
+): string {
+  const status = answeredStatus(error);
+  const failure = error as { cause?: { name?: string }; name?: string };
+  const name = failure.cause?.name ?? failure.name;
+  if (status === 403 || status === 404) {
+    return `${what}: the GitHub token may not read it (GitHub answered ${status}). ${grant}`;
+  }
+  if (name === 'TimeoutError' || name === 'AbortError') return `${what}: GitHub did not answer within ${timeoutMs / 1000} s.`;
+  const message = serverText((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '', redactor, 300);
+  return `${what}: ${status ? `GitHub answered ${status}: ${message}` : `GitHub could not be reached (${message})`}.`;
+}

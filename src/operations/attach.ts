@@ -1,0 +1,56 @@
+/**
+ * What the step attaches to an incident, and the attaching itself, for create and update: the
+ * run (and, under workflow_run, the watcher too), the pull request, and the `links` input. It
+ * runs after the incident's outputs are set, under the short deadline for work after the write,
+ * and can only warn; a dry run prints the requests instead.
+ */
+import { runUrl, watcherUrl, type PullRequest, type RunContext } from '../github/context.js';
+import { attach, attachmentRequest, ATTACHMENTS_PATH, type AttachmentPlan } from '../incident-io/attachments.js';
+import type { IncidentIoClient } from '../incident-io/client.js';
+import type { Incident } from '../incident-io/incidents.js';
+import { afterWriteDeadline, printDryRun, type OperationContext } from './operation.js';
+
+/** The run as a link, titled like "GitHub Actions: Deploy #42"; under workflow_run, the watcher too. */
+export function runAttachments(run: RunContext): AttachmentPlan[] {
+  const plans: AttachmentPlan[] = [];
+  const url = runUrl(run);
+  const number = run.runNumber !== undefined ? ` #${run.runNumber}` : '';
+  if (url) plans.push({ title: `GitHub Actions: ${run.workflow || 'workflow run'}${number}`, url });
+  const watcher = watcherUrl(run);
+  if (run.watcher && watcher) {
+    const watcherNumber = run.watcher.runNumber !== undefined ? ` #${run.watcher.runNumber}` : '';
+    plans.push({ title: `GitHub Actions: ${run.watcher.workflow || 'watcher'}${watcherNumber} (watcher)`, url: watcher });
+  }
+  return plans;
+}
+
+export function pullAttachment(pull: PullRequest | undefined): AttachmentPlan[] {
+  return pull ? [{ title: `Pull request #${pull.number}${pull.title ? `: ${pull.title}` : ''}`, url: pull.url, pullRequest: true }] : [];
+}
+
+export function linkAttachments(links: Map<string, string>): AttachmentPlan[] {
+  return [...links].map(([title, url]) => ({ title, url }));
+}
+
+/**
+ * Attaches the plans to the incident in parallel; on an incident this step did not create, its
+ * attachments are listed first so that nothing is attached twice. Returns what was attached.
+ */
+export async function attachToIncident(
+  ctx: OperationContext,
+  client: IncidentIoClient,
+  incident: Incident,
+  plans: readonly AttachmentPlan[],
+  { listFirst }: { listFirst: boolean },
+): Promise<AttachmentPlan[]> {
+  if (plans.length === 0) return [];
+  if (ctx.settings.dryRun) {
+    for (const plan of plans) printDryRun(ctx, 'POST', ATTACHMENTS_PATH, attachmentRequest(incident.id, plan));
+    return [];
+  }
+  const outcome = await attach(client.withDeadline(afterWriteDeadline(ctx)), incident.id, plans, { listFirst });
+  for (const warning of outcome.warnings) ctx.out.warning(warning, 'incident.io attachment not made');
+  if (outcome.skipped.length > 0)
+    ctx.out.info(`Already attached to ${incident.reference}, so not attached again: ${outcome.skipped.map((p) => p.url).join(', ')}.`);
+  return outcome.made;
+}
