@@ -24,7 +24,7 @@
  * Pure and light: the undici machinery that talks to a proxy is in ./undici.ts, loaded only when
  * a request takes a proxy (see ./fetch.ts).
  */
-import { BlockList, isIP } from 'node:net';
+import type { BlockList } from 'node:net';
 import { InputError } from '../errors.js';
 
 /** A proxy to send requests through. */
@@ -186,7 +186,7 @@ function parseNoProxyEntry(raw: string): NoProxyRule | undefined {
     const [, address = '', bits] = range;
     const family = isIP(address);
     if (family === 0 || Number(bits) > (family === 4 ? 32 : 128)) return undefined;
-    const list = new BlockList();
+    const list = new (net().BlockList)();
     list.addSubnet(address, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
     return { kind: 'range', list };
   }
@@ -230,15 +230,32 @@ function matches(rule: NoProxyRule, host: string, port: number): boolean {
   }
 }
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+let loopback: BlockList | undefined;
 
 /** `localhost`, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.x.x), given a host without brackets. */
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   const family = isIP(host);
-  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 0) return false;
+  if (loopback === undefined) {
+    loopback = new (net().BlockList)();
+    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopback.addAddress('::1', 'ipv6');
+  }
+  return loopback.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * node:net (for isIP and BlockList), fetched on first use rather than imported: only runs with a
+ * proxy variable get here, and importing it at start-up costs every run about 0.8 MB of peak
+ * memory (measured under Node 24.21 with the bench's minimal create).
+ */
+function net(): typeof import('node:net') {
+  return process.getBuiltinModule('node:net');
+}
+
+function isIP(host: string): number {
+  return net().isIP(host);
 }
 
 /** A URL's hostname for matching: no IPv6 brackets, no trailing dot. */
