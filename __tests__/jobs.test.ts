@@ -89,7 +89,7 @@ describe('failedJobs', () => {
 });
 
 describe('failedJobs on an unreachable GitHub', () => {
-  it('says GitHub could not be reached, not that it answered', async () => {
+  it('says which host could not be reached, not that GitHub answered', async () => {
     const run = { repository: 'acme/shop', runId: 1, runAttempt: 1, apiUrl: 'https://api.github.com' } as RunContext;
     const refuse = async () => {
       throw Object.assign(new TypeError('fetch failed'), {
@@ -97,7 +97,7 @@ describe('failedJobs on an unreachable GitHub', () => {
       });
     };
     const result = await failedJobs('ghs_token', run, refuse, redactor);
-    expect(result.notices).toEqual([expect.stringMatching(/GitHub could not be reached/)]);
+    expect(result.notices).toEqual([expect.stringMatching(/the action could not reach api\.github\.com \(ECONNREFUSED\)/)]);
     expect(result.notices.join()).not.toMatch(/answered/);
   });
 });

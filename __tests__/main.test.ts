@@ -146,6 +146,32 @@ describe('run', () => {
     expect(core.failed).toMatch(/Input "severty" is not an input of this action .*did you mean "severity"\?/);
   });
 
+  it('masks the credentials of a proxy variable and redacts them from what it prints', async () => {
+    const core = fakeCore({ 'api-key': KEY });
+    const fetch = scriptedFetch([
+      json(401, { type: 'authentication_error', errors: [{ message: 'proxy says: corp-proxy-pw-77 denied' }] }),
+    ]);
+    const proxyEnv = { ...env, HTTPS_PROXY: 'http://svc-bot:corp-proxy-pw-77@proxy.corp:3128' };
+    await run({ core: core.core, fetch, env: proxyEnv, clock: new FakeClock(), context: () => context });
+    expect(core.secrets).toEqual(expect.arrayContaining([KEY, 'corp-proxy-pw-77', 'svc-bot:corp-proxy-pw-77']));
+    expect(core.failed).toContain('proxy says: *** denied');
+  });
+
+  it('refuses a malformed proxy variable before any request, under the failure policy', async () => {
+    const core = fakeCore({ 'api-key': KEY, 'fail-on-error': 'false' });
+    const fetch = scriptedFetch([]);
+    const proxyEnv = { ...env, https_proxy: 'socks5://u:corp-proxy-pw-77@proxy.corp:1080' };
+    await run({ core: core.core, fetch, env: proxyEnv, clock: new FakeClock(), context: () => context });
+    expect(fetch.calls).toHaveLength(0);
+    expect(core.failed).toBeUndefined();
+    const warning = core.log.find((l) => l.level === 'warning')?.message ?? '';
+    expect(warning).toMatch(
+      /^The proxy variable https_proxy is "socks5:\/\/\*\*\*@proxy\.corp:1080": the action supports http:\/\/ and https:\/\//,
+    );
+    expect(warning).not.toContain('corp-proxy-pw');
+    expect(core.secrets).toContain('corp-proxy-pw-77');
+  });
+
   it('reports an unreadable event payload under the failure policy', async () => {
     for (const failOnError of ['true', 'false']) {
       const core = fakeCore({ 'api-key': KEY, 'fail-on-error': failOnError });

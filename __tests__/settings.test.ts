@@ -182,6 +182,8 @@ describe('parseApiUrl', () => {
     'user:hunter2@api.incident.io?s3cret', // does not parse
     'https://user:hun/ter2@api.incident.io/x?s3cret', // a slash in the password
     'htps:/user:hunter2@@host#s3cret',
+    'http://user:hunter2#x@api.incident.io/', // a "#" in the password, unencoded
+    'https://user:hunter2?x@api.incident.io/?s3cret',
   ])('never repeats credentials, a query or a fragment of %s, whatever the scheme', (raw) => {
     let message = '';
     try {

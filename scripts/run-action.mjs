@@ -84,10 +84,11 @@ export function bundlePath() {
 }
 
 /**
- * Runs the bundle (bundlePath()) with the given inputs.
- * options: { env, node (binary path, default: ACTION_NODE or this process's), withDefaults, summaryFile (false to unset) }
+ * Runs the bundle (bundlePath(), or options.bundle) with the given inputs.
+ * options: { env, node (binary path, default: ACTION_NODE or this process's), withDefaults, summaryFile (false to unset),
+ * bundle (path to another index.js) }
  * @param {Record<string, string>} inputs
- * @param {{ env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false }} [options]
+ * @param {{ env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false, bundle?: string }} [options]
  * @returns {Promise<{ code: number, stdout: string, stderr: string, ms: number, outputs: Record<string, string>, summary: string }>}
  */
 export async function runAction(inputs, options = {}) {
@@ -108,7 +109,7 @@ export async function runAction(inputs, options = {}) {
   };
   if (options.summaryFile === false) delete env.GITHUB_STEP_SUMMARY;
   const started = performance.now();
-  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [bundlePath()], {
+  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [options.bundle ?? bundlePath()], {
     env,
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,15 +2,18 @@
  * The bundle's entry point: run the action with the real runner environment. Only light
  * modules are loaded here (see runner.ts); anything heavier is imported when a run needs it.
  * `run` applies the failure policy itself; the catch below is the last resort that keeps a bug
- * from reaching stderr as a stack trace with bundle source.
+ * from reaching stderr as a stack trace with bundle source. The fetch is the runtime's, wrapped
+ * once to honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY (src/net/); without them it is the runtime's.
  */
 import { Context } from '#actions-github/context.js';
 import { systemClock } from './incident-io/client.js';
 import { run } from './main.js';
+import { networkFetch } from './net/fetch.js';
 import { runner } from './runner/runner.js';
 
 try {
-  await run({ core: runner, fetch: globalThis.fetch, env: process.env, clock: systemClock, context: () => new Context() });
+  const fetch = networkFetch(globalThis.fetch, process.env);
+  await run({ core: runner, fetch, env: process.env, clock: systemClock, context: () => new Context() });
 } catch (error) {
   const message = (error instanceof Error ? error.message : String(error)).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   process.stdout.write(`::error::The incident.io action failed unexpectedly: ${message}\n`);

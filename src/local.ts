@@ -6,7 +6,9 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { systemClock } from './incident-io/client.js';
 import { run as runAction } from './main.js';
+import { networkFetch } from './net/fetch.js';
 
 export async function run(): Promise<void> {
-  await runAction({ core, fetch: globalThis.fetch, env: process.env, clock: systemClock, context: () => github.context });
+  const fetch = networkFetch(globalThis.fetch, process.env);
+  await runAction({ core, fetch, env: process.env, clock: systemClock, context: () => github.context });
 }

@@ -6,6 +6,7 @@ import { ApiError, InputError } from './errors.js';
 import { readRunContext, type GitHubContext } from './github/context.js';
 import { type Clock, type FetchLike } from './incident-io/client.js';
 import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
+import { proxySecrets, readProxyConfig } from './net/proxy.js';
 import { alert } from './operations/alert.js';
 import { create } from './operations/create.js';
 import { heartbeat } from './operations/heartbeat.js';
@@ -29,7 +30,7 @@ export interface Deps {
 
 export async function run(deps: Deps): Promise<void> {
   const { core, env } = deps;
-  const out = new Output(core, maskSecrets(core), env);
+  const out = new Output(core, maskSecrets(core, env), env);
   let failOnError = true;
   try {
     failOnError = parseBoolean(core.getInput, 'fail-on-error', true);
@@ -50,6 +51,8 @@ export async function run(deps: Deps): Promise<void> {
       return;
     }
     const run = readRunContext(context, env);
+    // The fetch reads the proxy variables on its first request; a malformed one is an input error here first.
+    readProxyConfig(env);
     const base = { out, redactor: out.redactor, env, clock: deps.clock, fetch: deps.fetch, run, deadline: writeDeadline(deps) };
     await dispatch(settings, base);
   } catch (error) {
@@ -85,10 +88,13 @@ export function secretlessRun(context: GitHubContext, env: Record<string, string
 
 /**
  * Masks every secret input before anything can print it: the whole value and each line of a
- * multi-line one (as the runner does for `secrets.*`). Returns the redactor built from them.
+ * multi-line one (as the runner does for `secrets.*`), and the credentials in a proxy variable
+ * (the runner masks only `secrets.*`, and a runner's proxy variables come from its host).
+ * Returns the redactor built from them.
  */
-function maskSecrets(core: Core): Redactor {
-  const values = SECRET_INPUTS.map((name) => core.getInput(name)).filter((value) => value !== '');
+function maskSecrets(core: Core, env: Record<string, string | undefined>): Redactor {
+  const inputs = SECRET_INPUTS.map((name) => core.getInput(name));
+  const values = [...inputs, ...proxySecrets(env)].filter((value) => value !== '');
   const lines = values.flatMap((value) => value.split(/\r\n|\r|\n/).map((line) => line.trim()));
   const all = [...new Set([...values, ...lines])].filter((value) => value !== '');
   for (const secret of all) core.setSecret(secret);

@@ -5,7 +5,7 @@
  * explained here in one way: "GitHub answered 403" only for an answer, "could not be reached"
  * for no answer.
  */
-import type { FetchLike } from '../incident-io/client.js';
+import { describeNetworkError, type FetchLike } from '../incident-io/client.js';
 import type { Redactor } from '../output/redact.js';
 import { serverText } from '../output/server-text.js';
 import { USER_AGENT } from '../version.js';
@@ -42,7 +42,7 @@ export function answeredStatus(error: unknown): number | undefined {
  */
 export function explainGitHubError(
   error: unknown,
-  { what, grant, timeoutMs, redactor }: { what: string; grant: string; timeoutMs: number; redactor: Redactor },
+  { what, grant, timeoutMs, redactor, apiUrl }: { what: string; grant: string; timeoutMs: number; redactor: Redactor; apiUrl: string },
 ): string {
   const status = answeredStatus(error);
   const failure = error as { cause?: { name?: string }; name?: string };
@@ -51,6 +51,19 @@ export function explainGitHubError(
     return `${what}: the GitHub token may not read it (GitHub answered ${status}). ${grant}`;
   }
   if (name === 'TimeoutError' || name === 'AbortError') return `${what}: GitHub did not answer within ${timeoutMs / 1000} s.`;
-  const message = serverText((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '', redactor, 300);
-  return `${what}: ${status ? `GitHub answered ${status}: ${message}` : `GitHub could not be reached (${message})`}.`;
+  if (status) {
+    const message = serverText((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '', redactor, 300);
+    return `${what}: GitHub answered ${status}: ${message}.`;
+  }
+  // No answer: say which host, and which proxy when one was used (Octokit keeps fetch's error as its cause).
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  return `${what}: the action ${serverText(describeNetworkError(cause, timeoutMs, hostOf(apiUrl)), redactor, 300)}.`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'GitHub';
+  }
 }

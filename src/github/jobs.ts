@@ -82,11 +82,12 @@ export async function failedJobs(
         'Grant `permissions: { actions: read }` on the job (keep `contents: read` if you check out code), or set `github-token` to a token that has it.',
       timeoutMs,
       redactor,
+      apiUrl: run.apiUrl,
     });
     return { notices: [notice], failed: [] };
   }
   const failed = selectFailed(jobs);
-  const { messages, notice } = await failureMessages(api, where, failed.slice(0, MAX_JOBS), { timeoutMs, redactor });
+  const { messages, notice } = await failureMessages(api, where, failed.slice(0, MAX_JOBS), { timeoutMs, redactor, apiUrl: run.apiUrl });
   const withMessages = failed.map((job, i) => ({ job, messages: messages[i] ?? [] }));
   const starts = failed.map((job) => Date.parse(job.started_at ?? '')).filter((t) => !Number.isNaN(t));
   return {
@@ -113,7 +114,7 @@ async function failureMessages(
   api: GitHubApi,
   where: { owner: string; repo: string },
   jobs: readonly Job[],
-  { timeoutMs, redactor }: { timeoutMs: number; redactor: Redactor },
+  { timeoutMs, redactor, apiUrl }: { timeoutMs: number; redactor: Redactor; apiUrl: string },
 ): Promise<{ messages: string[][]; notice?: string }> {
   const results = await Promise.allSettled(
     jobs.map((job) =>
@@ -137,6 +138,7 @@ async function failureMessages(
     grant: 'Grant `permissions: { checks: read }` on the job to include them.',
     timeoutMs,
     redactor,
+    apiUrl,
   });
   return { messages, notice };
 }

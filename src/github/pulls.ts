@@ -33,6 +33,7 @@ export async function pullRequestOf(
         grant: 'Grant `permissions: { pull-requests: read }` on the job to attach it.',
         timeoutMs,
         redactor,
+        apiUrl: run.apiUrl,
       }),
     };
   }

@@ -7,6 +7,7 @@
  * retry lines carry the status, type and request id, the final error the server's words.
  */
 import { ApiError } from '../errors.js';
+import { routeOf } from '../net/fetch.js';
 import type { Redactor } from '../output/redact.js';
 import { serverText } from '../output/server-text.js';
 import { USER_AGENT } from '../version.js';
@@ -175,7 +176,7 @@ export class IncidentIoClient {
       });
       text = await response.text();
     } catch (error) {
-      return { ok: false, failure: { brief: this.shape(describeNetworkError(error, timeoutMs)), retryable: true } };
+      return { ok: false, failure: { brief: this.shape(describeNetworkError(error, timeoutMs, new URL(url).host)), retryable: true } };
     }
     if (response.status >= 300 && response.status < 400) return { ok: false, failure: this.redirectFailure(response, url) };
     const parsed = parseJson(text);
@@ -264,14 +265,42 @@ export function describeErrorBody(body: unknown): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
-function describeNetworkError(error: unknown, timeoutMs: number): string {
+/** Codes of a connection lost after it was made: the request may have been sent, so "reach" would mislead. */
+const LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+/** undici's words when a proxy refuses: "Proxy response (403) !== 200 when HTTP Tunneling", "Proxy Authentication Required (407)". */
+const PROXY_REFUSAL = /^Proxy (?:response|Authentication Required) \((\d{3})\)/;
+
+/**
+ * A request that got no answer, in words that say where it was going and how: "could not reach
+ * api.incident.io (ENOTFOUND)", or "… through the proxy http://***@proxy:3128 (ECONNREFUSED)".
+ * The proxy (credentials already replaced) comes from the route the action's fetch tags on the
+ * error. The reason is the first system code in the error's cause chain (fetch wraps it once,
+ * undici's fetch sometimes twice), else the innermost message.
+ */
+export function describeNetworkError(error: unknown, timeoutMs: number, host: string): string {
+  const route = routeOf(error);
+  const via = route?.proxy ? ` through the proxy ${route.proxy}` : '';
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return `got no answer within ${seconds(timeoutMs)}`;
+    return `got no answer within ${seconds(timeoutMs)} from ${host}${via}`;
   }
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return `failed on the network (${detail})`;
+  const chain = causes(error);
+  const code = chain.find((link) => link.code !== undefined)?.code;
+  const refused = via ? chain.map((link) => PROXY_REFUSAL.exec(link.message)?.[1]).find((status) => status !== undefined) : undefined;
+  const message = chain.findLast((link) => link.message !== '')?.message ?? String(error);
+  let detail = refused === '407' ? 'the proxy asked for credentials: 407' : refused ? `the proxy answered ${refused}` : (code ?? message);
+  if (route?.hint) detail += `; ${route.hint}`;
+  return `${code && LOST.has(code) ? 'lost the connection to' : 'could not reach'} ${host}${via} (${detail})`;
+}
+
+/** The error and its causes, outermost first (at most 5), each with its string code and message. */
+function causes(error: unknown): { code?: string; message: string }[] {
+  const chain: { code?: string; message: string }[] = [];
+  for (let link = error; typeof link === 'object' && link !== null && chain.length < 5; link = (link as { cause?: unknown }).cause) {
+    const { code, message } = link as { code?: unknown; message?: unknown };
+    chain.push({ code: typeof code === 'string' && code !== '' ? code : undefined, message: typeof message === 'string' ? message : '' });
+  }
+  return chain;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

@@ -98,15 +98,16 @@ function hasDotSegment(raw: string): boolean {
  * whatever the scheme and whether or not it parses.
  */
 export function redactUrl(raw: string): string {
+  // Credentials first, up to the last "@" anywhere: a password may hold an unencoded "#", "?" or
+  // "/", which a URL parser would take for the start of a fragment, query or path.
   let shown = raw;
-  const cut = shown.search(/[?#]/);
-  if (cut >= 0) shown = `${shown.slice(0, cut)}${shown[cut]}***`;
   const at = shown.lastIndexOf('@');
   if (at >= 0) {
     const authority = /^[a-z][a-z0-9+.-]*:\/*/i.exec(shown)?.[0].length ?? 0;
     shown = `${shown.slice(0, authority)}***${shown.slice(at)}`;
   }
-  return shown;
+  const cut = shown.search(/[?#]/);
+  return cut >= 0 ? `${shown.slice(0, cut)}${shown[cut]}***` : shown;
 }
 
 /**
