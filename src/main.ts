@@ -6,13 +6,9 @@ import { ApiError, InputError } from './errors.js';
 import { readRunContext, type GitHubContext } from './github/context.js';
 import { type Clock, type FetchLike } from './incident-io/client.js';
 import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
-import { proxySecrets, readProxyConfig } from './net/proxy.js';
-import { alert } from './operations/alert.js';
+import { hasProxyVariable } from './net/proxy-env.js';
 import { create } from './operations/create.js';
-import { heartbeat } from './operations/heartbeat.js';
 import type { OperationContext } from './operations/operation.js';
-import { resolve } from './operations/resolve.js';
-import { update } from './operations/update.js';
 import { Output, OutputError } from './output/output.js';
 import { Redactor } from './output/redact.js';
 import type { Core } from './runner/core.js';
@@ -30,7 +26,9 @@ export interface Deps {
 
 export async function run(deps: Deps): Promise<void> {
   const { core, env } = deps;
-  const out = new Output(core, maskSecrets(core, env), env);
+  // The proxy code is loaded only when a proxy variable is set.
+  const proxy = hasProxyVariable(env) ? await import('./net/proxy.js') : undefined;
+  const out = new Output(core, maskSecrets(core, proxy?.proxySecrets(env) ?? []), env);
   let failOnError = true;
   try {
     failOnError = parseBoolean(core.getInput, 'fail-on-error', true);
@@ -52,7 +50,7 @@ export async function run(deps: Deps): Promise<void> {
     }
     const run = readRunContext(context, env);
     // The fetch reads the proxy variables on its first request; a malformed one is an input error here first.
-    readProxyConfig(env);
+    proxy?.readProxyConfig(env);
     const base = { out, redactor: out.redactor, env, clock: deps.clock, fetch: deps.fetch, run, deadline: writeDeadline(deps) };
     await dispatch(settings, base);
   } catch (error) {
@@ -92,27 +90,28 @@ export function secretlessRun(context: GitHubContext, env: Record<string, string
  * (the runner masks only `secrets.*`, and a runner's proxy variables come from its host).
  * Returns the redactor built from them.
  */
-function maskSecrets(core: Core, env: Record<string, string | undefined>): Redactor {
+function maskSecrets(core: Core, proxySecrets: readonly string[]): Redactor {
   const inputs = SECRET_INPUTS.map((name) => core.getInput(name));
-  const values = [...inputs, ...proxySecrets(env)].filter((value) => value !== '');
+  const values = [...inputs, ...proxySecrets].filter((value) => value !== '');
   const lines = values.flatMap((value) => value.split(/\r\n|\r|\n/).map((line) => line.trim()));
   const all = [...new Set([...values, ...lines])].filter((value) => value !== '');
   for (const secret of all) core.setSecret(secret);
   return new Redactor(all);
 }
 
-function dispatch(settings: Settings, base: Omit<OperationContext, 'settings'>): Promise<void> {
+/** The default create is in the bundle's entry; the other operations' code is loaded when a run asks for it. */
+async function dispatch(settings: Settings, base: Omit<OperationContext, 'settings'>): Promise<void> {
   switch (settings.operation) {
     case 'create':
       return create({ ...base, settings });
     case 'update':
-      return update({ ...base, settings });
+      return (await import('./operations/update.js')).update({ ...base, settings });
     case 'resolve':
-      return resolve({ ...base, settings });
+      return (await import('./operations/resolve.js')).resolve({ ...base, settings });
     case 'alert':
-      return alert({ ...base, settings });
+      return (await import('./operations/alert.js')).alert({ ...base, settings });
     case 'heartbeat':
-      return heartbeat({ ...base, settings });
+      return (await import('./operations/heartbeat.js')).heartbeat({ ...base, settings });
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * The lookups a create or an update needs, all started at once: only those an input asks
- * for are made. Every failure is collected, so one run reports every bad name together.
+ * for are made, and only their code is loaded. Every failure is collected, so one run reports
+ * every bad name together.
  */
 import { InputError, settleAll } from '../errors.js';
 import type { CreateSettings, IncidentChanges, UpdateSettings } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
-import { customFieldEntries, type CustomFieldEntry } from './custom-fields.js';
+import type { CustomFieldEntry } from './custom-fields.js';
 import { resolveByName, resolveSeverity, resolveStatus, type IncidentStatus, type Named, type Severity } from './resolvers.js';
-import { roleAssignments, type ResolvedRole } from './roles.js';
-import { chooseTimestamps, listTimestamps, type ChosenTimestamps } from './timestamps.js';
+import type { ResolvedRole } from './roles.js';
+import type { ChosenTimestamps } from './timestamps.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;
@@ -81,10 +82,14 @@ async function lookUpChanges(
               : resolveByName('status', 'incident status', changes.status, list),
           )
       : undefined,
-    customFieldEntries(client, changes.customFields, notices),
-    roleAssignments(client, changes.roles, purpose),
+    changes.customFields.size > 0
+      ? import('./custom-fields.js').then(({ customFieldEntries }) => customFieldEntries(client, changes.customFields, notices))
+      : [],
+    changes.roles.size > 0 ? import('./roles.js').then(({ roleAssignments }) => roleAssignments(client, changes.roles, purpose)) : [],
     changes.timestamps.size > 0
-      ? listTimestamps(client).then((list) => chooseTimestamps(list, { given: changes.timestamps, purpose, now: client.now }))
+      ? import('./timestamps.js').then(async ({ chooseTimestamps, listTimestamps }) =>
+          chooseTimestamps(await listTimestamps(client), { given: changes.timestamps, purpose, now: client.now }),
+        )
       : { values: [], set: [] },
   ] as const);
   return { severity, status, customFieldEntries: entries, roles, timestamps, notices };

@@ -38,11 +38,6 @@ export function listTimestamps(client: IncidentIoClient): Promise<IncidentTimest
   return client.getList<IncidentTimestamp>('/v2/incident_timestamps', 'incident_timestamps');
 }
 
-/** Whether the input names "Impact started" itself (any case), which turns the automatic value off. */
-export function givesImpactStarted(given: Map<string, string>): boolean {
-  return [...given.keys()].some((name) => name.trim().replace(/\s+/g, ' ').toLowerCase() === IMPACT_STARTED);
-}
-
 /**
  * The values to send: each name of `given` resolved (every unknown one reported at once), `now`
  * as the clock's time, `none` left out on create and unset on update; and on create, "Impact

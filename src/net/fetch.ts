@@ -6,7 +6,8 @@
  * ProxyAgent (./undici.ts, a separate chunk imported on first use). Either way a failed request's
  * error is tagged with the proxy it tried, for the message (see routeOf).
  */
-import { hasProxyVariable, proxyFor, readProxyConfig, type Proxy, type ProxyConfig } from './proxy.js';
+import type { Proxy, ProxyConfig } from './proxy.js';
+import { hasProxyVariable } from './proxy-env.js';
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -40,7 +41,9 @@ export function networkFetch(base: Fetch, env: Record<string, string | undefined
   let config: ProxyConfig | undefined;
   let factory: Promise<ProxiedFetchFactory> | undefined;
   const fetches = new Map<Proxy, Fetch>();
+  let decide: Promise<typeof import('./proxy.js')> | undefined;
   return async (url, init) => {
+    const { proxyFor, readProxyConfig } = await (decide ??= import('./proxy.js'));
     config ??= readProxyConfig(env);
     const proxy = proxyFor(url, config);
     try {

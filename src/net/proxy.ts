@@ -24,6 +24,7 @@
  * Pure and light: the undici machinery that talks to a proxy is in ./undici.ts, loaded only when
  * a request takes a proxy (see ./fetch.ts).
  */
+import { hasProxyVariable, PROXY_VARIABLE_NAMES, PROXY_VARIABLES } from './proxy-env.js';
 import type { BlockList } from 'node:net';
 import { InputError } from '../errors.js';
 
@@ -54,19 +55,8 @@ type NoProxyRule =
 
 type Env = Record<string, string | undefined>;
 
-const VARIABLES = {
-  https: ['https_proxy', 'HTTPS_PROXY'],
-  http: ['http_proxy', 'HTTP_PROXY'],
-  noProxy: ['no_proxy', 'NO_PROXY'],
-} as const;
-
-/** Every variable that can name a proxy (NO_PROXY alone changes nothing). */
-export const PROXY_VARIABLES: readonly string[] = [...VARIABLES.https, ...VARIABLES.http];
-
-/** True when a proxy variable is set: only then is there anything to decide or load. */
-export function hasProxyVariable(env: Env): boolean {
-  return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
-}
+const VARIABLES = PROXY_VARIABLE_NAMES;
+export { hasProxyVariable, PROXY_VARIABLES };
 
 /**
  * Reads the proxy variables. Returns undefined when none sets a proxy; throws an InputError naming

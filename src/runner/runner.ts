@@ -10,20 +10,24 @@
  * and this runner 15–17 ms, so it saves about 80 ms per run (79 and 83 ms); from node_modules,
  * 143–159 ms against 21–23 ms. Re-measure when @actions/core changes.
  *
- * The workflow command encoding, file commands and job summary below are @actions/core's own
- * code; only the few one-line wrappers from its entry module are restated here, with the same
- * behaviour. __tests__/runner.test.ts runs each of them and its @actions/core counterpart on the
+ * The workflow command encoding and file commands below are @actions/core's own code; only the
+ * few one-line wrappers from its entry module are restated here, with the same behaviour. So is
+ * the job summary's `addRaw` and `write`: @actions/core's Summary class is mostly HTML builders
+ * this action does not use, and its write goes through fs/promises; appending synchronously
+ * writes the same file and keeps both out of every run (measured: a few ms of start-up). __tests__/runner.test.ts runs each of them and its @actions/core counterpart on the
  * same (hostile) inputs and compares what they write; package.json pins @actions/core exactly and
  * Dependabot proposes its updates alone, so that test checks every new version.
  * `#actions-core/*` maps to `node_modules/@actions/core/lib/*` (tsconfig paths, used by ncc;
  * jest's moduleNameMapper).
  */
+import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 import { issueCommand } from '#actions-core/command.js';
 import { issueFileCommand, prepareKeyValueMessage } from '#actions-core/file-command.js';
-import { summary } from '#actions-core/summary.js';
 import { toCommandProperties, toCommandValue } from '#actions-core/utils.js';
 import type { AnnotationProperties, Core } from './core.js';
+
+const summary = lightSummary();
 
 export const runner: Core = {
   getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
@@ -46,3 +50,35 @@ export const runner: Core = {
   },
   summary,
 };
+
+/**
+ * As @actions/core's summary.addRaw() and summary.write(): the same errors, an append, and the
+ * buffer emptied once written.
+ */
+function lightSummary() {
+  let buffer = '';
+  const summary = {
+    addRaw(text: string) {
+      buffer += text;
+      return summary;
+    },
+    write(): Promise<unknown> {
+      const path = process.env['GITHUB_STEP_SUMMARY'];
+      if (!path) {
+        return Promise.reject(
+          new Error(
+            'Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.',
+          ),
+        );
+      }
+      try {
+        appendFileSync(path, buffer, { encoding: 'utf8' });
+      } catch {
+        return Promise.reject(new Error(`Unable to access summary file: '${path}'. Check if the file has correct read/write permissions.`));
+      }
+      buffer = '';
+      return Promise.resolve(summary);
+    },
+  };
+  return summary;
+}

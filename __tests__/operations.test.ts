@@ -1,0 +1,202 @@
+/**
+ * update, resolve, alert and heartbeat on the source, through `run` with the test doubles: each
+ * test pins exactly what the operation sends, so changing it (a field, a flag, a header) fails
+ * here before any bundle is built.
+ */
+import type { GitHubContext } from '../src/github/context.js';
+import { run } from '../src/main.js';
+import { FakeClock, fakeCore, json, scriptedFetch, type Reply } from './helpers/fakes.js';
+
+const KEY = 'inc_test_key_0123456789';
+const context: GitHubContext = {
+  serverUrl: 'https://github.com',
+  apiUrl: 'https://api.github.com',
+  workflow: 'Deploy',
+  runId: 1001,
+  runNumber: 7,
+  runAttempt: 1,
+  sha: '0123456789abcdef',
+  ref: 'refs/heads/main',
+  actor: 'octocat',
+  eventName: 'push',
+  job: 'deploy',
+  payload: {},
+};
+const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_ACTION: 'rollback' };
+
+const status = (name: string, category: string, rank: number) => ({ id: `st-${name.toLowerCase()}`, name, category, rank });
+const statuses = [status('Investigating', 'live', 1), status('Documenting', 'learning', 2), status('Closed', 'closed', 3)];
+const incident = (over: Record<string, unknown> = {}) => ({
+  id: '01INC',
+  reference: 'INC-7',
+  name: 'Checkout down',
+  permalink: 'https://app.incident.io/acme/incidents/7',
+  incident_status: statuses[0],
+  severity: { id: 'sev-major', name: 'Major' },
+  ...over,
+});
+
+async function runOp(inputs: Record<string, string>, replies: Reply[]) {
+  const core = fakeCore(inputs);
+  const fetch = scriptedFetch(replies);
+  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context });
+  const calls = fetch.calls.map((c) => ({
+    method: c.init.method,
+    path: new URL(c.url).pathname + new URL(c.url).search,
+    body: c.init.body ? (JSON.parse(c.init.body as string) as Record<string, unknown>) : undefined,
+    headers: c.init.headers as Record<string, string>,
+  }));
+  return { ...core, calls };
+}
+
+describe('update', () => {
+  const base = { operation: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
+
+  it('sends one edit with exactly the changes and notify_incident_channel as given', async () => {
+    const severities = json(200, { severities: [{ id: 'sev-critical', name: 'Critical', rank: 3 }] });
+    const r = await runOp({ ...base, severity: 'critical', name: 'Checkout down (rollback failed)', 'notify-incident-channel': 'false' }, [
+      json(200, { incident: incident() }),
+      severities,
+      json(200, { incident: incident({ severity: { id: 'sev-critical', name: 'Critical' } }) }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v2/incidents/7',
+      'GET /v1/severities',
+      'POST /v2/incidents/01INC/actions/edit',
+    ]);
+    expect(r.calls[2]!.body).toEqual({
+      incident: { name: 'Checkout down (rollback failed)', severity_id: 'sev-critical' },
+      notify_incident_channel: false,
+    });
+    expect(r.outputs).toMatchObject({ 'incident-id': '01INC', status: 'Investigating', created: 'false' });
+  });
+
+  it('notifies the channel by default', async () => {
+    const r = await runOp({ ...base, name: 'x' }, [json(200, { incident: incident() }), json(200, { incident: incident() })]);
+    expect(r.calls[1]!.body).toEqual({ incident: { name: 'x' }, notify_incident_channel: true });
+  });
+
+  it('posts the message as an incident update carrying the new status, then edits nothing else', async () => {
+    const r = await runOp({ ...base, message: 'Rollback started.', status: 'Closed' }, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      json(201, { incident_update: { id: 'upd-1', incident_id: '01INC', new_incident_status: statuses[2] } }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v2/incidents/7',
+      'GET /v1/incident_statuses',
+      'POST /v2/incident_updates',
+    ]);
+    expect(r.calls[2]!.body).toEqual({
+      idempotency_key: expect.stringMatching(
+        /^github-actions\/acme\/shop\/runs\/1001\/deploy\/rollback\/incidents\/01INC\/updates\/[0-9a-f]{20}$/,
+      ),
+      incident_id: '01INC',
+      message: 'Rollback started.\n\nPosted by [Deploy run #7](https://github.com/acme/shop/actions/runs/1001) (GitHub Actions).',
+      to_incident_status_id: 'st-closed',
+    });
+    expect(r.outputs['status']).toBe('Closed');
+  });
+});
+
+describe('resolve', () => {
+  const base = { operation: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' };
+
+  it('moves the incident to the first post-incident status with one edit', async () => {
+    const r = await runOp(base, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      json(200, { incident: incident({ incident_status: statuses[1] }) }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls[2]).toMatchObject({
+      method: 'POST',
+      path: '/v2/incidents/01INC/actions/edit',
+      body: { incident: { incident_status_id: 'st-documenting' }, notify_incident_channel: true },
+    });
+    expect(r.outputs['status']).toBe('Documenting');
+  });
+
+  it('closes when the post-incident status is refused, saying so', async () => {
+    const refused = json(422, {
+      type: 'validation_error',
+      errors: [{ message: 'not in the flow', source: { field: 'incident.incident_status_id' } }],
+    });
+    const r = await runOp(base, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      refused,
+      json(200, { incident: incident({ incident_status: statuses[2] }) }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.slice(2).map((c) => (c.body!['incident'] as { incident_status_id: string }).incident_status_id)).toEqual([
+      'st-documenting',
+      'st-closed',
+    ]);
+    expect(r.log.map((l) => l.message).join('\n')).toMatch(/so it is closed directly \("Closed"\), which skips the post-incident flow/);
+  });
+
+  it('sends nothing when the incident is already resolved', async () => {
+    const r = await runOp(base, [
+      json(200, { incident: incident({ incident_status: statuses[2] }) }),
+      json(200, { incident_statuses: statuses }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+  });
+
+  it('refuses an answer that does not show the incident resolved', async () => {
+    const r = await runOp(base, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      json(200, { incident: incident() }),
+    ]);
+    expect(r.failed).toMatch(/accepted the move of INC-7 to "Documenting", but its answer shows the incident in "Investigating"/);
+  });
+});
+
+describe('alert', () => {
+  const base = { operation: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };
+
+  it('sends the event with the token in the header only, and the alert status as given', async () => {
+    const r = await runOp({ ...base, 'alert-status': 'resolved', 'alert-metadata': 'team: payments' }, [
+      json(202, { deduplication_key: 'github-actions/acme/shop/Deploy/refs/heads/main', message: 'ok', status: 'success' }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls).toHaveLength(1);
+    expect(r.calls[0]!.path).toBe('/v2/alert_events/http/src-1');
+    expect(r.calls[0]!.headers['Authorization']).toBe('Bearer alert_tok_0123456789');
+    expect(r.calls[0]!.body).toMatchObject({
+      title: 'Workflow "Deploy" recovered in acme/shop@main (run #7)',
+      status: 'resolved',
+      deduplication_key: 'github-actions/acme/shop/Deploy/refs/heads/main',
+      source_url: 'https://github.com/acme/shop/actions/runs/1001',
+      metadata: { repository: 'acme/shop', workflow: 'Deploy', run_id: 1001, team: 'payments' },
+    });
+    expect(r.outputs['deduplication-key']).toBe('github-actions/acme/shop/Deploy/refs/heads/main');
+  });
+
+  it('fires by default', async () => {
+    const r = await runOp(base, [json(202, { message: 'ok' })]);
+    expect(r.calls[0]!.body).toMatchObject({ status: 'firing', title: 'Workflow "Deploy" failed in acme/shop@main (run #7)' });
+  });
+});
+
+describe('heartbeat', () => {
+  it('pings with an empty body and the token in the header only', async () => {
+    const r = await runOp({ operation: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': 'hb_tok_0123456789' }, [
+      new Response(null, { status: 204 }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls).toEqual([
+      {
+        method: 'POST',
+        path: '/v2/heartbeat/hb-1/ping',
+        body: undefined,
+        headers: expect.objectContaining({ Authorization: 'Bearer hb_tok_0123456789' }),
+      },
+    ]);
+  });
+});

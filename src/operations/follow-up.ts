@@ -1,0 +1,112 @@
+/**
+ * `create` with an `incident-key`: the search for the key's open incident, the marker line, the
+ * incident update that a later failure posts instead of a new incident, and the check for a run
+ * that raced this one. Loaded only when a step sets `incident-key`.
+ */
+import { runUrl, type RunContext } from '../github/context.js';
+import type { FailedJobs } from '../github/jobs.js';
+import type { IncidentIoClient } from '../incident-io/client.js';
+import type { Incident } from '../incident-io/incidents.js';
+import { findOpenByKey, LIST_PAGE_SIZE, type KeySearch } from '../incident-io/tracking.js';
+import { postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
+import { incidentCard } from '../output/incident-card.js';
+import { blocks, code, link, md } from '../output/markdown.js';
+import { card, describe, setIncidentOutputs } from '../output/report.js';
+import type { CreateSettings } from '../settings/settings.js';
+import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
+import { pullFor, type PullLookup } from './create.js';
+import { afterWriteDeadline, printDryRun, type OperationContext } from './operation.js';
+
+export { findOpenByKey, keyMarker } from '../incident-io/tracking.js';
+
+type Ctx = OperationContext<CreateSettings>;
+
+/**
+ * An incident of this key is open: post an update to it that names this run, instead of
+ * declaring another. The inputs that describe a new incident are not applied to it.
+ */
+export async function followUp(
+  ctx: Ctx,
+  client: IncidentIoClient,
+  incident: Incident,
+  jobs: FailedJobs,
+  search: KeySearch,
+  pull: PullLookup,
+): Promise<void> {
+  const { out, settings, run, redactor } = ctx;
+  const key = settings.incidentKey;
+  out.info(
+    `Incident ${describe(incident)} is already open for incident-key "${key}", so this run posts an update to it instead of declaring another; ` +
+      'the inputs that describe a new incident (severity, incident-type, name, summary, status, custom-fields, roles, timestamps) are not applied to it.' +
+      (search.incidents.length > 1 ? ` (${search.incidents.length} incidents are open for this key; the newest is used.)` : ''),
+  );
+  const request = {
+    idempotency_key: updateIdempotencyKey(run, incident.id, `incident-key\n${key}`),
+    incident_id: incident.id,
+    message: redactor.redact(followUpMessage(run, jobs)),
+  };
+  const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
+  if (settings.dryRun) {
+    printDryRun(ctx, 'POST', UPDATES_PATH, request);
+    setIncidentOutputs(out, incident, false);
+    await attachToIncident(ctx, client, incident, plans, { listFirst: true });
+    await out.summary(
+      card(md`dry run (would post an update to) ${incident.reference}`, [['Incident', link(incident.reference, incident.permalink)]]),
+    );
+    return;
+  }
+  await postIncidentUpdate(client, request);
+  setIncidentOutputs(out, incident, false);
+  out.announce(
+    `Posted an update to incident ${describe(incident)}, already open for incident-key "${key}".`,
+    'incident.io incident updated',
+  );
+  const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: true });
+  await out.summary(
+    incidentCard(md`Updated ${incident.reference} (already open)`, incident, {
+      attachments: attached,
+      failed: jobs.failed,
+      more: [['Incident key', code(key)]],
+      created: md`no: an incident of this key was already open, so this run posted an update to it`,
+    }),
+  );
+}
+
+/** "Workflow "Deploy" failed again in acme/shop@main: run #43 (attempt 1).", then what failed. */
+function followUpMessage(run: RunContext, jobs: FailedJobs): string {
+  const where = [run.repository, run.refName].filter(Boolean).join('@');
+  const label = run.runNumber !== undefined ? md`run #${run.runNumber}` : md`a run`;
+  const attempt = run.runAttempt !== undefined && run.runAttempt > 1 ? md` (attempt ${run.runAttempt})` : md``;
+  const line = md`Workflow ${run.workflow ? `"${run.workflow}"` : 'GitHub Actions'} failed again in ${where}: ${link(label, runUrl(run))}${attempt}.`;
+  return blocks([line, jobs.markdown]).source;
+}
+
+/**
+ * Two runs that fail at the same moment can both find no open incident and both declare one.
+ * Right after the create, one page of open incidents shows whether that happened; the step
+ * then says so (it cannot undo the other run's incident).
+ */
+export async function warnAboutTwins(ctx: Ctx, client: IncidentIoClient, incident: Incident): Promise<void> {
+  const { out, settings, run } = ctx;
+  try {
+    const search = await findOpenByKey(client.withDeadline(afterWriteDeadline(ctx)), {
+      repository: run.repository,
+      key: settings.incidentKey,
+      mode: settings.mode,
+      maxPages: 1,
+    });
+    const twins = search.incidents.filter((other) => other.id !== incident.id);
+    if (twins.length > 0) {
+      out.warning(
+        `Another run declared ${twins.map((t) => t.reference).join(', ')} under incident-key "${settings.incidentKey}" at the same time as ` +
+          `this one declared ${incident.reference}; both are open. Merge one into the other in incident.io. Later runs update the newest.`,
+        'incident.io incident-key race',
+      );
+    }
+  } catch (error) {
+    out.warning(
+      `Declared ${incident.reference}, but could not check whether another run declared one for incident-key "${settings.incidentKey}" at the same time ` +
+        `(searching the newest ${LIST_PAGE_SIZE}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
