@@ -14,8 +14,9 @@
  * few one-line wrappers from its entry module are restated here, with the same behaviour. So is
  * the job summary's `addRaw` and `write`: @actions/core's Summary class is mostly HTML builders
  * this action does not use, and its write goes through fs/promises; appending synchronously
- * writes the same file and keeps both out of every run (measured: a few ms of start-up). __tests__/runner.test.ts runs each of them and its @actions/core counterpart on the
- * same (hostile) inputs and compares what they write; package.json pins @actions/core exactly and
+ * writes the same file and keeps both out of every run (measured: a few ms of start-up).
+ * __tests__/runner.test.ts runs each of them and its @actions/core counterpart on the same
+ * (hostile) inputs and compares what they write; package.json pins @actions/core exactly and
  * Dependabot proposes its updates alone, so that test checks every new version.
  * `#actions-core/*` maps to `node_modules/@actions/core/lib/*` (tsconfig paths, used by ncc;
  * jest's moduleNameMapper).
