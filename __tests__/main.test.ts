@@ -1,22 +1,9 @@
 import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
-import { FakeClock, fakeCore, json, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
 
 const KEY = 'inc_test_key_0123456789';
-const context: GitHubContext = {
-  serverUrl: 'https://github.com',
-  apiUrl: 'https://api.github.com',
-  workflow: 'Deploy',
-  runId: 1001,
-  runNumber: 7,
-  runAttempt: 1,
-  sha: '0123456789abcdef',
-  ref: 'refs/heads/main',
-  actor: 'octocat',
-  eventName: 'push',
-  job: 'deploy',
-  payload: {},
-};
+const context = pushContext;
 const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_STEP_SUMMARY: '/dev/null' };
 const attached = () =>
   json(201, {

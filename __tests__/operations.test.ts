@@ -3,25 +3,11 @@
  * test pins exactly what the operation sends, so changing it (a field, a flag, a header) fails
  * here before any bundle is built.
  */
-import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
-import { FakeClock, fakeCore, json, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
 
 const KEY = 'inc_test_key_0123456789';
-const context: GitHubContext = {
-  serverUrl: 'https://github.com',
-  apiUrl: 'https://api.github.com',
-  workflow: 'Deploy',
-  runId: 1001,
-  runNumber: 7,
-  runAttempt: 1,
-  sha: '0123456789abcdef',
-  ref: 'refs/heads/main',
-  actor: 'octocat',
-  eventName: 'push',
-  job: 'deploy',
-  payload: {},
-};
+const context = pushContext;
 const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_ACTION: 'rollback' };
 
 const status = (name: string, category: string, rank: number) => ({ id: `st-${name.toLowerCase()}`, name, category, rank });

@@ -12,12 +12,13 @@
  *     runs them: `import * as core from '@actions/core'` against `import { runner }`.
  * It prints the median of each and the differences.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { NCC_FLAGS, ncc, root } from './build.mjs';
+import { runUnderNode24 } from './node24.mjs';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--runs');
@@ -95,11 +96,4 @@ async function bench() {
   }
 }
 
-if (Number(process.versions.node.split('.')[0]) < 24) {
-  console.log(`Node ${process.version} is not the runner's runtime; re-running under Node 24 (npx -y node@24)…`);
-  const node24 = execFileSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], { encoding: 'utf8' }).trim();
-  const child = spawn(node24, [process.argv[1], ...args], { stdio: 'inherit' });
-  child.on('close', (code) => process.exit(code ?? 1));
-} else {
-  await bench();
-}
+await runUnderNode24(bench);

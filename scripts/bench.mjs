@@ -12,11 +12,12 @@
  *
  *   npm run bench -- --pairs 30
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.mjs';
+import { runUnderNode24 } from './node24.mjs';
 import { githubEnv, inputEnv, root } from './run-action.mjs';
 
 const args = process.argv.slice(2);
@@ -30,14 +31,7 @@ const GOAL = 1.1;
 const WARMUP = 3;
 const MEMORY_RUNS = 5;
 
-if (Number(process.versions.node.split('.')[0]) < 24) {
-  console.log(`Node ${process.version} is not the runner's runtime; re-running under Node 24 (npx -y node@24)…`);
-  const node24 = execFileSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], { encoding: 'utf8' }).trim();
-  const child = spawn(node24, [process.argv[1], ...args], { stdio: 'inherit' });
-  child.on('close', (code) => process.exit(code ?? 1));
-} else {
-  await bench();
-}
+await runUnderNode24(bench);
 
 async function bench() {
   const sandbox = await startSandbox();

@@ -2,6 +2,7 @@
 import { IncidentIoClient, type Clock, type FetchLike } from '../../src/incident-io/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/incident-io/retry.js';
 import { Redactor } from '../../src/output/redact.js';
+import type { GitHubContext } from '../../src/github/context.js';
 import type { Core } from '../../src/runner/core.js';
 
 /** A clock whose sleeps return at once and move time forward; records every wait. */
@@ -115,3 +116,19 @@ export function testClient(
     onRetry,
   });
 }
+
+/** The GitHub context of run 1001 (#7) of the Deploy workflow, on a push to main. */
+export const pushContext: GitHubContext = {
+  serverUrl: 'https://github.com',
+  apiUrl: 'https://api.github.com',
+  workflow: 'Deploy',
+  runId: 1001,
+  runNumber: 7,
+  runAttempt: 1,
+  sha: '0123456789abcdef',
+  ref: 'refs/heads/main',
+  actor: 'octocat',
+  eventName: 'push',
+  job: 'deploy',
+  payload: {},
+};

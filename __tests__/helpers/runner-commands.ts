@@ -53,18 +53,18 @@ function parseV2(line: string): RunnerCommand | undefined {
   const space = info.indexOf(' ');
   const name = space < 0 ? info : info.slice(0, space);
   if (!REGISTERED.has(name)) return undefined;
-  const properties: Record<string, string> = {};
-  if (space > 0) {
-    for (const pair of info
-      .slice(space + 1)
-      .trim()
-      .split(',')
-      .filter(Boolean)) {
-      const at = pair.indexOf('=');
-      if (at > 0 && at < pair.length - 1) properties[pair.slice(0, at)] = unescapeProperty(pair.slice(at + 1));
-    }
-  }
+  const properties = space > 0 ? parseProperties(info.slice(space + 1).trim(), ',', unescapeProperty) : {};
   return { name, properties, data: unescapeData(message.slice(end + 2)), line, form: 'v2' };
+}
+
+/** `key=value` pairs split by separator; a pair without a key or a value is dropped, as the runner does. */
+function parseProperties(text: string, separator: string, unescape: (value: string) => string): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const pair of text.split(separator).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at > 0 && at < pair.length - 1) properties[pair.slice(0, at)] = unescape(pair.slice(at + 1));
+  }
+  return properties;
 }
 
 function parseLegacy(line: string): RunnerCommand | undefined {
@@ -76,16 +76,7 @@ function parseLegacy(line: string): RunnerCommand | undefined {
   const space = info.indexOf(' ');
   const name = space < 0 ? info : info.slice(0, space);
   if (!REGISTERED.has(name)) return undefined;
-  const properties: Record<string, string> = {};
-  if (space > 0) {
-    for (const pair of info
-      .slice(space + 1)
-      .split(';')
-      .filter(Boolean)) {
-      const at = pair.indexOf('=');
-      if (at > 0 && at < pair.length - 1) properties[pair.slice(0, at)] = unescapeData(pair.slice(at + 1));
-    }
-  }
+  const properties = space > 0 ? parseProperties(info.slice(space + 1), ';', unescapeData) : {};
   return { name, properties, data: unescapeData(line.slice(close + 1)), line, form: 'legacy' };
 }
 
