@@ -82,7 +82,7 @@ describe('failedJobs', () => {
   it('turns a slow GitHub into a notice, never an error', async () => {
     const hang = (_url: string, init: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
-    const result = await failedJobs('ghs_token', run, hang, redactor, 50);
+    const result = await failedJobs('ghs_token', run, hang, redactor, { timeoutMs: 50 });
     expect(result.markdown).toBeUndefined();
     expect(result.notices).toEqual([expect.stringMatching(/GitHub did not answer within 0\.05 s/)]);
   });
@@ -184,7 +184,21 @@ describe('what failed, in words', () => {
     const result = await failedJobs('ghs_token', run, fetch, redactor);
     expect(result.markdown?.source).toContain('- Job [deploy]');
     expect(result.notices).toEqual([
-      expect.stringMatching(/without their error messages: .*GitHub answered 403.*permissions: \{ checks: read \}/),
+      expect.stringMatching(
+        /^The incident lists the failed jobs without their error messages: .*GitHub answered 403.*permissions: \{ checks: read \}/,
+      ),
     ]);
+  });
+
+  it('speaks of the alert, not an incident, when the listing is for an alert', async () => {
+    const fetch = fetchFor({ '11': reply({ message: 'Resource not accessible by integration' }, 403) });
+    const result = await failedJobs('ghs_token', run, fetch, redactor, { subject: 'alert' });
+    expect(result.notices).toEqual([
+      expect.stringMatching(/^The alert's description lists the failed jobs without their error messages: /),
+    ]);
+    const refused = await failedJobs('ghs_token', run, () => Promise.resolve(reply({ message: 'Forbidden' }, 403)), redactor, {
+      subject: 'alert',
+    });
+    expect(refused.notices).toEqual([expect.stringMatching(/^The alert's description leaves out the failed jobs: /)]);
   });
 });

@@ -115,7 +115,7 @@ async function dispatch(settings: Settings, base: Omit<OperationContext, 'settin
   }
 }
 
-/** One deadline for every request up to the write; `INCIDENT_IO_DEADLINE_MS` lowers it (tests). */
+/** One deadline for every request up to the write; `INCIDENT_IO_DEADLINE_MS` replaces it (tests lower it). */
 function writeDeadline({ clock, env }: Deps): Deadline {
   const override = Number(env['INCIDENT_IO_DEADLINE_MS']);
   const ms = Number.isInteger(override) && override > 0 ? override : WRITE_DEADLINE_MS;

@@ -1,4 +1,4 @@
-// src/github/: what the action reads from GitHub: the run's context and its failed jobs.
+// src/github/: what the action reads from GitHub: the run's context, its failed jobs and its pull request.
 /**
  * Turns the GitHub run into incident text: the default name, the context block appended to
  * every summary, and the default idempotency key. Links use GITHUB_SERVER_URL, so they work

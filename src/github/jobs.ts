@@ -60,7 +60,7 @@ export async function failedJobs(
   run: RunContext,
   fetch: FetchLike,
   redactor: Redactor,
-  timeoutMs = JOBS_TIMEOUT_MS,
+  { timeoutMs = JOBS_TIMEOUT_MS, subject = 'incident' }: { timeoutMs?: number; subject?: 'incident' | 'alert' } = {},
 ): Promise<FailedJobs> {
   const where = ownerRepo(run);
   if (!token || !where || run.runId === undefined) return { notices: [], failed: [] };
@@ -77,7 +77,10 @@ export async function failedJobs(
     jobs = data.jobs;
   } catch (error) {
     const notice = explainGitHubError(error, {
-      what: 'The incident was declared without the list of failed jobs',
+      what:
+        subject === 'alert'
+          ? "The alert's description leaves out the failed jobs"
+          : 'The incident was declared without the list of failed jobs',
       grant:
         'Grant `permissions: { actions: read }` on the job (keep `contents: read` if you check out code), or set `github-token` to a token that has it.',
       timeoutMs,
@@ -87,7 +90,12 @@ export async function failedJobs(
     return { notices: [notice], failed: [] };
   }
   const failed = selectFailed(jobs);
-  const { messages, notice } = await failureMessages(api, where, failed.slice(0, MAX_JOBS), { timeoutMs, redactor, apiUrl: run.apiUrl });
+  const { messages, notice } = await failureMessages(api, where, failed.slice(0, MAX_JOBS), {
+    timeoutMs,
+    redactor,
+    apiUrl: run.apiUrl,
+    subject,
+  });
   const withMessages = failed.map((job, i) => ({ job, messages: messages[i] ?? [] }));
   const starts = failed.map((job) => Date.parse(job.started_at ?? '')).filter((t) => !Number.isNaN(t));
   return {
@@ -114,7 +122,7 @@ async function failureMessages(
   api: GitHubApi,
   where: { owner: string; repo: string },
   jobs: readonly Job[],
-  { timeoutMs, redactor, apiUrl }: { timeoutMs: number; redactor: Redactor; apiUrl: string },
+  { timeoutMs, redactor, apiUrl, subject }: { timeoutMs: number; redactor: Redactor; apiUrl: string; subject: 'incident' | 'alert' },
 ): Promise<{ messages: string[][]; notice?: string }> {
   const results = await Promise.allSettled(
     jobs.map((job) =>
@@ -134,7 +142,7 @@ async function failureMessages(
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (!failure) return { messages };
   const notice = explainGitHubError(failure.reason, {
-    what: 'The incident lists the failed jobs without their error messages',
+    what: `The ${subject === 'alert' ? "alert's description" : 'incident'} lists the failed jobs without their error messages`,
     grant: 'Grant `permissions: { checks: read }` on the job to include them.',
     timeoutMs,
     redactor,

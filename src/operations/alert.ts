@@ -27,7 +27,9 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
   const deduplicationKey = settings.deduplicationKey || defaultDeduplicationKey(run);
   const firing = settings.alertStatus === 'firing';
   // What failed matters while firing; a resolve needs no second request.
-  const jobs = firing ? await failedJobs(settings.githubToken, run, ctx.fetch, redactor) : { notices: [], failed: [] };
+  const jobs = firing
+    ? await failedJobs(settings.githubToken, run, ctx.fetch, redactor, { subject: 'alert' })
+    : { notices: [], failed: [] };
   for (const notice of jobs.notices) out.notice(notice, 'incident.io: not everything could be read');
   const sourceUrl = settings.sourceUrl || runUrl(run);
   const event: AlertEvent = {

@@ -1,4 +1,4 @@
-// src/operations/: one file per operation (create, update, resolve, alert), each reading like the user's story.
+// src/operations/: one file per operation (create, update, resolve, alert, heartbeat), each reading like the user's story.
 /**
  * What every operation gets: the output layer (its only way to the runner), the validated
  * settings of its own kind, the run, the deadline, and a way to reach incident.io.

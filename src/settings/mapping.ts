@@ -1,7 +1,7 @@
 /**
- * Parses the mapping inputs (`custom-fields`, `roles`) written as YAML or JSON. The YAML parser
- * is imported only when such an input is set, so runs without one never load it. Only plain
- * text, lists and mappings are read: a YAML tag (`!!binary`, `!foo`), a key that is not text,
+ * Parses the mapping inputs (`custom-fields`, `roles`, `links`, `timestamps`, `alert-metadata`)
+ * written as YAML or JSON. The YAML parser is imported only when such an input is set, so runs
+ * without one never load it. Only plain text, lists and mappings are read: a YAML tag (`!!binary`, `!foo`), a key that is not text,
  * or anything the parser would warn about is an input error, and the parser never writes to
  * stderr.
  */
