@@ -133,6 +133,43 @@ describe('resolve', () => {
     expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
   });
 
+  it('sends nothing for a post-incident incident without status, and says a message was not posted', async () => {
+    const r = await runOp({ ...base, message: 'Recovered.' }, [
+      json(200, { incident: incident({ incident_status: statuses[1] }) }),
+      json(200, { incident_statuses: statuses }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    expect(r.log.map((l) => l.message).join('\n')).toMatch(
+      /already resolved \(status "Documenting"\)[^]*The message was not posted: INC-7 was resolved before this step\./,
+    );
+  });
+
+  it('moves a post-incident incident on to the status asked for, with the message', async () => {
+    const r = await runOp({ ...base, status: 'Closed', message: 'Postmortem done.' }, [
+      json(200, { incident: incident({ incident_status: statuses[1] }) }),
+      json(200, { incident_statuses: statuses }),
+      json(201, { incident_update: { id: 'upd-1', incident_id: '01INC', new_incident_status: statuses[2] } }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls[2]).toMatchObject({
+      method: 'POST',
+      path: '/v2/incident_updates',
+      body: { incident_id: '01INC', to_incident_status_id: 'st-closed', message: expect.stringMatching(/^Postmortem done\./) },
+    });
+    expect(r.outputs['status']).toBe('Closed');
+  });
+
+  it('never reopens a closed incident into a post-incident status', async () => {
+    const r = await runOp({ ...base, status: 'Documenting' }, [
+      json(200, { incident: incident({ incident_status: statuses[2] }) }),
+      json(200, { incident_statuses: statuses }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    expect(r.outputs['status']).toBe('Closed');
+  });
+
   it('refuses an answer that does not show the incident resolved', async () => {
     const r = await runOp(base, [
       json(200, { incident: incident() }),

@@ -1,7 +1,7 @@
 /**
  * `operation: resolve`: move an incident (`incident-id`), or every open incident of an
  * `incident-key`, to a post-incident (or closed) status. Resolving an ended incident is a
- * success with nothing to do. Without `status`, a status incident.io refuses (one from a
+ * success with nothing to do, except that a post-incident one moves to the `status` asked for. Without `status`, a status incident.io refuses (one from a
  * post-incident flow that does not apply to this incident) is followed by the next candidate:
  * the other post-incident statuses by rank, at most three, then the first closed one. With
  * `message`, each move is an incident update that carries the message; otherwise an edit.
@@ -33,9 +33,9 @@ export async function resolve(ctx: Ctx): Promise<void> {
   if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
   const [incident, statuses] = await settleAll([fetchIncident(client, ctx.settings.incidentId), listStatuses(client)] as const);
   const candidates = candidatesFor(ctx, statuses);
-  const current = incident.incident_status;
-  if (current?.category && ENDED_CATEGORIES.includes(current.category)) {
+  if (isOver(incident, ctx.settings.status ? candidates[0] : undefined)) {
     await reportEdit(ctx, incident, [], 'Already resolved');
+    if (ctx.settings.message) ctx.out.info(`The message was not posted: ${incident.reference} was resolved before this step.`);
     return;
   }
   const moved = await moveToResolved(ctx, client, incident, candidates);
@@ -97,6 +97,17 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
     const done = resolved.length > 0 ? `Resolved ${resolved.map((i) => i.reference).join(', ')}; ` : '';
     throw new ApiError(`${done}could not resolve ${failed.length} of the incidents open for incident-key "${key}": ${failed.join(' ')}`);
   }
+}
+
+/**
+ * Whether resolving has nothing left to do: the incident is in an ended category, unless it is
+ * post-incident and `status` asks for another resolved status (closing it after the
+ * retrospective, say), which is then a move like any other. A closed incident is never reopened.
+ */
+function isOver(incident: Incident, asked: IncidentStatus | undefined): boolean {
+  const current = incident.incident_status;
+  if (!current?.category || !ENDED_CATEGORIES.includes(current.category)) return false;
+  return !(asked && current.category === 'learning' && current.id !== asked.id);
 }
 
 function listStatuses(client: IncidentIoClient): Promise<IncidentStatus[]> {
