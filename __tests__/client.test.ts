@@ -45,6 +45,46 @@ describe('IncidentIoClient', () => {
     expect(init.signal).toBeInstanceOf(AbortSignal);
   });
 
+  describe('a write that is not safe to repeat (landed)', () => {
+    it('asks before the retry, and sends nothing again when the lost attempt took effect', async () => {
+      const { client, fetch } = setup([json(503, { type: 'internal_error' })]);
+      const asked: number[] = [];
+      const response = await client.post('/v1/incident_attachments', { a: 1 }, async () => {
+        asked.push(fetch.calls.length);
+        return true;
+      });
+      expect(response.landed).toBe(true);
+      expect(asked).toEqual([1]);
+      expect(fetch.calls).toHaveLength(1);
+    });
+
+    it('retries when it did not take effect', async () => {
+      const { client, fetch } = setup([networkError('ECONNRESET'), json(200, { ok: true })]);
+      const response = await client.post('/v1/incident_attachments', { a: 1 }, async () => false);
+      expect(response.landed).toBeUndefined();
+      expect(fetch.calls).toHaveLength(2);
+    });
+
+    it('stops with the error when the check fails, rather than risk writing twice', async () => {
+      const { client, fetch } = setup([json(503, { type: 'internal_error' }), json(200, { ok: true })]);
+      const error = await failure(
+        client.post('/v1/incident_attachments', { a: 1 }, async () => {
+          throw new Error('incident.io GET /v1/incident_attachments answered 403');
+        }),
+      );
+      expect(error.message).toMatch(
+        /answered 503 internal_error.*\. Not sent again, since it may have taken effect and could not be checked: .*403/,
+      );
+      expect(fetch.calls).toHaveLength(1);
+    });
+  });
+
+  it('redacts every string it sends, whatever the field', async () => {
+    const { client, fetch } = setup([json(200, { ok: true })]);
+    await client.post('/v2/incidents', { custom: [{ value_text: `paste ${KEY}` }], n: 1 });
+    expect(fetch.calls[0]!.init.body).toBe('{"custom":[{"value_text":"paste ***"}],"n":1}');
+  });
+
   it('honours Retry-After in seconds on 429', async () => {
     const { client, clock } = setup(
       [json(429, { type: 'rate_limited' }, { 'retry-after': '3' }), json(200, { severities: [] })],

@@ -97,6 +97,19 @@ describe('listOptions', () => {
     expect(empty.fetch.calls).toHaveLength(2);
   });
 
+  it.each([
+    ['without the list', { pagination_meta: {} }, /answered without the expected "custom_field_options" list/],
+    ['with an option that has no value', { custom_field_options: [{ id: 'o1' }] }, /whose item 1 has no text "value"/],
+    [
+      'with an option that has no id',
+      { custom_field_options: [{ id: 'o1', value: 'a' }, { value: 'b' }] },
+      /whose item 2 has no text "id"/,
+    ],
+  ])('blames incident.io, not the input, for an answer %s', async (_what, body, message) => {
+    const { client: c } = client([json(200, body)]);
+    await expect(listOptions(c, 'f')).rejects.toThrow(message);
+  });
+
   it('caps the pages', async () => {
     const pages = Array.from({ length: MAX_OPTION_PAGES + 5 }, (_, i) => page([`o${i}`], `c${i}`));
     const { client: c, fetch } = client(pages);

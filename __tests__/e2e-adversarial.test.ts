@@ -176,6 +176,23 @@ describe('secrets: redacted first, then cut, everywhere', () => {
     expectTrustworthy(result);
   });
 
+  it('no fragment of a key a workflow pastes into the name, summary, custom fields or links', async () => {
+    const result = await runAction(
+      {
+        ...base(),
+        name: `Deploy ${KEY}`,
+        summary: `See ${KEY}`,
+        'custom-fields': `Notes: "note ${KEY}"\nRunbook: https://runbooks.example.com/?k=${KEY}`,
+        links: `Dashboard ${KEY}: https://dash.example.com/${KEY}`,
+      },
+      { env: github() },
+    );
+    expect(result.code).toBe(0);
+    expect(result.summary).toContain('Deploy \\*\\*\\*');
+    expect(sandbox.requests.filter((r) => r.route === 'POST /v1/incident_attachments')).not.toHaveLength(0);
+    expectTrustworthy(result);
+  });
+
   it('bounds a 5 MB error body: the server text once, about 1 KB', async () => {
     sandbox.fault('POST /v2/incidents', { type: 'huge', status: 503 }, 5);
     const result = await runAction(base(), { env: github() });

@@ -91,6 +91,18 @@ describe('attachments', () => {
     expect(rerun.stdout).toMatch(/Already attached to INC-1, so not attached again/);
   });
 
+  it.each([
+    ['cut short', { type: 'truncated' }],
+    ['a reset', { type: 'reset', after: 'process' }],
+  ])('attaches once when the answer to an attachment is lost (%s) after it was made', async (_how, fault) => {
+    sandbox.fault('POST /v1/incident_attachments', fault);
+    const result = await runAction({ ...base(), links: 'Runbook: https://runbooks.example.com/checkout' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/::warning/);
+    expect(sandbox.attachments().filter((a) => a.resource.title === 'Runbook')).toHaveLength(1);
+    expect(sandbox.requests.some((r) => r.route === 'GET /v1/incident_attachments')).toBe(true);
+  });
+
   it("attaches an update's links once, however often it runs", async () => {
     await runAction(base());
     const update = {

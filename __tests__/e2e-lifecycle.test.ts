@@ -85,6 +85,20 @@ describe('resolve', () => {
     expect(edits()).toHaveLength(1);
   });
 
+  it('a re-run after the resolve gets the same incident, green, with a warning that it is over and how to declare anew', async () => {
+    await declare();
+    await runAction({ ...api(), operation: 'resolve', 'incident-id': 'INC-1', status: 'Closed' });
+    sandbox.incidents()[0].created_at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const rerun = await runAction({ ...api(), severity: 'Major' }, { env: { GITHUB_RUN_ATTEMPT: '2' } });
+    expect(rerun.code).toBe(0);
+    expect(rerun.outputs.created).toBe('false');
+    expect(rerun.outputs['incident-reference']).toBe('INC-1');
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(rerun.stdout).toMatch(
+      /::warning title=incident.io incident already over::INC-1 is already over \(status "Closed"\), and this step does not reopen it\. To declare a new incident for this run, give "idempotency-key" a value other than "/,
+    );
+  });
+
   it('refuses a status outside the learning and closed categories before sending', async () => {
     await declare();
     const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': '1', status: 'Monitoring' });

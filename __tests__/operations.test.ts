@@ -87,6 +87,45 @@ describe('update', () => {
   });
 });
 
+describe('update refuses answers that would make it green on nothing', () => {
+  const base = { operation: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
+
+  it('fails, sending no edit, when a listed status has no id', async () => {
+    const r = await runOp({ ...base, status: 'Closed' }, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: [statuses[0], { name: 'Closed', rank: 3, category: 'closed' }] }),
+    ]);
+    expect(r.failed).toMatch(/GET \/v1\/incident_statuses answered a "incident_statuses" list whose item 2 has no text "id"/);
+    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+  });
+
+  it('fails when the edit is accepted but the answer shows another status, with the outputs as incident.io answered', async () => {
+    const r = await runOp({ ...base, status: 'Closed' }, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      json(200, { incident: incident() }),
+    ]);
+    expect(r.failed).toMatch(/incident.io accepted the change to INC-7, but its answer shows status "Investigating", not "Closed"/);
+    expect(r.outputs['status']).toBe('Investigating');
+  });
+
+  it('fails when the answer shows another severity, and not when it leaves the severity out', async () => {
+    const severities = json(200, { severities: [{ id: 'sev-critical', name: 'Critical', rank: 3 }] });
+    const stale = await runOp({ ...base, severity: 'Critical' }, [
+      json(200, { incident: incident() }),
+      severities.clone(),
+      json(200, { incident: incident({ severity: { id: 'sev-minor', name: 'Minor' } }) }),
+    ]);
+    expect(stale.failed).toMatch(/its answer shows severity "Minor", not "Critical"/);
+    const silent = await runOp({ ...base, severity: 'Critical' }, [
+      json(200, { incident: incident() }),
+      severities,
+      json(200, { incident: incident({ severity: undefined }) }), // JSON leaves it out
+    ]);
+    expect(silent.failed).toBeUndefined();
+  });
+});
+
 describe('resolve', () => {
   const base = { operation: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' };
 
@@ -199,6 +238,16 @@ describe('alert', () => {
       metadata: { repository: 'acme/shop', workflow: 'Deploy', run_id: 1001, team: 'payments' },
     });
     expect(r.outputs['deduplication-key']).toBe('github-actions/acme/shop/Deploy/refs/heads/main');
+  });
+
+  it.each([
+    ['a failure status', { status: 'failure', message: 'Event rejected' }, /answered with status "failure"/],
+    ['an empty object', {}, /answered with no "status": "success"/],
+    ['a list', [], /answered with no "status": "success"/],
+  ])('is not green on an answer that does not accept the event (%s)', async (_what, answer, message) => {
+    const r = await runOp(base, [json(202, answer)]);
+    expect(r.failed).toMatch(message);
+    expect(r.failed).toMatch(/the alert event is not known to be accepted/);
   });
 
   it('fires by default', async () => {

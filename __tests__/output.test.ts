@@ -118,6 +118,37 @@ describe('redaction', () => {
   });
 });
 
+describe('redaction of Markdown and request bodies', () => {
+  // Underscores every few characters: once escaped (`inc\_live\_ab…`), no fragment of the raw key is left whole.
+  const key = 'inc_live_ab_cd_ef_gh_ij_kl_mn_op';
+  const redactor = new Redactor([key]);
+  const unescape = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+
+  it('redacts a key that Markdown escaping has split, in the summary and in text', async () => {
+    const core = fakeCore({});
+    const out = new Output(core.core, redactor, { GITHUB_STEP_SUMMARY: '/tmp/summary' });
+    await out.summary(md`- **Notes:** ${`see ${key} here`}`);
+    const shown = core.summaryParts.join('');
+    expect(shown).toContain('- **Notes:** see *** here');
+    expect(unescape(shown)).not.toContain(key.slice(0, FRAGMENT));
+    expect(redactor.redact(text(`x${key.slice(4, 20)}y`).source)).toBe('x***y');
+  });
+
+  it('redacts every string in a request body, at any depth, and nothing else', () => {
+    const body = {
+      incident: { name: `Deploy ${key}`, rank: 3, ok: true, gone: null },
+      custom_field_entries: [{ values: [{ value_text: key }, { value_link: `https://x.example/?k=${key}` }] }],
+      [key]: 'the key of an object is not a value',
+    };
+    expect(redactor.redactValues(body)).toEqual({
+      incident: { name: 'Deploy ***', rank: 3, ok: true, gone: null },
+      custom_field_entries: [{ values: [{ value_text: '***' }, { value_link: 'https://x.example/?k=***' }] }],
+      [key]: 'the key of an object is not a value',
+    });
+    expect(new Redactor().redactValues(body)).toBe(body);
+  });
+});
+
 describe('Markdown', () => {
   const render = (markdown: string) => micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
   const HOSTILE_MD = [

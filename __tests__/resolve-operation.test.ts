@@ -1,14 +1,14 @@
 import { alertMetadata, defaultDeduplicationKey } from '../src/operations/alert.js';
 import { readRunContext } from '../src/github/context.js';
-import { defaultResolvedStatus, resolveCandidates } from '../src/operations/resolve.js';
+import { resolveCandidates } from '../src/operations/resolve.js';
 import { parseIncidentId } from '../src/settings/settings.js';
 
 const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
 
-describe('defaultResolvedStatus', () => {
+describe('resolveCandidates', () => {
   it('picks the first post-incident status by rank', () => {
     expect(
-      defaultResolvedStatus([status('Closed', 'closed', 1), status('Review', 'learning', 9), status('Docs', 'learning', 5)]).name,
+      resolveCandidates([status('Closed', 'closed', 1), status('Review', 'learning', 9), status('Docs', 'learning', 5)])[0]!.name,
     ).toBe('Docs');
   });
   it('tries up to three post-incident statuses by rank, then the first closed one', () => {
@@ -23,10 +23,10 @@ describe('defaultResolvedStatus', () => {
     expect(resolveCandidates(statuses).map((s) => s.name)).toEqual(['Docs', 'Retro', 'Review', 'Closed']);
   });
   it('falls back to the first closed status', () => {
-    expect(defaultResolvedStatus([status('Live', 'live', 1), status('Done', 'closed', 3), status('Shut', 'closed', 2)]).name).toBe('Shut');
+    expect(resolveCandidates([status('Live', 'live', 1), status('Done', 'closed', 3), status('Shut', 'closed', 2)])[0]!.name).toBe('Shut');
   });
   it('says when there is neither', () => {
-    expect(() => defaultResolvedStatus([status('Live', 'live', 1)])).toThrow(
+    expect(() => resolveCandidates([status('Live', 'live', 1)])).toThrow(
       /no status in the "learning" \(post-incident\) or "closed" category.*"Live" \(live\)/,
     );
   });

@@ -1,5 +1,5 @@
 import { InputError } from '../src/errors.js';
-import { checkDeclaredInputs, parseApiUrl, readSettings } from '../src/settings/settings.js';
+import { checkDeclaredInputs, isRfc3339, parseApiUrl, readSettings } from '../src/settings/settings.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => (values[name] ?? '').trim();
 
@@ -344,5 +344,44 @@ describe('checkDeclaredInputs', () => {
 
   it('never repeats the value, which may be a secret', () => {
     expect(() => checkDeclaredInputs({ INPUT_APIKEY: 'inc_live_secret' })).toThrow(/^(?!.*inc_live_secret)/s);
+  });
+});
+
+describe('times, links and the channel flag a hurried user gets wrong', () => {
+  it.each(['2026-11-26T10:04:00Z', '2028-02-29T23:59:59.999+05:30', '2026-12-31t00:00:00z', '2026-06-30T12:00:00-23:59'])(
+    'takes the real time %s',
+    (time) => expect(isRfc3339(time)).toBe(true),
+  );
+  it.each([
+    '2026-02-30T10:00:00Z', // Date.parse rolls it over to March 2
+    '2027-02-29T10:00:00Z', // not a leap year
+    '2026-04-31T10:00:00Z',
+    '2026-01-01T24:00:00Z', // Date.parse makes it the next day
+    '2026-13-01T10:00:00Z',
+    '2026-00-10T10:00:00Z',
+    '2026-01-00T10:00:00Z',
+    '2026-01-01T10:00:00+24:00',
+    '2026-01-01T10:00:00',
+    '2026-01-01',
+  ])('refuses %s, a time that is not a real RFC 3339 moment', (time) => expect(isRfc3339(time)).toBe(false));
+
+  it('refuses an impossible date in timestamps, naming the input and the value', async () => {
+    await expect(readSettings(inputs({ 'api-key': 'k', timestamps: 'Impact started: 2026-02-30T10:00:00Z' }))).rejects.toThrow(
+      /Input "timestamps" gives "Impact started" the value "2026-02-30T10:00:00Z"; allowed values: an RFC 3339 time/,
+    );
+  });
+
+  it('refuses two links whose titles are the same once trimmed', async () => {
+    await expect(
+      readSettings(inputs({ 'api-key': 'k', links: '{"Runbook": "https://a.example.com", "Runbook ": "https://b.example.com"}' })),
+    ).rejects.toThrow(/Input "links" names "Runbook" and "Runbook ", which are the same; name each once\./);
+  });
+
+  it.each(['create', 'alert', 'heartbeat'])('refuses a notify-incident-channel typo on %s too', async (operation) => {
+    const given: Record<string, string> =
+      operation === 'create' ? { 'api-key': 'k' } : { 'alert-token': 'tok_0123456789', 'alert-source-id': 'src' };
+    await expect(readSettings(inputs({ operation, ...given, 'notify-incident-channel': 'ture' }))).rejects.toThrow(
+      /Input "notify-incident-channel" is "ture"; allowed values: "true", "false"\./,
+    );
   });
 });

@@ -17,5 +17,7 @@ export function leakedFragments(text: string, secrets: readonly string[]): strin
     .split(/\r\n|\r|\n/)
     .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n');
-  return secrets.flatMap(fragmentsOf).filter((fragment) => visible.includes(fragment));
+  // As Markdown renders it too: `inc\_live\_…` in a summary shows as `inc_live_…`.
+  const rendered = visible.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  return secrets.flatMap(fragmentsOf).filter((fragment) => visible.includes(fragment) || rendered.includes(fragment));
 }

@@ -53,7 +53,7 @@ export function attachmentRequest(incidentId: string, plan: AttachmentPlan, asLi
 
 /** The normalised URLs already attached to the incident (each attachment's `resource.permalink`). */
 export async function attachedUrls(client: IncidentIoClient, incidentId: string): Promise<Set<string>> {
-  const list = await client.getList<unknown>(ATTACHMENTS_PATH, 'incident_attachments', { incident_id: incidentId });
+  const list = await client.getList<unknown>(ATTACHMENTS_PATH, 'incident_attachments', { incident_id: incidentId }, []);
   const urls = new Set<string>();
   for (const item of list) {
     const resource = isRecord(item) ? item['resource'] : undefined;
@@ -104,13 +104,19 @@ export async function attach(
   return { made, skipped, warnings };
 }
 
+/**
+ * An attachment has no idempotency key, so a retry after an answer that was lost (a reset, a
+ * timeout, a 5xx, a body cut short) would attach it twice: before each retry, the incident's
+ * attachments are listed, and a URL already there ends the request.
+ */
 async function attachOne(client: IncidentIoClient, incidentId: string, plan: AttachmentPlan): Promise<void> {
+  const landed = async () => (await attachedUrls(client, incidentId)).has(normaliseUrl(plan.url));
   try {
-    await client.post<unknown>(ATTACHMENTS_PATH, attachmentRequest(incidentId, plan));
+    await client.post<unknown>(ATTACHMENTS_PATH, attachmentRequest(incidentId, plan), landed);
   } catch (error) {
     // No GitHub integration: incident.io refuses the typed resource; a plain link still works.
     if (plan.pullRequest && error instanceof ApiError && (error.status === 400 || error.status === 422) && namesResource(error)) {
-      await client.post<unknown>(ATTACHMENTS_PATH, attachmentRequest(incidentId, plan, true));
+      await client.post<unknown>(ATTACHMENTS_PATH, attachmentRequest(incidentId, plan, true), landed);
       return;
     }
     throw error;

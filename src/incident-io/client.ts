@@ -55,6 +55,19 @@ export interface ApiResponse<T> {
   body: T;
   /** The server's clock when it answered (its Date header), in ms. */
   date?: number;
+  /** No answer was read: an attempt whose answer was lost took effect (see `landed`). */
+  landed?: boolean;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /**
+   * For a write that is not safe to repeat (no idempotency key): asked before each retry
+   * whether the last attempt took effect after all. True ends the request without sending it
+   * again; a check that fails ends it with the error, since a retry might write twice.
+   */
+  landed?: () => Promise<boolean>;
 }
 
 /** One attempt's failure, before deciding whether to try again. */
@@ -92,34 +105,42 @@ export class IncidentIoClient {
     return (await this.request<T>('GET', path, { query })).body;
   }
 
-  /** GETs an unpaginated list such as `{severities: [...]}` and checks its shape. */
-  async getList<T>(path: string, key: string, query?: Query): Promise<T[]> {
+  /**
+   * GETs an unpaginated list such as `{severities: [...]}` and checks its shape: the list, and
+   * in each item non-empty text in `id` and whichever other fields the caller reads (`name`,
+   * by default). An item without them would resolve a name to nothing and send an
+   * edit that changes nothing, so it is an error, not a silent skip.
+   */
+  async getList<T>(path: string, key: string, query?: Query, fields: readonly string[] = ['name']): Promise<T[]> {
     const body = await this.get<unknown>(path, query);
     const list = isRecord(body) ? body[key] : undefined;
     if (!Array.isArray(list)) {
       throw new ApiError(`incident.io GET ${path} answered without the expected "${key}" list.`);
     }
-    return list as T[];
+    return checkItems<T>(list, `GET ${path}`, key, ['id', ...fields]);
   }
 
   /**
-   * POSTs are retried too: every POST this action sends is safe to repeat (a create or an
-   * incident update carries its idempotency key, an edit sets absolute values, an alert event is
-   * deduplicated, a heartbeat is a ping).
+   * POSTs are retried too. Most are safe to repeat (a create or an incident update carries its
+   * idempotency key, an edit sets absolute values, an alert event is deduplicated, a heartbeat is
+   * a ping); one that is not (an attachment) passes `landed`, checked before each retry.
    */
-  async post<T>(path: string, body: unknown): Promise<ApiResponse<T>> {
-    return this.request<T>('POST', path, { body });
+  async post<T>(path: string, body: unknown, landed?: () => Promise<boolean>): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, { body, landed });
   }
 
-  async request<T>(method: string, path: string, init: { query?: Query; body?: unknown }): Promise<ApiResponse<T>> {
+  async request<T>(method: string, path: string, init: RequestOptions): Promise<ApiResponse<T>> {
     const { clock, deadline } = this.options;
     const url = this.url(path, init.query);
+    // Every text sent is redacted here, whatever field it came from (a custom field's value, a
+    // link, alert metadata): a secret never reaches the incident, its channel or an alert.
+    const body = init.body === undefined ? undefined : JSON.stringify(this.options.redactor.redactValues(init.body));
     const started = clock.now();
     let serverDirected = true;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline.at - clock.now();
       if (remaining <= 0) throw this.error(method, path, { brief: `was not asked: ${deadline.name} had passed`, retryable: false }, '');
-      const result = await this.attempt<T>(method, url, init.body, Math.min(this.policy.timeoutMs, remaining));
+      const result = await this.attempt<T>(method, url, body, Math.min(this.policy.timeoutMs, remaining));
       if (result.ok) return result.response;
       const failure = result.failure;
       serverDirected &&= failure.serverDelayMs !== undefined;
@@ -144,6 +165,18 @@ export class IncidentIoClient {
         `incident.io ${method} ${path} ${failure.brief}${requestIdText(failure)}; retrying in ${seconds(wait)}${asked} (attempt ${attempt + 1}${of}).`,
       );
       await clock.sleep(wait);
+      if (init.landed && (await this.tookEffect(init.landed, method, path, failure))) {
+        return { status: failure.status ?? 0, body: undefined as T, landed: true };
+      }
+    }
+  }
+
+  private async tookEffect(landed: () => Promise<boolean>, method: string, path: string, failure: Failure): Promise<boolean> {
+    try {
+      return await landed();
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw this.error(method, path, failure, ` Not sent again, since it may have taken effect and could not be checked: ${why}`);
     }
   }
 
@@ -157,7 +190,7 @@ export class IncidentIoClient {
     return url.href;
   }
 
-  private async attempt<T>(method: string, url: string, body: unknown, timeoutMs: number): Promise<Attempt<T>> {
+  private async attempt<T>(method: string, url: string, body: string | undefined, timeoutMs: number): Promise<Attempt<T>> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
       Accept: 'application/json',
@@ -170,7 +203,7 @@ export class IncidentIoClient {
       response = await this.options.fetch(url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -248,6 +281,15 @@ export class IncidentIoClient {
   private excerpt(text: string): string {
     return text.trim() === '' ? 'empty body' : JSON.stringify(this.shape(text, 300));
   }
+}
+
+/** The items of a list incident.io answered, each with non-empty text in every one of `fields`. */
+export function checkItems<T>(list: readonly unknown[], what: string, key: string, fields: readonly string[]): T[] {
+  list.forEach((item, i) => {
+    const missing = fields.find((field) => !isRecord(item) || typeof item[field] !== 'string' || item[field] === '');
+    if (missing) throw new ApiError(`incident.io ${what} answered a "${key}" list whose item ${i + 1} has no text "${missing}".`);
+  });
+  return list as T[];
 }
 
 function requestIdText(failure: Failure): string {

@@ -7,7 +7,8 @@
 import { ApiError, collectInputErrors, InputError, settleAll } from '../errors.js';
 import type { MappingValue } from '../settings/mapping.js';
 import { closest, normalize } from '../suggest.js';
-import type { IncidentIoClient } from './client.js';
+import { checkItems, type IncidentIoClient } from './client.js';
+import { isRecord } from './retry.js';
 import { resolveByName, someOf, type Named } from './resolvers.js';
 
 export interface CustomField extends Named {
@@ -49,7 +50,7 @@ export async function customFieldEntries(
   notices: string[] = [],
 ): Promise<CustomFieldEntry[]> {
   if (mapping.size === 0) return [];
-  const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields');
+  const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields', undefined, ['name', 'field_type']);
   // Every field resolves at once, and every bad name or value is reported together.
   const resolved = await settleAll(
     [...mapping].map(async ([name, value]) => {
@@ -108,11 +109,16 @@ async function catalogValues(client: IncidentIoClient, field: CustomField, value
 }
 
 async function findCatalogEntry(client: IncidentIoClient, field: CustomField, typeId: string, identifier: string): Promise<CatalogEntry> {
-  const entries = await client.getList<CatalogEntry>('/v3/catalog_entries', 'catalog_entries', {
-    catalog_type_id: typeId,
-    identifier,
-    page_size: CATALOG_PAGE_SIZE,
-  });
+  const entries = await client.getList<CatalogEntry>(
+    '/v3/catalog_entries',
+    'catalog_entries',
+    {
+      catalog_type_id: typeId,
+      identifier,
+      page_size: CATALOG_PAGE_SIZE,
+    },
+    [],
+  );
   const matches = entries.filter(
     (e) => e.id === identifier || e.external_id === identifier || (e.aliases ?? []).includes(identifier) || e.name === identifier,
   );
@@ -124,10 +130,15 @@ async function findCatalogEntry(client: IncidentIoClient, field: CustomField, ty
         `${matches.map((m) => `${m.name ?? m.id} = ${m.id}`).join(', ')}.`,
     );
   }
-  const some = await client.getList<CatalogEntry>('/v3/catalog_entries', 'catalog_entries', {
-    catalog_type_id: typeId,
-    page_size: CATALOG_PAGE_SIZE,
-  });
+  const some = await client.getList<CatalogEntry>(
+    '/v3/catalog_entries',
+    'catalog_entries',
+    {
+      catalog_type_id: typeId,
+      page_size: CATALOG_PAGE_SIZE,
+    },
+    [],
+  );
   const names = some.map((e) => e.name ?? e.external_id ?? e.id);
   const suggestion = closest(
     identifier,
@@ -153,11 +164,12 @@ export async function listOptions(client: IncidentIoClient, fieldId: string): Pr
   const seen = new Set<string>();
   let after: string | undefined;
   for (let page = 0; page < MAX_OPTION_PAGES; page++) {
-    const body = await client.get<{ custom_field_options?: FieldOption[]; pagination_meta?: { after?: string } }>(
-      '/v1/custom_field_options',
-      { custom_field_id: fieldId, page_size: OPTION_PAGE_SIZE, after },
-    );
-    const items = Array.isArray(body?.custom_field_options) ? body.custom_field_options : [];
+    const body = await client.get<{ custom_field_options?: unknown; pagination_meta?: { after?: string } }>('/v1/custom_field_options', {
+      custom_field_id: fieldId,
+      page_size: OPTION_PAGE_SIZE,
+      after,
+    });
+    const items = readOptions(body);
     options.push(...items);
     const next = body?.pagination_meta?.after;
     if (items.length === 0 || !next || seen.has(next)) return { options, complete: true };
@@ -165,6 +177,17 @@ export async function listOptions(client: IncidentIoClient, fieldId: string): Pr
     after = next;
   }
   return { options, complete: false };
+}
+
+/**
+ * One page of options, read strictly: an answer without the list, or with an option lacking its
+ * `id` or `value`, is incident.io's fault, never "no such option" blamed on the input.
+ */
+function readOptions(body: unknown): FieldOption[] {
+  const list = isRecord(body) ? body['custom_field_options'] : undefined;
+  const what = 'GET /v1/custom_field_options';
+  if (!Array.isArray(list)) throw new ApiError(`incident.io ${what} answered without the expected "custom_field_options" list.`);
+  return checkItems<FieldOption>(list, what, 'custom_field_options', ['id', 'value']);
 }
 
 /** Converts one mapping value to the value list incident.io takes for this field's type. */

@@ -38,6 +38,9 @@ export interface CreateResult {
   created: boolean;
 }
 
+/** Categories of an incident that is over: resolving it again is a success with nothing to do. */
+export const ENDED_CATEGORIES = ['learning', 'closed', 'declined', 'merged', 'canceled'];
+
 /** Slack in the "is this incident new?" test: clock resolution and the time a create takes to commit. */
 const NEW_INCIDENT_SLACK_MS = 2_000;
 

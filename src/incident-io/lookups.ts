@@ -75,7 +75,7 @@ async function lookUpChanges(
       : undefined,
     changes.status
       ? client
-          .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses')
+          .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category'])
           .then((list) =>
             purpose === 'create' && !anyStatus
               ? resolveStatus(changes.status, list, OPEN_CATEGORIES, 'to open an incident')

@@ -78,7 +78,7 @@ export async function findUser(client: IncidentIoClient, assignee: string): Prom
   }
   if (kind === 'invalid') return undefined;
   // The filter is the server's; the match is ours, so a server that ignores the filter cannot misassign.
-  const users = await client.getList<User>('/v2/users', 'users', { [kind]: assignee, page_size: 25 });
+  const users = await client.getList<User>('/v2/users', 'users', { [kind]: assignee, page_size: 25 }, []);
   return kind === 'email'
     ? users.find((u) => typeof u.email === 'string' && u.email.toLowerCase() === assignee.toLowerCase())
     : users.find((u) => u.slack_user_id === assignee);

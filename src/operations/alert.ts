@@ -4,7 +4,7 @@
  * so a later green run with `alert-status: resolved` resolves what a red run fired.
  */
 import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../github/context.js';
-import { InputError } from '../errors.js';
+import { ApiError, InputError } from '../errors.js';
 import { failedJobs } from '../github/jobs.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
 import { isRecord } from '../incident-io/retry.js';
@@ -48,7 +48,7 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
     return;
   }
   const response = await clientFor(ctx, settings.alertToken).post<unknown>(path, event);
-  const answer = isRecord(response.body) ? response.body : {};
+  const answer = acceptedEvent(response.body, path);
   const key =
     typeof answer['deduplication_key'] === 'string' && answer['deduplication_key'] !== '' ? answer['deduplication_key'] : deduplicationKey;
   const message = typeof answer['message'] === 'string' ? serverText(answer['message'], redactor, 200) : `HTTP ${response.status}`;
@@ -66,6 +66,17 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
       ['Alert source', code(settings.alertSourceId)],
     ]),
   );
+}
+
+/**
+ * incident.io accepts an event with `{status: "success", message, deduplication_key}`. Any other
+ * answer (a list, a failure status, an object that says nothing) is not taken as sent.
+ */
+function acceptedEvent(body: unknown, path: string): Record<string, unknown> {
+  const says = isRecord(body) ? body['status'] : undefined;
+  if (isRecord(body) && (says === 'success' || (says === undefined && typeof body['message'] === 'string'))) return body;
+  const shown = isRecord(body) && typeof says === 'string' ? `status ${JSON.stringify(says)}` : 'no "status": "success"';
+  throw new ApiError(`incident.io POST ${path} answered with ${shown}, so the alert event is not known to be accepted.`);
 }
 
 /** Stable across runs of one workflow on one ref: `github-actions/<owner>/<repo>/<workflow>/<ref>`. */

@@ -9,7 +9,7 @@ import { defaultIdempotencyKey, defaultIncidentName, incidentSummary, type PullR
 import type { FailedJobs } from '../github/jobs.js';
 import type { AttachmentPlan } from '../incident-io/attachments.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
-import { createIncident, type CreatePayload } from '../incident-io/incidents.js';
+import { createIncident, ENDED_CATEGORIES, type CreatePayload, type Incident } from '../incident-io/incidents.js';
 import { lookUpForCreate } from '../incident-io/lookups.js';
 import type { ChosenTimestamps, IncidentTimestamp } from '../incident-io/timestamps.js';
 import { incidentCard } from '../output/incident-card.js';
@@ -113,6 +113,7 @@ export async function create(ctx: Ctx): Promise<void> {
     await out.summary(card(md`Already declared`, [['Idempotency key', code(idempotencyKey)]]));
     return;
   }
+  if (!outcome.created) warnIfOver(ctx, incident, idempotencyKey);
   if (keyed) await (await keyed).warnAboutTwins(ctx, client, incident);
   const plans: AttachmentPlan[] = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
   // A new incident has no attachments to compare with; one declared earlier may.
@@ -125,6 +126,21 @@ export async function create(ctx: Ctx): Promise<void> {
       more: [['Incident key', key ? code(key) : undefined]],
       created: outcome.created ? md`yes` : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,
     }),
+  );
+}
+
+/**
+ * A re-run after the incident was resolved gets the same incident back (the idempotency key is
+ * the run's): still the step's incident, so green, but it is not reopened, and a user expecting
+ * a live incident is told so, with the way to declare a new one.
+ */
+function warnIfOver(ctx: Ctx, incident: Incident, idempotencyKey: string): void {
+  const status = incident.incident_status;
+  if (!status?.category || !ENDED_CATEGORIES.includes(status.category)) return;
+  ctx.out.warning(
+    `${incident.reference} is already over (status "${status.name ?? status.category}"), and this step does not reopen it. ` +
+      `To declare a new incident for this run, give "idempotency-key" a value other than "${idempotencyKey}".`,
+    'incident.io incident already over',
   );
 }
 

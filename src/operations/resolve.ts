@@ -8,7 +8,7 @@
  */
 import { ApiError, InputError, settleAll } from '../errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
-import { fetchIncident, type Incident } from '../incident-io/incidents.js';
+import { ENDED_CATEGORIES, fetchIncident, type Incident } from '../incident-io/incidents.js';
 import { resolveStatus, type IncidentStatus } from '../incident-io/resolvers.js';
 import { findOpenByKey } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
@@ -19,8 +19,6 @@ import { reportDryRun, reportEdit, sendEdit } from './edit.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
 import { runLine } from './update.js';
 
-/** Categories of an incident that is over: resolving it again is a success with nothing to do. */
-export const ENDED_CATEGORIES = ['learning', 'closed', 'declined', 'merged', 'canceled'];
 /** Categories `resolve` may move an incident to. */
 export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 /** Post-incident statuses tried before closing. */
@@ -111,7 +109,7 @@ function isOver(incident: Incident, asked: IncidentStatus | undefined): boolean 
 }
 
 function listStatuses(client: IncidentIoClient): Promise<IncidentStatus[]> {
-  return client.getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses');
+  return client.getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category']);
 }
 
 function candidatesFor(ctx: Ctx, statuses: readonly IncidentStatus[]): IncidentStatus[] {
@@ -182,11 +180,6 @@ export function resolveCandidates(statuses: readonly IncidentStatus[]): Incident
     );
   }
   return candidates;
-}
-
-/** The first status `resolve` tries when `status` is empty. */
-export function defaultResolvedStatus(statuses: readonly IncidentStatus[]): IncidentStatus {
-  return resolveCandidates(statuses)[0] as IncidentStatus;
 }
 
 /** incident.io accepted the move: its answer must show the incident over, or the step is not green. */

@@ -4,6 +4,7 @@
  * change shows on the timeline with its reason), then one edit for the other fields.
  */
 import { ApiError, settleAll } from '../errors.js';
+import { isRecord } from '../incident-io/retry.js';
 import { incidentSummary, runUrl, type RunContext } from '../github/context.js';
 import { fetchIncident, type Incident } from '../incident-io/incidents.js';
 import { lookUpForUpdate, type ChangeFields } from '../incident-io/lookups.js';
@@ -36,9 +37,13 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
   }
 
   let after = incident;
+  // Whether an answer showed the severity after the change (incident.io may leave it out of both).
+  let severityShown = false;
   if (request) {
     try {
-      after = afterUpdate(incident, await postIncidentUpdate(client, request));
+      const update = await postIncidentUpdate(client, request);
+      after = afterUpdate(incident, update);
+      severityShown = isRecord(update.new_severity);
     } catch (error) {
       throw withContext(
         error,
@@ -50,7 +55,9 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
   }
   if (Object.keys(edit.changes).length > 0) {
     try {
-      after = { ...after, ...(await sendEdit(ctx, client, after, edit)) };
+      const edited = await sendEdit(ctx, client, after, edit);
+      after = { ...after, ...edited };
+      severityShown ||= edited?.severity !== undefined;
     } catch (error) {
       const posted = request
         ? `The incident update to ${incident.reference} was posted, but the edit (${edit.changed.join(', ')}) failed.`
@@ -58,13 +65,34 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
       throw withContext(error, posted);
     }
   }
-  // Outputs first; the links are attached once the change is made, and can only warn.
+  // Outputs first (as incident.io answered); the links are attached once the change is made, and can only warn.
   setIncidentOutputs(out, after, false, true);
+  checkApplied(after, fields, severityShown);
   const attached = await attachToIncident(ctx, client, after, links, { listFirst: true });
   await reportEdit(ctx, after, [...changed, ...(attached.length > 0 ? [`${attached.length} link(s) attached`] : [])], 'Updated', {
     attachments: attached,
     timestamps: fields.timestamps.set,
   });
+}
+
+/**
+ * incident.io accepted the change: its answers must show the status and severity asked for, or
+ * the step is not green (an answer that ignored a field would otherwise read as done).
+ */
+function checkApplied(after: Incident, fields: ChangeFields, severityShown: boolean): void {
+  const wrong = [
+    fields.status &&
+      after.incident_status?.id !== fields.status.id &&
+      `status "${after.incident_status?.name ?? 'none'}", not "${fields.status.name}"`,
+    fields.severity &&
+      severityShown &&
+      after.severity?.id !== fields.severity.id &&
+      `severity "${after.severity?.name ?? 'none'}", not "${fields.severity.name}"`,
+  ].filter((w): w is string => Boolean(w));
+  if (wrong.length === 0) return;
+  throw new ApiError(
+    `incident.io accepted the change to ${after.reference}, but its answer shows ${wrong.join(' and ')}. Check the incident in incident.io.`,
+  );
 }
 
 /** The update: the message as given, then one line linking the run; status and severity move with it. */

@@ -6,6 +6,8 @@
  * from a server is redacted here before it is cut or escaped.
  */
 
+import { text } from './markdown.js';
+
 /** Fragments this long or longer are redacted; the leak tests search for every one of them. */
 export const FRAGMENT = 12;
 /** Shorter values are not treated as secrets: they would shred ordinary words. */
@@ -28,6 +30,8 @@ export class Redactor {
       jsonForm(secret),
       unicodeEscapedForm(secret),
       unicodeEscapedForm(secret).toUpperCase().replaceAll('\\U', '\\u'),
+      // As a name or value in Markdown (`inc_live` → `inc\_live`): escaping comes before redaction there.
+      text(secret).source,
     ])) {
       this.wholes.push(form);
       for (let i = 0; i + FRAGMENT <= form.length; i++) this.fragments.add(form.slice(i, i + FRAGMENT));
@@ -61,6 +65,17 @@ export class Redactor {
       }
     }
     return result;
+  }
+
+  /** Every string inside a value (a request body) redacted; keys and other values as they are. */
+  redactValues(value: unknown): unknown {
+    if (this.wholes.length === 0) return value;
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((item) => this.redactValues(item));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.redactValues(item)]));
+    }
+    return value;
   }
 }
 

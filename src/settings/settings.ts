@@ -199,6 +199,8 @@ export async function readSettings(getInput: GetInput, { allowMissingSecret = fa
     failOnError: parseBoolean(getInput, 'fail-on-error', true),
     githubToken: getInput('github-token'),
   };
+  // Used by update and resolve, but a common input: a typo in it is refused whatever the operation.
+  parseBoolean(getInput, 'notify-incident-channel', true);
   switch (operation) {
     case 'create':
       return readCreate(getInput, common);
@@ -390,6 +392,7 @@ async function readChanges(getInput: GetInput, operation: 'create' | 'update'): 
 }
 
 function checkLinks(links: Map<string, MappingValue>): Map<string, string> {
+  checkDuplicateKeys('links', links);
   const errors: string[] = [];
   const result = new Map<string, string>();
   for (const [title, value] of links) {
@@ -406,7 +409,30 @@ function checkLinks(links: Map<string, MappingValue>): Map<string, string> {
 }
 
 /** RFC 3339, as incident.io takes it: a date, a time and a zone. */
-const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC 3339 time that names a real moment. `Date.parse` rolls "2026-02-30" over to March 2 and
+ * "24:00" to the next day; this refuses both, as incident.io would, before anything is written.
+ */
+export function isRfc3339(text: string): boolean {
+  const m = RFC_3339.exec(text);
+  if (!m) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, , zoneHour = 0, zoneMinute = 0] = m
+    .slice(1)
+    .map((part) => Number(part ?? 0));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const inRange = (value: number, low: number, high: number) => value >= low && value <= high;
+  return (
+    inRange(month, 1, 12) &&
+    inRange(day, 1, daysInMonth) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    zoneHour <= 23 &&
+    zoneMinute <= 59
+  );
+}
 
 function checkTimestamps(timestamps: Map<string, MappingValue>, operation: 'create' | 'update'): Map<string, string> {
   checkDuplicateKeys('timestamps', timestamps);
@@ -417,7 +443,7 @@ function checkTimestamps(timestamps: Map<string, MappingValue>, operation: 'crea
     const none = operation === 'create' ? '"none" (do not set it)' : '"none" (unset it)';
     if (text === undefined) errors.push(`Input "timestamps" gives ${JSON.stringify(name)} a list; each timestamp takes one time.`);
     else if (text === '') errors.push(`Input "timestamps" gives ${JSON.stringify(name)} an empty value. ${EMPTY_HINT}`);
-    else if (!['now', 'none'].includes(text.toLowerCase()) && !(RFC_3339.test(text) && !Number.isNaN(Date.parse(text)))) {
+    else if (!['now', 'none'].includes(text.toLowerCase()) && !isRfc3339(text)) {
       errors.push(
         `Input "timestamps" gives ${JSON.stringify(name)} the value ${JSON.stringify(text)}; allowed values: an RFC 3339 time such as "2026-11-26T10:04:00Z", "now", or ${none}.`,
       );
