@@ -1,4 +1,4 @@
-import { describeFailures as describeFailed, failedJobs, selectFailed, type Job } from '../src/github/jobs.js';
+import { describeFailures as describeFailed, failedJobs, MAX_JOB_PAGES, selectFailed, type Job } from '../src/github/jobs.js';
 
 const describeFailures = (jobs: Job[], messages: Record<string, string[]> = {}) =>
   describeFailed(selectFailed(jobs).map((job) => ({ job, messages: messages[job.name] ?? [] })));
@@ -177,6 +177,38 @@ describe('what failed, in words', () => {
     expect(text.length).toBeLessThanOrEqual(2_000);
     expect(result.firstFailureAt).toBe('2026-11-26T10:02:30.000Z');
     expect(result.notices).toEqual([]);
+  });
+
+  it('reads every page of a big matrix, in parallel, up to the cap', async () => {
+    const total = 250;
+    const all = Array.from({ length: total }, (_, i) => ({
+      id: 1000 + i,
+      name: `shard-${i}`,
+      conclusion: i === 240 ? 'failure' : 'success',
+      html_url: `https://github.com/acme/shop/actions/runs/1/job/${1000 + i}`,
+      steps: [],
+    }));
+    const pages: string[] = [];
+    const fetch = async (url: string) => {
+      const { searchParams } = new URL(url);
+      if (!url.includes('/jobs')) return reply([]);
+      const page = Number(searchParams.get('page') ?? 1);
+      const perPage = Number(searchParams.get('per_page'));
+      pages.push(`${page}/${perPage}`);
+      return reply({ total_count: total, jobs: all.slice((page - 1) * perPage, page * perPage) });
+    };
+    const result = await failedJobs('ghs_token', run, fetch, redactor);
+    expect(pages.sort()).toEqual(['1/100', '2/100', '3/100']);
+    expect(result.failed.map((f) => f.job.name)).toEqual(['shard-240']);
+
+    pages.length = 0;
+    const huge = async (url: string) => {
+      if (!url.includes('/jobs')) return reply([]);
+      pages.push(new URL(url).searchParams.get('page') ?? '1');
+      return reply({ total_count: 10_000, jobs: all.slice(0, 100) });
+    };
+    await failedJobs('ghs_token', run, huge, redactor);
+    expect(pages).toHaveLength(MAX_JOB_PAGES);
   });
 
   it('lists the failed jobs without their messages when the token may not read check runs, and says what to grant', async () => {

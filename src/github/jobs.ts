@@ -68,13 +68,7 @@ export async function failedJobs(
   let jobs: Job[];
   try {
     api = await githubApi(token, run, fetch, AbortSignal.timeout(timeoutMs));
-    const { data } = await api.rest.actions.listJobsForWorkflowRunAttempt({
-      ...where,
-      run_id: run.runId,
-      attempt_number: run.runAttempt ?? 1,
-      per_page: 100,
-    });
-    jobs = data.jobs;
+    jobs = await listJobs(api, { ...where, run_id: run.runId, attempt_number: run.runAttempt ?? 1 });
   } catch (error) {
     const notice = explainGitHubError(error, {
       what:
@@ -104,6 +98,19 @@ export async function failedJobs(
     failed: withMessages,
     firstFailureAt: starts.length > 0 ? new Date(Math.min(...starts)).toISOString() : undefined,
   };
+}
+
+/** GitHub gives at most 100 jobs a page; a big matrix has more. The rest are read in parallel, up to a cap. */
+const JOBS_PER_PAGE = 100;
+export const MAX_JOB_PAGES = 5;
+
+async function listJobs(api: GitHubApi, attempt: { owner: string; repo: string; run_id: number; attempt_number: number }): Promise<Job[]> {
+  const page = (n: number) => api.rest.actions.listJobsForWorkflowRunAttempt({ ...attempt, per_page: JOBS_PER_PAGE, page: n });
+  const { data } = await page(1);
+  const pages = Math.min(MAX_JOB_PAGES, Math.ceil(data.total_count / JOBS_PER_PAGE));
+  if (pages <= 1 || data.jobs.length < JOBS_PER_PAGE) return data.jobs;
+  const rest = await Promise.all(Array.from({ length: pages - 1 }, (_, i) => page(i + 2)));
+  return [...data.jobs, ...rest.flatMap((r) => r.data.jobs)];
 }
 
 /** The failed, timed-out and cancelled jobs, and the running job once a step of it failed. */
