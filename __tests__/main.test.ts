@@ -1,6 +1,10 @@
 import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
 import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
+// Loaded here because the create imports both at once, and jest's ESM loader can fail
+// ("… is not in cache") when two dynamic imports share a module that is not loaded yet.
+import '../src/github/jobs.js';
+import '../src/github/pulls.js';
 
 const KEY = 'inc_test_key_0123456789';
 const context = pushContext;
@@ -30,6 +34,25 @@ async function runWith(inputs: Record<string, string>, replies: Reply[]) {
 }
 
 describe('run', () => {
+  it('stops the pull request lookup when the create fails, so a slow GitHub cannot hold the failed step', async () => {
+    let pullSignal: AbortSignal | undefined;
+    const fetch = async (url: string, init: RequestInit): Promise<Response> => {
+      if (url.includes('/commits/')) {
+        // A GitHub that never answers: only an abort ends this request.
+        pullSignal = init.signal ?? undefined;
+        return new Promise((_, reject) => init.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+      }
+      if (url.includes('/jobs')) return json(200, { total_count: 0, jobs: [] });
+      if (url.endsWith('/v1/severities')) return severities();
+      return json(422, { type: 'validation_error', errors: [{ code: 'invalid', message: 'Name is too long', source: { field: 'name' } }] });
+    };
+    const core = fakeCore({ 'api-key': KEY, 'github-token': 'ghs_test_token_0123456789', severity: 'Major' });
+    await run({ core: core.core, fetch, env, clock: new FakeClock(Date.parse('2026-11-26T12:00:00Z')), context: () => context });
+    expect(core.failed).toMatch(/Name is too long/);
+    expect(pullSignal).toBeDefined();
+    expect(pullSignal!.aborted).toBe(true);
+  });
+
   it('masks the key before anything else', async () => {
     const r = await runWith({ visibility: 'nope' }, []);
     expect(r.secrets).toEqual([KEY]);

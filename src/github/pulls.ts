@@ -16,13 +16,14 @@ export async function pullRequestOf(
   run: RunContext,
   fetch: FetchLike,
   redactor: Redactor,
-  timeoutMs = PULLS_TIMEOUT_MS,
+  { timeoutMs = PULLS_TIMEOUT_MS, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ pull?: PullRequest; notice?: string }> {
   if (run.pullRequest) return { pull: run.pullRequest };
   const where = ownerRepo(run);
   if (!token || !where || !/^[0-9a-f]{7,64}$/i.test(run.sha)) return {};
   try {
-    const api = await githubApi(token, run, fetch, AbortSignal.timeout(timeoutMs));
+    const limit = AbortSignal.timeout(timeoutMs);
+    const api = await githubApi(token, run, fetch, signal ? AbortSignal.any([limit, signal]) : limit);
     const { data } = await api.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: run.sha, per_page: 10 });
     const merged = data.find((pull) => pull.merged_at && typeof pull.html_url === 'string');
     return merged ? { pull: { number: merged.number, title: merged.title, url: merged.html_url } } : {};

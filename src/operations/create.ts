@@ -22,6 +22,17 @@ import { clientFor, printDryRun, type OperationContext } from './operation.js';
 type Ctx = OperationContext<CreateSettings>;
 
 export async function create(ctx: Ctx): Promise<void> {
+  // The pull request lookup runs beside everything else; a step that fails first (an unknown
+  // severity, a refused create) must not wait for a slow GitHub to finish it.
+  const done = new AbortController();
+  try {
+    await declare(ctx, done.signal);
+  } finally {
+    done.abort();
+  }
+}
+
+async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const { out, settings, run, redactor } = ctx;
   const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
   const client = clientFor(ctx, settings.apiKey);
@@ -31,7 +42,9 @@ export async function create(ctx: Ctx): Promise<void> {
   // request is needed only for the attachments after the create: looked up alongside, waited for then.
   const pull: PullLookup =
     settings.githubToken || run.pullRequest
-      ? import('../github/pulls.js').then(({ pullRequestOf }) => pullRequestOf(settings.githubToken, run, ctx.fetch, redactor))
+      ? import('../github/pulls.js').then(({ pullRequestOf }) =>
+          pullRequestOf(settings.githubToken, run, ctx.fetch, redactor, { signal: done }),
+        )
       : Promise.resolve({});
   const keyed = key ? import('./follow-up.js') : undefined;
   const [fields, jobs, search, timestampList] = await settleAll([
