@@ -64,6 +64,17 @@ describe('fieldValues', () => {
     );
   });
 
+  it('shows a multi-select given "a, b" as text how to write the list', () => {
+    expect(() => fieldValues(field('multi_select'), 'Platform, payments', opts('Platform', 'Payments'))).toThrow(
+      'Input "custom-fields" sets "The multi_select" to "Platform, payments", which is not one of its options. For several values, write a list: "The multi_select": [Platform, payments].',
+    );
+    // Not when a part is no option either, and not for a single select.
+    expect(() => fieldValues(field('multi_select'), 'Platform, Nope', opts('Platform', 'Payments'))).toThrow(
+      /Available: "Platform", "Payments"\./,
+    );
+    expect(() => fieldValues(field('single_select'), 'Platform, Payments', opts('Platform', 'Payments'))).toThrow(/Available:/);
+  });
+
   it('says when only part of a long option list could be read', () => {
     const partial = { options: opts('a').options, complete: false };
     expect(() => fieldValues(field('single_select'), 'zzz', partial)).toThrow(/\(only the first 1 options were read\)/);

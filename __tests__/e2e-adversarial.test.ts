@@ -176,20 +176,31 @@ describe('secrets: redacted first, then cut, everywhere', () => {
     expectTrustworthy(result);
   });
 
-  it('no fragment of a key a workflow pastes into the name, summary, custom fields or links', async () => {
+  it('refuses a key pasted into the name, summary, custom fields or links, before any request, without repeating it', async () => {
     const result = await runAction(
       {
         ...base(),
         name: `Deploy ${KEY}`,
         summary: `See ${KEY}`,
         'custom-fields': `Notes: "note ${KEY}"\nRunbook: https://runbooks.example.com/?k=${KEY}`,
-        links: `Dashboard ${KEY}: https://dash.example.com/${KEY}`,
+        links: `Dashboard: https://dash.example.com/${KEY.slice(4, 20)}`,
       },
       { env: github() },
     );
+    expect(result.code).toBe(1);
+    expect(sandbox.requests).toHaveLength(0);
+    for (const input of ['name', 'summary', 'custom-fields', 'links']) {
+      expect(result.stdout).toContain(`Input "${input}" contains the value of "api-key", or 12 or more characters of it.`);
+    }
+    expectTrustworthy(result);
+  });
+
+  it('no fragment of a key that reaches the incident through the run (a workflow name), sent or shown', async () => {
+    const result = await runAction(base(), { env: { ...github(), GITHUB_WORKFLOW: `Deploy ${KEY} nightly` } });
     expect(result.code).toBe(0);
-    expect(result.summary).toContain('Deploy \\*\\*\\*');
-    expect(sandbox.requests.filter((r) => r.route === 'POST /v1/incident_attachments')).not.toHaveLength(0);
+    expect(creates()).toHaveLength(1);
+    expect(JSON.stringify(creates()[0]!.body)).toContain('Deploy *** nightly');
+    expect(result.summary).toContain('Deploy \\*\\*\\* nightly');
     expectTrustworthy(result);
   });
 

@@ -173,6 +173,17 @@ describe('incident-key: one open incident per key', () => {
     expect(third.outputs['incident-reference']).toBe('INC-2');
   });
 
+  it('checks timestamp names on a follow-up too, though it does not apply them', async () => {
+    await run(1);
+    const typo = await run(2, { timestamps: 'Impct started: now' });
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toMatch(/::error::.*"Impct started".*Did you mean "Impact started"\?/);
+    expect(updates()).toHaveLength(0);
+    const good = await run(3, { timestamps: 'Impact started: now' });
+    expect(good.code).toBe(0);
+    expect(updates()).toHaveLength(1);
+  });
+
   it('re-running the failed run posts no second update', async () => {
     await run(1);
     await run(2);

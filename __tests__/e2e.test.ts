@@ -170,6 +170,13 @@ describe('the bundle against the sandbox', () => {
     expect(result.outputs.created).toBe('false');
   });
 
+  it('fails on a misspelt input even when fail-on-error is false, sending nothing', async () => {
+    const result = await runAction({ ...base(), 'fail-on-error': 'false', severty: 'Critical' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::Input "severty" is not an input of this action.*did you mean "severity"\?/);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
   it('prints the payload and sends no create in a dry run', async () => {
     const result = await runAction({ ...base(), 'dry-run': 'true', name: 'Checkout down' });
     expect(result.code).toBe(0);

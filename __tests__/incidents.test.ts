@@ -1,6 +1,6 @@
 import { ApiError } from '../src/errors.js';
 import { createIncident, isKeyConflict, isNew, type CreatePayload } from '../src/incident-io/incidents.js';
-import { FakeClock, json, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
+import { FakeClock, json, networkError, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
 
 const payload: CreatePayload = { idempotency_key: 'k', severity_id: 's', visibility: 'public', name: 'n', summary: '', mode: 'standard' };
 const T0 = Date.parse('2026-11-26T12:00:00Z');
@@ -37,6 +37,24 @@ describe('createIncident', () => {
       errors: [{ message: 'A severity is required', source: { field: 'severity_id' } }],
     };
     await expect(createIncident(client([json(422, error)]), payload, () => T0)).rejects.toThrow(/A severity is required/);
+  });
+
+  it('says a create whose answers were all lost may have declared it, and how to get it without a duplicate', async () => {
+    const lost = Array.from({ length: 5 }, () => networkError('ECONNRESET'));
+    const error = createIncident(client(lost), payload, () => T0);
+    await expect(error).rejects.toThrow(
+      /Gave up after 5 attempts.*may have declared the incident.*same idempotency key \("k"\), without a duplicate/,
+    );
+    const unavailable = Array.from({ length: 5 }, () => json(503, { type: 'internal_error' }));
+    await expect(createIncident(client(unavailable), payload, () => T0)).rejects.toThrow(/may have declared the incident/);
+  });
+
+  it('does not say so when incident.io refused the create', async () => {
+    const refused = json(422, { type: 'validation_error', errors: [{ message: 'A severity is required' }] });
+    await expect(createIncident(client([refused]), payload, () => T0)).rejects.toThrow(/^(?!.*may have declared).*A severity is required/);
+    await expect(createIncident(client([json(401, { type: 'authentication_error' })]), payload, () => T0)).rejects.not.toThrow(
+      /may have declared/,
+    );
   });
 
   it('fails clearly on a 200 without an incident', async () => {

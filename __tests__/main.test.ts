@@ -132,6 +132,21 @@ describe('run', () => {
     );
   });
 
+  it('still fails on a mistake in the inputs when fail-on-error is false, before any request', async () => {
+    const r = await runWith({ 'fail-on-error': 'false', visibility: 'secret' }, []);
+    expect(r.fetch.calls).toHaveLength(0);
+    expect(r.failed).toMatch(
+      /^Input "visibility" is "secret".*fail-on-error: false covers faults of incident.io, GitHub and the network, not a mistake/,
+    );
+    expect(r.outputs).toEqual({ created: 'false', skipped: 'false' });
+  });
+
+  it('still fails when a lookup shows the input wrong (an unknown severity) with fail-on-error false', async () => {
+    const r = await runWith({ 'fail-on-error': 'false', severity: 'Sev1' }, [severities()]);
+    expect(r.fetch.calls).toHaveLength(1);
+    expect(r.failed).toMatch(/^Input "severity" is "Sev1"/);
+  });
+
   it('prints the payload and creates nothing in a dry run', async () => {
     const r = await runWith({ 'dry-run': 'true', severity: 'Major' }, [severities()]);
     expect(r.fetch.calls).toHaveLength(1);
@@ -243,14 +258,11 @@ describe('run', () => {
     }
   });
 
-  it('sends no secret in the incident text, even one interpolated into the summary', async () => {
-    const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
-    const r = await runWith({ severity: 'Major', name: `Deploy ${KEY}`, summary: `token was ${KEY.slice(2)}` }, [
-      severities(),
-      json(200, { incident }),
-      attached(),
-    ]);
-    expect(JSON.stringify(r.bodies[1])).not.toContain(KEY.slice(2, 14));
+  it('refuses a secret interpolated into the name or summary, sending nothing', async () => {
+    const r = await runWith({ severity: 'Major', name: `Deploy ${KEY}`, summary: `token was ${KEY.slice(2)}` }, []);
+    expect(r.fetch.calls).toHaveLength(0);
+    expect(r.failed).toMatch(/^Input "name" contains the value of "api-key".*\nInput "summary" contains the value of "api-key"/s);
+    expect(r.failed).not.toContain(KEY.slice(2, 14));
   });
 
   describe('runs GitHub gives no secrets', () => {

@@ -87,6 +87,21 @@ describe('update', () => {
   });
 });
 
+describe('an incident-id incident.io does not know', () => {
+  it('lists the allowed forms when the value is not a reference, as "INC-abc" is not', async () => {
+    const r = await runOp({ operation: 'update', 'api-key': KEY, 'incident-id': 'INC-abc', severity: 'Critical' }, [
+      json(404, { type: 'not_found', errors: [{ message: 'Not found' }] }),
+    ]);
+    expect(r.failed).toMatch(
+      /^Input "incident-id" is "INC-abc", but incident.io has no such incident \(404\)\. Allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", a reference such as "INC-123", or its number such as "123"\./,
+    );
+    const known = await runOp({ operation: 'update', 'api-key': KEY, 'incident-id': 'INC-404', severity: 'Critical' }, [
+      json(404, { type: 'not_found', errors: [{ message: 'Not found' }] }),
+    ]);
+    expect(known.failed).toMatch(/^Input "incident-id" is "INC-404", but incident.io has no such incident \(404\)\. incident.io GET/);
+  });
+});
+
 describe('update refuses answers that would make it green on nothing', () => {
   const base = { operation: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
 

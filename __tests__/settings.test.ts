@@ -132,7 +132,13 @@ describe('operations', () => {
   it.each([
     ['custom-fields', 'Teams: [Platform', /Input "custom-fields" is not valid YAML or JSON: .*Write a mapping such as/],
     ['custom-fields', '- a\n- b', /Input "custom-fields" must be a mapping such as .*; got a list\./],
-    ['custom-fields', 'a: 1\na: 2', /Input "custom-fields" is not valid YAML or JSON: Map keys must be unique/],
+    ['custom-fields', 'a: 1\na: 2', /Input "custom-fields" is not valid YAML or JSON \(line 2: "a: 2"\): Map keys must be unique/],
+    [
+      'custom-fields',
+      'Service: checkout\nTeams Platform\nNotes: x',
+      /Input "custom-fields" is not valid YAML or JSON \(line 2: "Teams Platform"\): /,
+    ],
+    ['links', '? [a]\n: https://x.example.com', /Input "links" has a key that is not text; each key names one link title, as in/],
     [
       'custom-fields',
       'Owner: {team: x}',
@@ -382,6 +388,40 @@ describe('times, links and the channel flag a hurried user gets wrong', () => {
       operation === 'create' ? { 'api-key': 'k' } : { 'alert-token': 'tok_0123456789', 'alert-source-id': 'src' };
     await expect(readSettings(inputs({ operation, ...given, 'notify-incident-channel': 'ture' }))).rejects.toThrow(
       /Input "notify-incident-channel" is "ture"; allowed values: "true", "false"\./,
+    );
+  });
+});
+
+describe('a secret pasted into another input', () => {
+  const KEY = 'inc_live_7Hq2xP9vK3mZ8wR4tY6u';
+  const TOKEN = 'ghs_9fTq2WmX7pLs4VzR8kYc1NbH';
+
+  it.each([
+    ['roles', `Incident Lead: ${KEY}`, 'api-key'],
+    ['custom-fields', `Service: ${KEY.slice(5, 20)}`, 'api-key'],
+    ['summary', `{"token": "${TOKEN}"}`, 'github-token'],
+    ['name', `Deploy ${TOKEN.slice(0, 12)}`, 'github-token'],
+  ])('is refused in %s before any request, without repeating it', async (input, value, secret) => {
+    const error = await readSettings(inputs({ 'api-key': KEY, 'github-token': TOKEN, [input]: value })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as Error).message;
+    expect(message).toMatch(new RegExp(`^Input "${input}" contains the value of "${secret}", or 12 or more characters of it\\.`));
+    expect(message).toMatch(/A secret must not go into incident text, a lookup or the log/);
+    for (let i = 0; i + 12 <= KEY.length; i++) expect(message).not.toContain(KEY.slice(i, i + 12));
+    for (let i = 0; i + 12 <= TOKEN.length; i++) expect(message).not.toContain(TOKEN.slice(i, i + 12));
+  });
+
+  it('leaves ordinary text and an 11-character overlap alone', async () => {
+    await expect(readSettings(inputs({ 'api-key': KEY, name: `Deploy ${KEY.slice(0, 11)} failed` }))).resolves.toMatchObject({
+      operation: 'create',
+    });
+  });
+});
+
+describe('an input of another operation', () => {
+  it('is named before a missing required input: update with incident-key says update does not use it', async () => {
+    await expect(readSettings(inputs({ operation: 'update', 'api-key': 'k', 'incident-key': 'checkout-prod' }))).rejects.toThrow(
+      /^Input "incident-key" is set, but operation "update" does not use it \(it is used by "create", "resolve"\)/,
     );
   });
 });

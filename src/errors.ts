@@ -8,6 +8,15 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/**
+ * A bad setting of the runner's host (a proxy variable), not of the step: found before any
+ * request like an input error, but under `fail-on-error: false` it is a warning, as a network
+ * fault would be, since the workflow's author may not control the host.
+ */
+export class RunnerSetupError extends InputError {
+  override name = 'RunnerSetupError';
+}
+
 /** incident.io (or the network on the way to it) failed a request. */
 export class ApiError extends Error {
   override name = 'ApiError';

@@ -2,7 +2,7 @@
  * Orchestration only: mask the secrets, read the settings, hand them to the operation, and apply
  * the failure policy. Every dependency (core, fetch, env, clock, the GitHub context) is passed in.
  */
-import { ApiError, InputError } from './errors.js';
+import { ApiError, InputError, RunnerSetupError } from './errors.js';
 import { readRunContext, type GitHubContext } from './github/context.js';
 import { type Clock, type FetchLike } from './incident-io/client.js';
 import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
@@ -137,7 +137,7 @@ function loadContext(load: () => GitHubContext, env: Record<string, string | und
 
 /**
  * The failure policy: one clear message, as an error (the step fails) or, with
- * `fail-on-error: false`, as a warning (the step succeeds). Outputs already written stay as
+ * `fail-on-error: false`, as a warning (the step succeeds) unless the inputs are at fault. Outputs already written stay as
  * they are: an incident that was created is never reported as `created=false`.
  */
 function reportFailure(out: Output, error: unknown, failOnError: boolean): void {
@@ -152,6 +152,10 @@ function reportFailure(out: Output, error: unknown, failOnError: boolean): void 
       // The outputs cannot be written at all; the message below says why.
     }
   }
+  // A mistake in the step's inputs fails it whatever fail-on-error says: as a warning it would
+  // leave the incident path broken, green, until the outage it was written for.
   if (failOnError) out.fail(message);
-  else out.warning(`${message} (fail-on-error is false, so this step succeeds.)`, 'incident.io');
+  else if (error instanceof InputError && !(error instanceof RunnerSetupError)) {
+    out.fail(`${message} (fail-on-error: false covers faults of incident.io, GitHub and the network, not a mistake in the step's inputs.)`);
+  } else out.warning(`${message} (fail-on-error is false, so this step succeeds.)`, 'incident.io');
 }

@@ -248,9 +248,16 @@ function findOption(field: CustomField, value: string, found?: { options: FieldO
   const values = options.map((o) => o.value);
   const suggestion = closest(value, values);
   const partial = found && !found.complete ? ` (only the first ${options.length} options were read)` : '';
+  // "Platform, Payments" for a multi-select: several values are a list, and the comma says so.
+  const parts = value.split(',').map((part) => part.trim());
+  const asList =
+    field.field_type === 'multi_select' &&
+    parts.length > 1 &&
+    parts.every((part) => options.some((o) => normalize(o.value) === normalize(part)))
+      ? ` For several values, write a list: ${JSON.stringify(field.name)}: [${parts.join(', ')}].`
+      : '';
   throw new InputError(
-    `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(value)}, which is not one of its options${partial}. ` +
-      `Available: ${someOf(values) || 'none'}.` +
-      (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
+    `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(value)}, which is not one of its options${partial}.` +
+      (asList || ` Available: ${someOf(values) || 'none'}.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : '')),
   );
 }

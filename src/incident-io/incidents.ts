@@ -54,8 +54,28 @@ export async function createIncident(client: IncidentIoClient, payload: CreatePa
     if (error instanceof ApiError && isKeyConflict(error)) {
       return { incident: incidentFrom(error.body), created: false };
     }
-    throw error;
+    throw mayHaveLanded(error, payload.idempotency_key);
   }
+}
+
+/**
+ * A create whose answer never came (a lost connection, a timeout, a 5xx, a body cut short, or a
+ * deadline reached after such an attempt) may still have declared the incident: the error says
+ * so, and how to get it without a duplicate. A 4xx that refused the create (not 408 or 429)
+ * means nothing was declared, and is left as it is.
+ */
+function mayHaveLanded(error: unknown, idempotencyKey: string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const refused = error.status !== undefined && error.status >= 300 && error.status < 500 && error.status !== 408 && error.status !== 429;
+  if (refused) return error;
+  return new ApiError(
+    `${error.message} incident.io may have declared the incident before its answer was lost: re-running this job returns it ` +
+      `under the same idempotency key ("${idempotencyKey}"), without a duplicate.`,
+    error.status,
+    error.type,
+    error.requestId,
+    error.body,
+  );
 }
 
 /** What the action reports of an incident: an answer without these is not one it can trust. */
@@ -128,7 +148,12 @@ export async function fetchIncident(client: IncidentIoClient, id: string): Promi
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       const shown = /^\d+$/.test(id) ? `INC-${id}` : id;
-      throw new InputError(`Input "incident-id" is ${JSON.stringify(shown)}, but incident.io has no such incident (404). ${error.message}`);
+      const allowed = /^\d+$/.test(id)
+        ? ''
+        : ' Allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", a reference such as "INC-123", or its number such as "123".';
+      throw new InputError(
+        `Input "incident-id" is ${JSON.stringify(shown)}, but incident.io has no such incident (404).${allowed} ${error.message}`,
+      );
     }
     throw error;
   }

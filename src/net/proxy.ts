@@ -18,7 +18,7 @@
  *     `10.0.0.0/8`, `fd00::/8`     any IP address in that range (IP targets only: no DNS lookup).
  *   Name entries never match an IP target, nor IP entries a name. Anything else is ignored.
  * - A proxy value is `http://host:port` or `https://host:port`, optionally with `user:password@`
- *   (percent-encoded); `host:port` alone means `http://host:port`. Anything else is an InputError
+ *   (percent-encoded); `host:port` alone means `http://host:port`. Anything else is a RunnerSetupError
  *   naming the variable, whose message never repeats the credentials.
  *
  * Pure and light: the undici machinery that talks to a proxy is in ./undici.ts, loaded only when
@@ -26,7 +26,7 @@
  */
 import { hasProxyVariable, PROXY_VARIABLE_NAMES, PROXY_VARIABLES } from './proxy-env.js';
 import type { BlockList } from 'node:net';
-import { InputError } from '../errors.js';
+import { RunnerSetupError } from '../errors.js';
 
 /** A proxy to send requests through. */
 export interface Proxy {
@@ -59,7 +59,7 @@ const VARIABLES = PROXY_VARIABLE_NAMES;
 export { hasProxyVariable, PROXY_VARIABLES };
 
 /**
- * Reads the proxy variables. Returns undefined when none sets a proxy; throws an InputError naming
+ * Reads the proxy variables. Returns undefined when none sets a proxy; throws a RunnerSetupError naming
  * the variable when the one in use is not a proxy URL.
  */
 export function readProxyConfig(env: Env): ProxyConfig | undefined {
@@ -133,17 +133,17 @@ function parseProxy(variable: string, value: string): Proxy {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new InputError(
+    throw new RunnerSetupError(
       `The proxy variable ${variable} is ${shown}, which is not a URL. Set it to the proxy's URL, ${example}, or unset it.`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(
+    throw new RunnerSetupError(
       `The proxy variable ${variable} is ${shown}: the action supports http:// and https:// proxies only, not ${url.protocol.slice(0, -1)}://. Set it to the proxy's URL, ${example}, or unset it.`,
     );
   }
   if (url.hostname === '') {
-    throw new InputError(
+    throw new RunnerSetupError(
       `The proxy variable ${variable} is ${shown}, which names no host. Set it to the proxy's URL, ${example}, or unset it.`,
     );
   }

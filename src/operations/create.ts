@@ -64,7 +64,11 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     );
   }
   const open = search?.incidents[0];
-  if (open && search && keyed) return (await keyed).followUp(ctx, client, open, jobs, search, pull);
+  if (open && search && keyed) {
+    // Not applied to the open incident, but checked like the other names: a typo fails here too.
+    if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampList, NO_JOBS);
+    return (await keyed).followUp(ctx, client, open, jobs, search, pull);
+  }
 
   const timestamps = await timestampsFor(ctx, timestampList, jobs);
   const { severity } = fields;

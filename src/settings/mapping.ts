@@ -17,6 +17,13 @@ const EXAMPLES: Record<string, string> = {
   timestamps: '`Impact started: 2026-11-26T10:04:00Z` or `{"Impact started": "now"}`',
   'alert-metadata': '`team: payments` or `{"team": "payments", "environment": "production"}`',
 };
+const KEY_NAMES: Record<string, string> = {
+  'custom-fields': 'custom field',
+  roles: 'role',
+  links: 'link title',
+  timestamps: 'incident timestamp',
+  'alert-metadata': 'metadata field',
+};
 const PLAIN_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:map']);
 
 export async function parseMapping(input: string, raw: string): Promise<Map<string, MappingValue>> {
@@ -28,7 +35,9 @@ export async function parseMapping(input: string, raw: string): Promise<Map<stri
   const doc = parseDocument(raw, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
-    throw new InputError(`Input "${input}" is not valid YAML or JSON: ${firstLine(problem.message)}. Write a mapping such as ${example}.`);
+    throw new InputError(
+      `Input "${input}" is not valid YAML or JSON${where(raw, problem.pos[0])}: ${firstLine(problem.message)}. Write a mapping such as ${example}.`,
+    );
   }
   visit(doc, (_key, node) => {
     const tag = (isScalar(node) || isCollection(node)) && node.tag;
@@ -39,7 +48,7 @@ export async function parseMapping(input: string, raw: string): Promise<Map<stri
     }
     if (isPair(node) && !isScalar(node.key)) {
       throw new InputError(
-        `Input "${input}" has a key that is not text; each key names one ${input === 'roles' ? 'role' : 'custom field'}, as in ${example}.`,
+        `Input "${input}" has a key that is not text; each key names one ${KEY_NAMES[input] ?? 'entry'}, as in ${example}.`,
       );
     }
   });
@@ -60,6 +69,15 @@ export async function parseMapping(input: string, raw: string): Promise<Map<stri
     }
   }
   return result;
+}
+
+/** " (line 2: `Teams Platform`)": where the parser stopped, for a value of several lines. */
+function where(raw: string, offset: number | undefined): string {
+  if (offset === undefined || !raw.includes('\n')) return '';
+  const number = raw.slice(0, offset).split('\n').length;
+  const line = (raw.split('\n')[number - 1] ?? '').trim();
+  const shown = line.length > 60 ? `${line.slice(0, 60)}…` : line;
+  return ` (line ${number}: ${JSON.stringify(shown)})`;
 }
 
 function firstLine(text: string): string {

@@ -5,6 +5,7 @@
  * Each error names the input, the bad value and the values allowed.
  */
 import { InputError, quoteList } from '../errors.js';
+import { FRAGMENT, Redactor } from '../output/redact.js';
 import { parseMapping, type MappingValue } from './mapping.js';
 import { closest } from '../suggest.js';
 import {
@@ -193,6 +194,7 @@ export async function readSettings(getInput: GetInput, { allowMissingSecret = fa
   const operation = parseChoice(getInput, 'operation', OPERATIONS, 'create');
   checkInputsFit(getInput, operation, allowMissingSecret);
   for (const input of SECRET_INPUTS) checkHeaderSafe(input, getInput(input));
+  checkNoSecretElsewhere(getInput);
   const common: Common = {
     apiUrl: parseApiUrl(getInput('api-url') || 'https://api.incident.io'),
     dryRun: parseBoolean(getInput, 'dry-run', false),
@@ -549,7 +551,36 @@ export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id'
 }
 
 /** Required inputs are present, and no input is set that the operation would ignore. */
+/**
+ * A secret pasted into another input would go into the incident's text, a lookup's URL or the
+ * log (redaction would leave `***` there at best): refused before any request, naming the input
+ * and the secret, never repeating either value.
+ */
+function checkNoSecretElsewhere(getInput: GetInput): void {
+  const secrets = SECRET_INPUTS.map((name) => ({ name, redactor: new Redactor([getInput(name)]) }));
+  const problems = ALL_INPUTS.filter((input) => !SECRET_INPUTS.includes(input)).flatMap((input) => {
+    const value = getInput(input);
+    const found = secrets.find(({ redactor }) => redactor.redact(value) !== value);
+    return found ? [`Input "${input}" contains the value of "${found.name}", or ${FRAGMENT} or more characters of it.`] : [];
+  });
+  if (problems.length > 0) {
+    throw new InputError(
+      `${problems.join('\n')}\nA secret must not go into incident text, a lookup or the log: pass it only in its own input.`,
+    );
+  }
+}
+
 function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSecret: boolean): void {
+  // An input of another operation first: `incident-key` on update says so, not only that `incident-id` is empty.
+  const allowed = new Set([...COMMON, ...USES[operation]]);
+  for (const input of ALL_INPUTS) {
+    if (allowed.has(input) || getInput(input) === '') continue;
+    const users = OPERATIONS.filter((op) => USES[op].includes(input));
+    throw new InputError(
+      `Input "${input}" is set, but operation "${operation}" does not use it (it is used by ${users.map((u) => `"${u}"`).join(', ')}). ` +
+        `Remove it, or set "operation" to the operation you meant. Inputs used by "${operation}": ${quoteList(USES[operation])}.`,
+    );
+  }
   for (const input of REQUIRED[operation]) {
     if (getInput(input) !== '' || (allowMissingSecret && input === requiredSecret(operation))) continue;
     if (input === 'api-key') {
@@ -568,14 +599,5 @@ function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSe
           ? ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`
           : ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`;
     throw new InputError(`Input "${input}" is required when "operation" is "${operation}", but it is empty.${hint}`);
-  }
-  const allowed = new Set([...COMMON, ...USES[operation]]);
-  for (const input of ALL_INPUTS) {
-    if (allowed.has(input) || getInput(input) === '') continue;
-    const users = OPERATIONS.filter((op) => USES[op].includes(input));
-    throw new InputError(
-      `Input "${input}" is set, but operation "${operation}" does not use it (it is used by ${users.map((u) => `"${u}"`).join(', ')}). ` +
-        `Remove it, or set "operation" to the operation you meant. Inputs used by "${operation}": ${quoteList(USES[operation])}.`,
-    );
   }
 }
