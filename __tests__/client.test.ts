@@ -79,6 +79,40 @@ describe('IncidentIoClient', () => {
     });
   });
 
+  it('keeps its own attempt limit when a wait incident.io asks for follows a failure it did not time', async () => {
+    const limited = () => json(429, { type: 'rate_limited' }, { 'retry-after': '1' });
+    const { client, fetch, retries } = setup([
+      json(503, { type: 'internal_error' }),
+      limited(),
+      limited(),
+      limited(),
+      limited(),
+      limited(),
+    ]);
+    const error = await failure(client.get('/v1/severities'));
+    expect(error.message).toMatch(/Gave up after 5 attempts/);
+    expect(fetch.calls).toHaveLength(5);
+    expect(retries.every((line) => / of 5\)\.$/.test(line))).toBe(true);
+  });
+
+  it.each([
+    ['an empty id', { severities: [{ id: '', name: 'Major' }] }, /item 1 has no text "id"/],
+    [
+      'an empty name',
+      {
+        severities: [
+          { id: 's1', name: 'Minor' },
+          { id: 's2', name: '' },
+        ],
+      },
+      /item 2 has no text "name"/,
+    ],
+    ['a name that is not text', { severities: [{ id: 's1', name: 3 }] }, /item 1 has no text "name"/],
+  ])('refuses a list item with %s', async (_what, body, message) => {
+    const { client } = setup([json(200, body)]);
+    await expect(client.getList('/v1/severities', 'severities')).rejects.toThrow(message);
+  });
+
   it('redacts every string it sends, whatever the field', async () => {
     const { client, fetch } = setup([json(200, { ok: true })]);
     await client.post('/v2/incidents', { custom: [{ value_text: `paste ${KEY}` }], n: 1 });

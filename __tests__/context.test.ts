@@ -86,3 +86,25 @@ describe('context', () => {
     expect(defaultIncidentName(bare)).toBe('Workflow GitHub Actions failed in an unknown repository');
   });
 });
+
+describe('a workflow_run watcher', () => {
+  const watched = (run: Record<string, unknown>) =>
+    readRunContext(
+      {
+        ...ghContext,
+        eventName: 'workflow_run',
+        runAttempt: 1,
+        payload: { workflow_run: { id: 555, run_number: 9, name: 'Deploy', ...run } },
+      },
+      env,
+    );
+
+  it("takes the watched run's attempt and commit, not the watcher's", () => {
+    const run = watched({ run_attempt: 3, head_sha: 'fedcba9876543210', head_branch: 'release' });
+    expect([run.runId, run.runAttempt, run.sha, run.ref]).toEqual([555, 3, 'fedcba9876543210', 'refs/heads/release']);
+  });
+
+  it("leaves the commit empty when the payload has none, rather than show the watcher's", () => {
+    expect(watched({ run_attempt: 1 }).sha).toBe('');
+  });
+});

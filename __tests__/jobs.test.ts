@@ -179,6 +179,12 @@ describe('what failed, in words', () => {
     expect(result.notices).toEqual([]);
   });
 
+  it("reads the run's own attempt, so a re-run of failed jobs lists what failed this time", async () => {
+    const fetch = fetchFor({});
+    await failedJobs('ghs_token', { ...run, runAttempt: 2 }, fetch, redactor);
+    expect(fetch.calls[0]).toBe('/repos/acme/shop/actions/runs/1/attempts/2/jobs');
+  });
+
   it('reads every page of a big matrix, in parallel, up to the cap', async () => {
     const total = 250;
     const all = Array.from({ length: total }, (_, i) => ({

@@ -196,6 +196,14 @@ describe('Markdown', () => {
     }
   });
 
+  it('breaks autolinks in any case, and never links a URL that carries a password', () => {
+    for (const name of ['WWW.evil.example', 'Www.evil.example/x', 'HTTPS://evil.example']) {
+      expect(render(text(`branch ${name}`).source)).not.toContain('<a ');
+    }
+    expect(linkTarget('https://:hunter2pw@app.incident.io/x')).toBeUndefined();
+    expect(linkTarget('https://user@app.incident.io/x')).toBeUndefined();
+  });
+
   it('keeps a link target from closing early or carrying HTML', () => {
     expect(linkTarget('https://app.incident.io/a)b(c d<e>"f\'')).toBe('https://app.incident.io/a%29b%28c%20d%3Ce%3E%22f%27');
     const html = render(link('label', 'https://app.incident.io/a) [x](https://evil.example').source);

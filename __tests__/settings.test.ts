@@ -176,6 +176,8 @@ describe('parseApiUrl', () => {
     ['https://gateway.example.com/a/./b', /must not carry a "\." or "\.\." path segment/],
     ['https://gateway.example.com/a/%2E%2e/b', /must not carry a "\." or "\.\." path segment/],
     ['https://u:p@api.incident.io', /must not carry credentials/],
+    ['https://gateway.example.com/gw\\..', /must not carry a "\." or "\.\." path segment/],
+    ['https://gateway.example.com/gw\\.\\v2', /must not carry a "\." or "\.\." path segment/],
   ])('rejects %s', (raw, message) => {
     expect(() => parseApiUrl(raw)).toThrow(message);
     expect(() => parseApiUrl(raw)).toThrow(/Input "api-url" is .*allowed values: an https:\/\/ URL/);

@@ -70,7 +70,9 @@ export async function findOpenByKey(
     read += items.length;
     for (const item of items) {
       if (isRecord(item) && typeof item['summary'] === 'string' && item['summary'].includes(token)) {
-        found.push(readIncident({ incident: item }, 'GET /v2/incidents answered'));
+        const incident = readIncident({ incident: item }, 'GET /v2/incidents answered');
+        // A page that repeats an incident (a list that moved under the cursor) must not resolve it twice.
+        if (!found.some((f) => f.id === incident.id)) found.push(incident);
       }
     }
     const meta = isRecord(body) ? body['pagination_meta'] : undefined;
