@@ -179,6 +179,11 @@ describe('timestamps', () => {
     expect(result.code).toBe(0);
     expect(timestampValues()['Impact started']).toBe('2026-11-26T10:04:00.000Z');
     expect(render(result.summary)).toContain('Impact started: 2026-11-26T10:04:00.000Z (when the first failed job started)');
+    // A re-run gets the same incident back: the card shows no timestamps it did not set.
+    sandbox.incidents()[0].created_at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const rerun = await runAction(withGitHub(), { env: { ...github(), GITHUB_RUN_ATTEMPT: '2' } });
+    expect(rerun.outputs.created).toBe('false');
+    expect(render(rerun.summary)).not.toContain('Impact started');
   });
 
   it('takes the input\'s value, names in any case, and "now"', async () => {

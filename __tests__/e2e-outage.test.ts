@@ -89,6 +89,27 @@ describe('workflow_run watchers', () => {
     expect(jobs?.path).toBe('/github/repos/acme/shop/actions/runs/2002/attempts/1/jobs');
   });
 
+  it('with incident-key, a re-run of the watcher or of the watched run posts no "failed again" for the same failure', async () => {
+    const keyed = { ...api(), severity: 'Major', 'incident-key': 'Deploy@main' };
+    const first = await runAction(keyed, { env: watcherEnv() });
+    expect(first.outputs.created).toBe('true');
+    expect(sandbox.incidents()[0].summary).toMatch(/iokey-[0-9a-f]{24} · iorun-[0-9a-f]{12}/);
+    for (const env of [watcherEnv({}, { GITHUB_RUN_ATTEMPT: '2' }), watcherEnv({ run_attempt: 2 }, { GITHUB_RUN_ID: '3004' })]) {
+      const again = await runAction(keyed, { env });
+      expect(again.code).toBe(0);
+      expect(again.outputs).toMatchObject({ created: 'false', 'incident-reference': 'INC-1' });
+      expect(again.stdout).toMatch(
+        /Incident INC-1: .* was already declared by this run \(idempotency key "github-actions\/acme\/shop\/runs\/2002"\); it is still open, so nothing new was posted\./,
+      );
+    }
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(updates()).toHaveLength(0);
+    // Another run of the watched workflow failing is a new failure of the same outage: one update.
+    const next = await runAction(keyed, { env: watcherEnv({ id: 2010, run_number: 78 }, { GITHUB_RUN_ID: '3010' }) });
+    expect(next.stdout).toMatch(/Posted an update to incident INC-1/);
+    expect(updates()).toHaveLength(1);
+  });
+
   it('opens no second incident when the watched run is re-run', async () => {
     await runAction({ ...api(), severity: 'Major' }, { env: watcherEnv() });
     sandbox.incidents()[0].created_at = new Date(Date.now() - 10 * 60_000).toISOString();
@@ -187,6 +208,7 @@ describe('incident-key: one open incident per key', () => {
   it('re-running the failed run posts no second update', async () => {
     await run(1);
     await run(2);
+    updates()[0].created_at = new Date(Date.now() - 10 * 60_000).toISOString();
     const rerun = await runAction(
       { ...api(), severity: 'Major', 'incident-key': key },
       { env: { GITHUB_RUN_ID: '8002', GITHUB_RUN_NUMBER: '2', GITHUB_RUN_ATTEMPT: '2' } },
@@ -194,6 +216,22 @@ describe('incident-key: one open incident per key', () => {
     expect(rerun.code).toBe(0);
     expect(updates()).toHaveLength(1);
     expect(sandbox.requests.filter((r) => r.route === 'POST /v2/incident_updates')).toHaveLength(2);
+    expect(rerun.stdout).toMatch(
+      /An earlier attempt of this run already posted its update to incident INC-1: .*; nothing new was posted\./,
+    );
+    expect(rerun.stdout).not.toMatch(/Posted an update/);
+  });
+
+  it('a dry-run resolve by key says it would resolve, and resolves nothing', async () => {
+    await run(1);
+    const result = await runAction(
+      { ...api(), operation: 'resolve', 'incident-key': key, 'dry-run': 'true' },
+      { env: { GITHUB_RUN_ID: '8002', GITHUB_RUN_NUMBER: '2' } },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/::notice title=incident\.io dry run \(would resolve\)::Would resolve 1 incident\(s\)/);
+    expect(result.stdout).not.toContain('incident.io incident resolved');
+    expect(sandbox.incidents()[0].incident_status.category).not.toBe('learning');
   });
 
   it('resolving with nothing open succeeds with a notice and changes nothing', async () => {
@@ -248,12 +286,16 @@ describe('incident-key: one open incident per key', () => {
   });
 
   it('prints, and does not send, the update in a dry run', async () => {
-    await run(1);
-    const dry = await run(2, { 'dry-run': 'true' });
+    const links = 'Runbook: https://runbooks.example.com/checkout';
+    await run(1, { links });
+    const dry = await run(2, { 'dry-run': 'true', links });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('Dry run: every input is valid; this request would be sent to POST');
     expect(dry.stdout).toContain('/v2/incident_updates');
     expect(updates()).toHaveLength(0);
+    // Only what the open incident lacks would be attached: this run, not the runbook run 1 attached.
+    expect(dry.stdout).toContain('https://github.com/acme/shop/actions/runs/8002');
+    expect(dry.stdout).not.toContain('runbooks.example.com');
   });
 });
 

@@ -74,7 +74,7 @@ describe('isNew', () => {
     expect(isNew(at('2026-11-26T11:59:20Z'), T0 - 45_000, T0)).toBe(true);
   });
   it('assumes new when created_at is missing', () => {
-    expect(isNew({ id: '1', reference: 'INC-1', name: 'n' }, T0, T0)).toBe(true);
+    expect(isNew({}, T0, T0)).toBe(true);
   });
 });
 

@@ -105,7 +105,7 @@ export function readIncident(body: unknown, what: string): Incident {
  * step has spent creating it, an earlier run opened it. The age is measured on the server's own
  * clock (its Date header) when it sends one, so a skewed runner clock cannot mislead it.
  */
-export function isNew(incident: Incident, sentAt: number, receivedAt: number, serverDate?: number): boolean {
+export function isNew(incident: { created_at?: string }, sentAt: number, receivedAt: number, serverDate?: number): boolean {
   const createdAt = Date.parse(incident.created_at ?? '');
   if (Number.isNaN(createdAt)) return true;
   const window = receivedAt - sentAt + NEW_INCIDENT_SLACK_MS;

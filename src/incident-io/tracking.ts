@@ -7,7 +7,9 @@
  * letters and digits survives however incident.io stores the Markdown, and a responder may
  * rename the incident freely. To find the open incidents of a key, the action lists open
  * incidents (triage, live, paused; in the step's mode), newest first, at most
- * MAX_LIST_PAGES pages, and keeps those whose summary carries the token.
+ * MAX_LIST_PAGES pages, and keeps those whose summary carries the token. The same line carries
+ * `iorun-` and 12 hex digits over the create's idempotency key, so a re-run of the run that
+ * declared the incident (a watcher re-run, say) knows it as its own, and posts no update.
  */
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
@@ -29,9 +31,19 @@ export function keyToken(repository: string, key: string): string {
   return `iokey-${createHash('sha256').update(`${repository}\n${key}`).digest('hex').slice(0, 24)}`;
 }
 
+/** The token of the run that declared an incident: its create's idempotency key, hashed. */
+export function runToken(idempotencyKey: string): string {
+  return `iorun-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12)}`;
+}
+
 /** The line the action appends to the summary of an incident it declares under a key. */
-export function keyMarker(repository: string, key: string): Markdown {
-  return md`_Incident key ${code(key)} · ${keyToken(repository, key)}: the incident.io GitHub Action finds this open incident by this line, so keep it when you edit the summary._`;
+export function keyMarker(repository: string, key: string, idempotencyKey: string): Markdown {
+  return md`_Incident key ${code(key)} · ${keyToken(repository, key)} · ${runToken(idempotencyKey)}: the incident.io GitHub Action finds this open incident by this line, so keep it when you edit the summary._`;
+}
+
+/** Whether the run whose create uses `idempotencyKey` declared this incident. */
+export function declaredBy(incident: Incident, idempotencyKey: string): boolean {
+  return markerLine(incident.summary)?.includes(runToken(idempotencyKey)) ?? false;
 }
 
 /** The marker line of a summary, if it has one, to carry over when the summary is replaced. */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import type { RunContext } from '../github/context.js';
 import type { IncidentIoClient } from './client.js';
-import type { Incident } from './incidents.js';
+import { isNew, type Incident } from './incidents.js';
 import { isRecord } from './retry.js';
 
 export interface IncidentUpdateRequest {
@@ -30,6 +30,9 @@ export interface IncidentUpdate {
   incident_id: string;
   new_incident_status?: Named;
   new_severity?: Named;
+  created_at?: string;
+  /** True when incident.io answered with an update an earlier attempt had posted (the key's replay). */
+  replayed: boolean;
 }
 
 export const UPDATES_PATH = '/v2/incident_updates';
@@ -46,6 +49,7 @@ export function updateIdempotencyKey(run: RunContext, incidentId: string, what: 
 }
 
 export async function postIncidentUpdate(client: IncidentIoClient, request: IncidentUpdateRequest): Promise<IncidentUpdate> {
+  const sentAt = client.now();
   const response = await client.post<unknown>(UPDATES_PATH, request);
   const update = isRecord(response.body) ? response.body['incident_update'] : undefined;
   if (!isRecord(update) || typeof update['id'] !== 'string' || update['id'] === '') {
@@ -54,7 +58,9 @@ export async function postIncidentUpdate(client: IncidentIoClient, request: Inci
         "Check the incident's timeline in incident.io.",
     );
   }
-  return update as unknown as IncidentUpdate;
+  // A repeated key returns the first update: older than this request, it was posted before.
+  const replayed = !isNew(update, sentAt, client.now(), response.date);
+  return { ...(update as unknown as Omit<IncidentUpdate, 'replayed'>), replayed };
 }
 
 /** The incident as the update left it: its new status and severity, when the answer names them. */

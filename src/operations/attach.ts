@@ -5,7 +5,14 @@
  * and can only warn; a dry run prints the requests instead.
  */
 import { runUrl, watcherUrl, type PullRequest, type RunContext } from '../github/context.js';
-import { attach, attachmentRequest, ATTACHMENTS_PATH, type AttachmentPlan } from '../incident-io/attachments.js';
+import {
+  attach,
+  attachedUrls,
+  attachmentRequest,
+  ATTACHMENTS_PATH,
+  normaliseUrl,
+  type AttachmentPlan,
+} from '../incident-io/attachments.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import type { Incident } from '../incident-io/incidents.js';
 import { afterWriteDeadline, printDryRun, type OperationContext } from './operation.js';
@@ -45,7 +52,13 @@ export async function attachToIncident(
 ): Promise<AttachmentPlan[]> {
   if (plans.length === 0) return [];
   if (ctx.settings.dryRun) {
-    for (const plan of plans) printDryRun(ctx, 'POST', ATTACHMENTS_PATH, attachmentRequest(incident.id, plan));
+    // Lookups run in a dry run too: on an existing incident, only what it lacks would be attached.
+    const there = listFirst
+      ? await attachedUrls(client.withDeadline(afterWriteDeadline(ctx)), incident.id).catch(() => new Set<string>())
+      : new Set<string>();
+    for (const plan of plans) {
+      if (!there.has(normaliseUrl(plan.url))) printDryRun(ctx, 'POST', ATTACHMENTS_PATH, attachmentRequest(incident.id, plan));
+    }
     return [];
   }
   const outcome = await attach(client.withDeadline(afterWriteDeadline(ctx)), incident.id, plans, { listFirst });

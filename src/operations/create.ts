@@ -67,7 +67,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   if (open && search && keyed) {
     // Not applied to the open incident, but checked like the other names: a typo fails here too.
     if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampList, NO_JOBS);
-    return (await keyed).followUp(ctx, client, open, jobs, search, pull);
+    return (await keyed).followUp(ctx, client, open, { jobs, search, pull, idempotencyKey });
   }
 
   const timestamps = await timestampsFor(ctx, timestampList, jobs);
@@ -81,7 +81,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     severity_id: severity.id,
     visibility: settings.visibility,
     name: redactor.redact(settings.name || defaultIncidentName(run)),
-    summary: redactor.redact(keyed ? `${summary}\n\n${(await keyed).keyMarker(run.repository, key).source}` : summary),
+    summary: redactor.redact(keyed ? `${summary}\n\n${(await keyed).keyMarker(run.repository, key, idempotencyKey).source}` : summary),
     mode: settings.mode,
     ...(fields.incidentType && { incident_type_id: fields.incidentType.id }),
     ...(fields.status && { incident_status_id: fields.status.id }),
@@ -138,7 +138,8 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   await out.summary(
     incidentCard(md`${outcome.created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
       attachments: attached,
-      timestamps: timestamps.set,
+      // A replayed create applied nothing of this step's: its timestamps are the first run's.
+      timestamps: outcome.created ? timestamps.set : [],
       failed: jobs.failed,
       more: [['Incident key', key ? code(key) : undefined]],
       created: outcome.created ? md`yes` : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,

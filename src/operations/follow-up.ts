@@ -7,7 +7,7 @@ import { runUrl, type RunContext } from '../github/context.js';
 import type { FailedJobs } from '../github/jobs.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import type { Incident } from '../incident-io/incidents.js';
-import { findOpenByKey, LIST_PAGE_SIZE, type KeySearch } from '../incident-io/tracking.js';
+import { declaredBy, findOpenByKey, LIST_PAGE_SIZE, type KeySearch } from '../incident-io/tracking.js';
 import { postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
 import { incidentCard } from '../output/incident-card.js';
 import { blocks, code, link, md } from '../output/markdown.js';
@@ -19,6 +19,14 @@ import { afterWriteDeadline, printDryRun, type OperationContext } from './operat
 
 export { findOpenByKey, keyMarker } from '../incident-io/tracking.js';
 
+export interface FollowUpContext {
+  jobs: FailedJobs;
+  search: KeySearch;
+  pull: PullLookup;
+  /** The create's idempotency key: the incident may be this run's own. */
+  idempotencyKey: string;
+}
+
 type Ctx = OperationContext<CreateSettings>;
 
 /**
@@ -29,12 +37,11 @@ export async function followUp(
   ctx: Ctx,
   client: IncidentIoClient,
   incident: Incident,
-  jobs: FailedJobs,
-  search: KeySearch,
-  pull: PullLookup,
+  { jobs, search, pull, idempotencyKey }: FollowUpContext,
 ): Promise<void> {
   const { out, settings, run, redactor } = ctx;
   const key = settings.incidentKey;
+  if (declaredBy(incident, idempotencyKey)) return ownIncident(ctx, client, incident, pull, idempotencyKey);
   out.info(
     `Incident ${describe(incident)} is already open for incident-key "${key}", so this run posts an update to it instead of declaring another; ` +
       'the inputs that describe a new incident (severity, incident-type, name, summary, status, custom-fields, roles, timestamps) are not applied to it.' +
@@ -55,12 +62,19 @@ export async function followUp(
     );
     return;
   }
-  await postIncidentUpdate(client, request);
+  const update = await postIncidentUpdate(client, request);
   setIncidentOutputs(out, incident, false);
-  out.announce(
-    `Posted an update to incident ${describe(incident)}, already open for incident-key "${key}".`,
-    'incident.io incident updated',
-  );
+  if (update.replayed) {
+    out.announce(
+      `An earlier attempt of this run already posted its update to incident ${describe(incident)} (open for incident-key "${key}"); nothing new was posted.`,
+      'incident.io incident already updated',
+    );
+  } else {
+    out.announce(
+      `Posted an update to incident ${describe(incident)}, already open for incident-key "${key}".`,
+      'incident.io incident updated',
+    );
+  }
   const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: true });
   await out.summary(
     incidentCard(md`Updated ${incident.reference} (already open)`, incident, {
@@ -68,6 +82,34 @@ export async function followUp(
       failed: jobs.failed,
       more: [['Incident key', code(key)]],
       created: md`no: an incident of this key was already open, so this run posted an update to it`,
+    }),
+  );
+}
+
+/**
+ * The open incident is the one this run declared (a re-run of it, or of its watcher): it is
+ * already declared, as without a key, and no "failed again" update is posted for the same failure.
+ */
+async function ownIncident(
+  ctx: Ctx,
+  client: IncidentIoClient,
+  incident: Incident,
+  pull: PullLookup,
+  idempotencyKey: string,
+): Promise<void> {
+  const { out, settings, run } = ctx;
+  setIncidentOutputs(out, incident, false);
+  out.announce(
+    `Incident ${describe(incident)} was already declared by this run (idempotency key "${idempotencyKey}"); it is still open, so nothing new was posted.`,
+    'incident.io incident already declared',
+  );
+  const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
+  const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: true });
+  await out.summary(
+    incidentCard(md`Already declared ${incident.reference}`, incident, {
+      attachments: attached,
+      more: [['Incident key', code(settings.incidentKey)]],
+      created: md`no: this run had already declared it`,
     }),
   );
 }

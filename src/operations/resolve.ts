@@ -82,7 +82,7 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
   if (listed.length > 0) {
     out.announce(
       `${verb} ${listed.length} incident(s) open for incident-key "${key}": ${listed.map(describe).join('; ')}.`,
-      'incident.io incident resolved',
+      settings.dryRun ? 'incident.io dry run (would resolve)' : 'incident.io incident resolved',
     );
   }
   await out.summary(
