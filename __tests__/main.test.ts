@@ -147,37 +147,21 @@ describe('run', () => {
     expect(r.failed).toMatch(/^Input "severity" is "Sev1"/);
   });
 
-  it.each(['learning', 'closed', 'declined', 'merged', 'canceled'])(
-    'warns when the incident a re-run gets back is already over (%s), and stays green',
-    async (category) => {
-      const incident = {
-        id: '01INC',
-        reference: 'INC-7',
-        name: 'n',
-        created_at: '2026-11-26T11:00:00Z',
-        incident_status: { id: 'st', name: 'Over', category },
-      };
-      const r = await runWith({ severity: 'Major' }, [
-        severities(),
-        json(200, { incident }),
-        json(200, { incident_attachments: [] }),
-        attached(),
-      ]);
-      expect(r.failed).toBeUndefined();
-      expect(r.outputs.created).toBe('false');
-      expect(r.log.find((l) => l.level === 'warning')?.message).toMatch(
-        /^INC-7 is already over \(status "Over"\), and this step does not reopen it/,
-      );
-    },
-  );
-
-  it('does not warn when the incident a re-run gets back is still live', async () => {
+  it.each([
+    ['learning', true],
+    ['closed', true],
+    ['declined', true],
+    ['merged', true],
+    ['canceled', true],
+    ['live', false],
+    ['triage', false],
+  ])('on a re-run that gets back an incident in "%s", warns that it is over: %s (and stays green)', async (category, over) => {
     const incident = {
       id: '01INC',
       reference: 'INC-7',
       name: 'n',
       created_at: '2026-11-26T11:00:00Z',
-      incident_status: { id: 'st', name: 'Fixing', category: 'live' },
+      incident_status: { id: 'st', name: 'Status', category },
     };
     const r = await runWith({ severity: 'Major' }, [
       severities(),
@@ -185,7 +169,12 @@ describe('run', () => {
       json(200, { incident_attachments: [] }),
       attached(),
     ]);
-    expect(r.log.filter((l) => l.level === 'warning')).toEqual([]);
+    expect(r.failed).toBeUndefined();
+    expect(r.outputs.created).toBe('false');
+    const warnings = r.log.filter((l) => l.level === 'warning').map((l) => l.message);
+    expect(warnings).toEqual(
+      over ? [expect.stringMatching(/^INC-7 is already over \(status "Status"\), and this step does not reopen it/)] : [],
+    );
   });
 
   it('prints the payload and creates nothing in a dry run', async () => {

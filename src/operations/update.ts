@@ -40,20 +40,16 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
   // Whether an answer showed the severity after the change (incident.io may leave it out of both).
   let severityShown = false;
   if (request) {
-    let replayed = false;
-    try {
-      const update = await postIncidentUpdate(client, request);
-      after = afterUpdate(incident, update);
-      severityShown = isRecord(update.new_severity);
-      replayed = update.replayed;
-    } catch (error) {
+    const update = await postIncidentUpdate(client, request).catch((error: unknown) => {
       throw withContext(
         error,
         `Nothing was changed on ${incident.reference}: the incident update failed, so the edit was not sent either.`,
       );
-    }
+    });
+    after = afterUpdate(incident, update);
+    severityShown = isRecord(update.new_severity);
     out.info(
-      replayed
+      update.replayed
         ? `An earlier attempt of this step already posted this incident update to ${describe(incident)}; nothing new was posted.`
         : `Posted an incident update to ${describe(incident)}.`,
     );
