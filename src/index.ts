@@ -12,13 +12,14 @@ import { networkFetch } from './net/fetch.js';
 import { inertAnnotation } from './output/commands.js';
 import { Redactor } from './output/redact.js';
 import { runner } from './runner/runner.js';
+import { SECRET_INPUTS } from './settings/settings.js';
 
 try {
   const fetch = networkFetch(globalThis.fetch, process.env);
   await run({ core: runner, fetch, env: process.env, clock: systemClock, context: () => new Context() });
 } catch (error) {
   // Even here, no secret and no runner command: the inputs' secrets are redacted, the text made inert.
-  const secrets = ['API-KEY', 'ALERT-TOKEN', 'GITHUB-TOKEN'].map((name) => process.env[`INPUT_${name}`] ?? '');
+  const secrets = SECRET_INPUTS.map((name) => runner.getInput(name));
   const raw = new Redactor(secrets).redact(error instanceof Error ? error.message : String(error));
   const message = inertAnnotation(raw).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   process.stdout.write(`::error::The incident.io action failed unexpectedly: ${message}\n`);

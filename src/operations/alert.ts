@@ -33,9 +33,9 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
   for (const notice of jobs.notices) out.notice(notice, 'incident.io: not everything could be read');
   const sourceUrl = settings.sourceUrl || runUrl(run);
   const event: AlertEvent = {
-    title: redactor.redact(settings.name || defaultIncidentName(run, !firing)),
+    title: settings.name || defaultIncidentName(run, !firing),
     status: settings.alertStatus,
-    description: redactor.redact(incidentSummary(settings.summary, run, jobs.markdown ? [jobs.markdown] : [])),
+    description: incidentSummary(settings.summary, run, jobs.markdown ? [jobs.markdown] : []),
     deduplication_key: deduplicationKey,
     ...(sourceUrl && { source_url: sourceUrl }),
     metadata: { ...alertMetadata(run), ...Object.fromEntries(settings.metadata) },

@@ -39,7 +39,7 @@ export async function followUp(
   incident: Incident,
   { jobs, search, pull, idempotencyKey }: FollowUpContext,
 ): Promise<void> {
-  const { out, settings, run, redactor } = ctx;
+  const { out, settings, run } = ctx;
   const key = settings.incidentKey;
   if (declaredBy(incident, idempotencyKey)) return ownIncident(ctx, client, incident, pull, idempotencyKey);
   out.info(
@@ -50,7 +50,7 @@ export async function followUp(
   const request = {
     idempotency_key: updateIdempotencyKey(run, incident.id, `incident-key\n${key}`),
     incident_id: incident.id,
-    message: redactor.redact(followUpMessage(run, jobs)),
+    message: followUpMessage(run, jobs),
   };
   const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
   if (settings.dryRun) {

@@ -152,12 +152,12 @@ async function moveToResolved(
 
 /** One move: an incident update with the message, or else an edit. */
 async function move(ctx: Ctx, client: IncidentIoClient, incident: Incident, target: IncidentStatus): Promise<Incident | undefined> {
-  const { settings, run, redactor } = ctx;
+  const { settings, run } = ctx;
   if (!settings.message) return sendEdit(ctx, client, incident, { changes: { incident_status_id: target.id }, changed: [] });
   const request = {
     idempotency_key: updateIdempotencyKey(run, incident.id, [settings.message, target.id].join('\n')),
     incident_id: incident.id,
-    message: redactor.redact(`${settings.message}\n\n${runLine(run).source}`),
+    message: `${settings.message}\n\n${runLine(run).source}`,
     to_incident_status_id: target.id,
   };
   if (settings.dryRun) {

@@ -99,12 +99,12 @@ function checkApplied(after: Incident, fields: ChangeFields, severityShown: bool
 
 /** The update: the message as given, then one line linking the run; status and severity move with it. */
 function updateRequest(ctx: OperationContext<UpdateSettings>, incident: Incident, fields: ChangeFields): IncidentUpdateRequest {
-  const { settings, run, redactor } = ctx;
+  const { settings, run } = ctx;
   const what = [settings.message, fields.status?.id ?? '', fields.severity?.id ?? ''].join('\n');
   return {
     idempotency_key: updateIdempotencyKey(run, incident.id, what),
     incident_id: incident.id,
-    message: redactor.redact(`${settings.message}\n\n${runLine(run).source}`),
+    message: `${settings.message}\n\n${runLine(run).source}`,
     ...(fields.status && { to_incident_status_id: fields.status.id }),
     ...(fields.severity && { to_severity_id: fields.severity.id }),
   };
@@ -120,14 +120,14 @@ function updateChanges(fields: ChangeFields): string[] {
 
 /** The edit: every other change (and severity and status too, when there is no message). */
 function editFor(ctx: OperationContext<UpdateSettings>, incident: Incident, fields: ChangeFields, viaUpdate: boolean): Edit {
-  const { settings, run, redactor } = ctx;
+  const { settings, run } = ctx;
   // A summary replaced by the action keeps the incident-key line, so later runs still find it.
   const marker = markerLine(incident.summary);
   const summary = settings.summary && incidentSummary(settings.summary, run) + (marker ? `\n\n${marker}` : '');
   return {
     changes: {
-      ...(settings.name && { name: redactor.redact(settings.name) }),
-      ...(summary && { summary: redactor.redact(summary) }),
+      ...(settings.name && { name: settings.name }),
+      ...(summary && { summary: summary }),
       ...(!viaUpdate && fields.severity && { severity_id: fields.severity.id }),
       ...(!viaUpdate && fields.status && { incident_status_id: fields.status.id }),
       ...(fields.customFieldEntries.length > 0 && { custom_field_entries: fields.customFieldEntries }),
