@@ -1,1 +1,1 @@
-export const id=107;export const ids=[107];export const modules={2107:(o,t,n)=>{n.r(t),n.d(t,{proxiedFetch:()=>e});var r=n(6752);function e(o){const t=new r.kT({uri:o.origin,token:o.authorization,proxyTunnel:!1});return(o,n)=>i(o,{...n,dispatcher:t})}const i=r.hd}};
+export const id=107;export const ids=[107];export const modules={2107:((o,t,n)=>{n.r(t),n.d(t,{proxiedFetch:()=>e});var r=n(6752);function e(o){const t=new r.kT({uri:o.origin,token:o.authorization,proxyTunnel:!1});return(o,n)=>i(o,{...n,dispatcher:t})}const i=r.hd})};

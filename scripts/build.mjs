@@ -8,7 +8,8 @@
  *
  * Steps: `ncc build src/index.ts --minify --target es2022` (ESM: index.js, one chunk per dynamic
  * import, package.json), then terser on the chunks ncc leaves unminified (scripts/minify-chunks.mjs),
- * then licenses.txt, the licences of every bundled package, from ncc's webpack stats
+ * then each module factory put back in the parentheses minifying removed, so V8 compiles it on
+ * parse instead of parsing it twice (scripts/eager-factories.mjs), then licenses.txt, the licences of every bundled package, from ncc's webpack stats
  * (scripts/licenses.mjs says why not ncc's own --license).
  * The output directory is emptied first; a directory that holds anything but bundle files is
  * refused rather than emptied.
@@ -19,6 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { eagerFactories } from './eager-factories.mjs';
 import { bundledPackageDirs, licenseEntry, renderLicenses } from './licenses.mjs';
 import { minifyChunks } from './minify-chunks.mjs';
 
@@ -79,6 +81,7 @@ export async function build({ out = join(root, 'dist'), source = root, log = () 
     const output = await ncc(['build', 'src/index.ts', '-o', dir, ...NCC_FLAGS, '--stats-out', statsFile], source);
     for (const line of output.trimEnd().split('\n')) if (line) log(line);
     await minifyChunks(dir, log);
+    eagerFactories(dir, log);
     const packages = bundledPackageDirs(JSON.parse(readFileSync(statsFile, 'utf8')));
     writeFileSync(join(dir, 'licenses.txt'), renderLicenses(packages.map(licenseEntry)));
     log(`licenses.txt: ${packages.length} bundled packages`);
