@@ -1,7 +1,9 @@
 /**
- * scripts/eager-factories.mjs puts each module factory of the bundle back in parentheses, so V8
- * compiles it on parse instead of parsing it twice (docs/performance.md). It must find ncc's
- * factories, wrap nothing else, and never change what the code does.
+ * Two build steps that shape how V8 loads the bundle (docs/performance.md):
+ * scripts/eager-factories.mjs puts each module factory back in parentheses, so V8 compiles it on
+ * parse instead of parsing it twice; it must find ncc's factories, wrap nothing else, and never
+ * change what the code does. scripts/minify-chunks.mjs prints every file ASCII-only, so V8 holds
+ * its source as one byte per character.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -40,7 +42,6 @@ describe('wrapFactories', () => {
     const { code } = wrapFactories(source);
     expect(code).not.toBe(source);
     expect(code.replace(/[()]/g, '')).toBe(source.replace(/[()]/g, ''));
-    // eslint-disable-next-line no-eval -- a fixed, local snippet: the point is to run both forms
     expect((0, eval)(code)).toBe((0, eval)(source));
   });
 });
@@ -48,6 +49,12 @@ describe('wrapFactories', () => {
 describe('the bundle the tests run', () => {
   const dir = dirname(process.env['ACTION_BUNDLE']!);
   const files = readdirSync(dir).filter((name) => /^(\d+\.)?index\.js$/.test(name));
+
+  it.each(files)('%s: is ASCII-only, and reads no template raw strings (where an escape would show)', (name) => {
+    const code = readFileSync(`${dir}/${name}`, 'utf8');
+    expect([...code.matchAll(/[\u0080-\uffff]/g)].map((m) => code.slice(Math.max(0, m.index - 30), m.index + 5))).toEqual([]);
+    expect(code).not.toMatch(/\.raw\b/);
+  });
 
   it.each(files)('%s: every module factory is in parentheses', (name) => {
     const file = parse(readFileSync(`${dir}/${name}`, 'utf8'));

@@ -36,9 +36,12 @@ export function runToken(idempotencyKey: string): string {
   return `iorun-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12)}`;
 }
 
-/** The line the action appends to the summary of an incident it declares under a key. */
+/**
+ * The line the action appends to the summary of an incident it declares under a key. (`\u00b7` is
+ * `·`, escaped because a template keeps its characters as written and the bundle is ASCII-only.)
+ */
 export function keyMarker(repository: string, key: string, idempotencyKey: string): Markdown {
-  return md`_Incident key ${code(key)} · ${keyToken(repository, key)} · ${runToken(idempotencyKey)}: the incident.io GitHub Action finds this open incident by this line, so keep it when you edit the summary._`;
+  return md`_Incident key ${code(key)} \u00b7 ${keyToken(repository, key)} \u00b7 ${runToken(idempotencyKey)}: the incident.io GitHub Action finds this open incident by this line, so keep it when you edit the summary._`;
 }
 
 /** Whether the run whose create uses `idempotencyKey` declared this incident. */
