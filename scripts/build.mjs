@@ -7,10 +7,11 @@
  *   node scripts/build.mjs --quiet         # print nothing but errors
  *
  * Steps: `ncc build src/index.ts --minify --target es2022` (ESM: index.js, one chunk per dynamic
- * import, package.json), then terser on the chunks ncc leaves unminified (scripts/minify-chunks.mjs),
- * then each module factory put back in the parentheses minifying removed, so V8 compiles it on
- * parse instead of parsing it twice (scripts/eager-factories.mjs), then licenses.txt, the licences of every bundled package, from ncc's webpack stats
- * (scripts/licenses.mjs says why not ncc's own --license).
+ * import, package.json), then terser on the chunks ncc leaves unminified, every file printed
+ * ASCII-only (scripts/minify-chunks.mjs), then each module factory put back in the parentheses
+ * minifying removed, so V8 compiles it on parse instead of parsing it twice
+ * (scripts/eager-factories.mjs), then licenses.txt, the licences of every bundled package, from
+ * ncc's webpack stats (scripts/licenses.mjs says why not ncc's own --license).
  * The output directory is emptied first; a directory that holds anything but bundle files is
  * refused rather than emptied.
  */

@@ -7,8 +7,10 @@
  * reprinted for that alone, its code unchanged). A handful of characters in messages (`…`, `→`,
  * the zero-width space that makes runner commands inert) would otherwise make V8 hold the whole
  * file's source as a two-byte string: 144 kB instead of 72 kB for index.js, allocated on every run.
- * The escapes are read back as the same characters; no bundled code reads a template's `raw`
- * strings, the one place where they would differ (__tests__/eager-factories.test.ts checks both).
+ * The escapes are read back as the same characters. terser leaves template literals as written
+ * (an escape there would change the template's `raw` strings), so a template in src/ spells such a
+ * character as an escape itself; no bundled code reads `raw` strings, and every file is
+ * ASCII-only (__tests__/eager-factories.test.ts checks both).
  *
  * scripts/build.mjs calls minifyChunks(dir) as its second step; on its own:
  *   node scripts/minify-chunks.mjs <bundle dir>
