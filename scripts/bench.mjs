@@ -6,9 +6,10 @@
  * requests bare (the severity list, the create, the run's attachment); then of (c) a rich create
  * (type, status, a select field, a role) and (d) its own bare floor. Each pair is checked to make
  * the same requests. It prints the median wall time of each, the median ratios a/b (goal ≤ 1.10)
- * and c/d, the time to the first request, peak memory and the size of dist/. It runs under Node
- * 24, the runner's runtime, fetching it with `npx -y node@24` when this Node is older. It is for
- * people: CI does not gate on it.
+ * and c/d with a 95% confidence interval for each (scripts/bench-stats.mjs), the time to the
+ * first request, peak memory and the size of dist/. It runs under Node 24, the runner's runtime,
+ * fetching it with `npx -y node@24` when this Node is older. It is for people: CI does not gate
+ * on it.
  *
  *   npm run bench -- --pairs 30
  */
@@ -17,6 +18,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.mjs';
+import { median, medianInterval, verdict } from './bench-stats.mjs';
 import { runUnderNode24 } from './node24.mjs';
 import { githubEnv, inputEnv, root } from './run-action.mjs';
 
@@ -144,15 +146,14 @@ async function bench() {
   }
   const ratio = median(minimal.ratios);
   const richRatio = median(rich.ratios);
-  console.log(`\nmedian ratio a/b (minimal create): ${ratio.toFixed(3)} (goal ≤ ${GOAL.toFixed(2)}: ${ratio <= GOAL ? 'met' : 'NOT met'})`);
-  console.log(`median ratio c/d (rich create):    ${richRatio.toFixed(3)}`);
+  const interval = medianInterval(minimal.ratios);
+  const richInterval = medianInterval(rich.ratios);
+  const span = (i) => (i ? `, 95% interval ${i.low.toFixed(3)}–${i.high.toFixed(3)}` : '');
+  console.log(
+    `\nmedian ratio a/b (minimal create): ${ratio.toFixed(3)}${span(interval)} (goal ≤ ${GOAL.toFixed(2)}: ${verdict(ratio, interval, GOAL)})`,
+  );
+  console.log(`median ratio c/d (rich create):    ${richRatio.toFixed(3)}${span(richInterval)}`);
   console.log(
     `dist/: ${(distTotal / 1024).toFixed(0)} kB of JavaScript in ${distFiles.length} files; loaded for a minimal create: index.js, ${(entry / 1024).toFixed(0)} kB`,
   );
-}
-
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
