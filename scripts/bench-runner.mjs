@@ -17,6 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { median } from './bench-stats.mjs';
 import { NCC_FLAGS, ncc, root } from './build.mjs';
 import { runUnderNode24 } from './node24.mjs';
 
@@ -51,12 +52,6 @@ function importMs(specifier) {
   if (run.status !== 0) throw new Error(`import(${specifier}) failed: ${run.stderr}`);
   return Number(run.stdout);
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function bench() {
   mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
