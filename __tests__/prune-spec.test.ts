@@ -192,6 +192,17 @@ describeWithFullSpec(`against the full spec in ../shared/ ${haveFullSpec ? '' : 
         ),
       ),
     );
+    const maintenanceWindow = {
+      name: 'Deploy',
+      lead: { email: 'lisa@incident.io' },
+      start_at: '2026-01-01T00:00:00Z',
+      end_at: '2026-01-01T00:30:00Z',
+      show_in_sidebar: true,
+      reroute_on_end: true,
+      alert_condition_groups: [
+        { conditions: [{ subject: 'alert.attributes.01G', operation: 'one_of', param_bindings: [{ array_value: [{ literal: '01E' }] }] }] },
+      ],
+    };
     const requests: [string, string, unknown?][] = [
       ['GET', '/v1/severities'],
       ['GET', '/v1/custom_field_options?custom_field_id=01F&page_size=25'],
@@ -206,6 +217,22 @@ describeWithFullSpec(`against the full spec in ../shared/ ${haveFullSpec ? '' : 
       ['POST', '/v2/incident_updates', { idempotency_key: 'k', incident_id: '01G', message: 'm' }],
       ['POST', '/v2/heartbeat/01GW2G3V0S59R238FAHPDS1R66/ping'],
       ['GET', '/v1/identity'],
+      // Paging, on-call, maintenance windows and alerts (issues 19 and 20).
+      ['POST', '/v2/escalations', { idempotency_key: 'k', title: 't', escalation_path_id: '01G' }],
+      ['POST', '/v2/escalations', { title: 't' }], // idempotency_key missing: 422
+      ['GET', '/v2/escalations?idempotency_key[starts_with]=k&status[one_of]=triggered&status[one_of]=acked&page_size=50'],
+      ['POST', '/v2/escalations/01G/actions/cancel'],
+      ['GET', '/v2/escalation_paths?page_size=25'], // the spec's own example breaks its schema: 500 from both
+      ['GET', '/v2/schedules?page_size=25'],
+      ['GET', '/v2/schedule_entries?schedule_id=01G&entry_window_start=2026-01-01T00:00:00Z&entry_window_end=2026-01-02T00:00:00Z'],
+      ['GET', '/v1/maintenance_windows?status=active&page_size=50'],
+      ['GET', '/v1/maintenance_windows?status=active&status=upcoming'], // status takes one value: 422
+      ['POST', '/v1/maintenance_windows', maintenanceWindow],
+      ['GET', '/v1/maintenance_windows/01G'],
+      ['PUT', '/v1/maintenance_windows/01G', maintenanceWindow],
+      ['GET', '/v2/alert_attributes'],
+      ['GET', '/v2/alerts?deduplication_key[is]=k&page_size=25'],
+      ['GET', '/v2/incident_alerts?alert_id=01G&page_size=25'],
     ];
     const answers = async (specPath: string) => {
       const prism = await startPrism({ specPath });
@@ -227,7 +254,14 @@ describeWithFullSpec(`against the full spec in ../shared/ ${haveFullSpec ? '' : 
     try {
       const [pruned, reference] = [await answers(PRUNED_PATH), await answers(full)];
       expect(pruned).toEqual(reference);
-      expect(pruned.filter((line) => / → 422 /.test(line))).toHaveLength(4);
+      expect(pruned.filter((line) => / → 422 /.test(line))).toHaveLength(6);
+      // Every other request gets its success answer, except the escalation paths: incident.io's example for
+      // them has if_else branches of empty nodes ({}), which their schema says need id and type, so Prism
+      // (with --errors) answers 500 whatever is asked. A job that lists paths cannot be contract-tested
+      // against this spec as published; this line says so the day the spec is fixed.
+      const failed = pruned.filter((line) => !/ → (2\d\d|422) /.test(line));
+      expect(failed.map((line) => line.slice(0, line.indexOf(' → ') + 6))).toEqual(['GET /v2/escalation_paths?page_size=25 → 500']);
+      expect(failed[0]).toMatch(/else_path\.0 must have required property 'id'/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -258,7 +258,7 @@ describe('users', () => {
   it('with usersIgnoreFilter answers everyone, a wrong user first', async () => {
     sandbox.state.usersIgnoreFilter = true;
     const alice = await call('GET', '/v2/users?email=alice@example.com');
-    expect(alice.json.users).toHaveLength(3);
+    expect(alice.json.users).toHaveLength(sandbox.state.users.length);
     expect(alice.json.users[0].email).toBe('alice@example.org');
     const bob = await call('GET', '/v2/users?slack_user_id=U0BOB');
     expect(bob.json.users[0].slack_user_id).not.toBe('U0BOB');

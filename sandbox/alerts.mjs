@@ -1,8 +1,10 @@
 /**
  * Alert sources, each authenticated with its own token (the server checks it): HTTP alert events,
- * and heartbeat pings that tell incident.io a monitored job is alive.
+ * and heartbeat pings that tell incident.io a monitored job is alive. Each accepted event also
+ * creates or updates an alert record (alert-records.mjs).
  */
 import { randomUUID } from 'node:crypto';
+import { recordAlertEvent } from './alert-records.mjs';
 import { clone, invalid, isObject, ok, optionalString, required } from './common.mjs';
 
 function createAlertEvent(state, { params, body }) {
@@ -18,6 +20,7 @@ function createAlertEvent(state, { params, body }) {
     received_at: new Date().toISOString(),
   });
   state.alertStatus[dedupKey] = body.status;
+  recordAlertEvent(state, params.id, { ...body, deduplication_key: dedupKey });
   return ok({ deduplication_key: dedupKey, message: 'Event accepted for processing', status: 'success' }, 202);
 }
 

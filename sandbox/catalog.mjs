@@ -38,7 +38,8 @@ function listCustomFieldOptions(state, { query }) {
 function listUsers(state, { query }) {
   const size = pageSize(query, 10000);
   const email = query.email?.toLowerCase();
-  const matches = (u) => (!email || u.email.toLowerCase() === email) && (!query.slack_user_id || u.slack_user_id === query.slack_user_id);
+  const matches = (u) =>
+    (!email || (u.email ?? '').toLowerCase() === email) && (!query.slack_user_id || u.slack_user_id === query.slack_user_id);
   let users = state.users.filter(matches);
   if (state.usersIgnoreFilter) {
     const rank = (u) => (matches(u) ? 2 : u.id === DECOY_USER_ID ? 0 : 1);

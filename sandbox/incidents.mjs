@@ -3,6 +3,7 @@
  */
 import { ApiError, clone, findById, invalid, isObject, newId, ok, optionalString, pageSize, required, seedId, slug } from './common.mjs';
 import { statusesOf } from './catalog.mjs';
+import { assignSlackChannel } from './incident-extras.mjs';
 import {
   mergeBy,
   mergeTimestampValues,
@@ -119,6 +120,7 @@ function createIncident(state, { body }) {
     created_at: now,
     updated_at: now,
   };
+  assignSlackChannel(state, incident, n);
   // Kept off the JSON: the key and the edit history, for tests to inspect.
   Object.defineProperty(incident, '_idempotencyKey', { value: v.key });
   Object.defineProperty(incident, '_edits', { value: [] });

@@ -303,7 +303,7 @@ function defaultPulls() {
 
 /**
  * Everything reset() restores. The `requests` array lives outside this so its identity never changes.
- * @returns {SandboxState}
+ * @returns {SandboxState & OnCallState}
  */
 export function freshState(options) {
   return {
@@ -329,7 +329,7 @@ export function freshState(options) {
     catalogEntries: seedCatalogEntries(),
     incidentTimestamps: seedIncidentTimestamps(),
     incidentRoles: seedIncidentRoles(),
-    users: seedUsers(),
+    users: [...seedUsers(), ...seedOnCallUsers()],
     alertSourceIds: [ALERT_SOURCE_ID],
     heartbeatSourceIds: [HEARTBEAT_SOURCE_ID],
     jobs: defaultJobs(),
@@ -348,5 +348,225 @@ export function freshState(options) {
     alertStatus: {},
     nextNumber: 1,
     faults: [],
+    ...freshOnCallState(),
+  };
+}
+
+// ── On-call, maintenance windows and alert records (issues 19 and 20) ───────────────────────
+
+/** Seed IDs the tests and the jobs' end-to-end tests name. */
+export const ONCALL_IDS = {
+  olivia: seedId('USEROLIVIA'),
+  dana: seedId('USERDANA'),
+  erin: seedId('USERERIN'),
+  jane: seedId('USERJANE'),
+  frank: seedId('USERFRANK'),
+  platformPath: seedId('ESCPLATFORM'),
+  paymentsPath: seedId('ESCPAYMENTS'),
+  databasePaths: [seedId('ESCDATABASEA'), seedId('ESCDATABASEB')],
+  webFrontendPaths: [seedId('ESCWEBFRONTEND'), seedId('ESCWEBFRONTENDLC')],
+  platformSchedule: seedId('SCHEDPLATFORM'),
+  weekendSchedule: seedId('SCHEDWEEKEND'),
+  allHandsSchedule: seedId('SCHEDALLHANDS'),
+  databaseSchedules: [seedId('SCHEDDATABASEA'), seedId('SCHEDDATABASEB')],
+  platformRotation: seedId('ROTAPLATFORM'),
+  platformOverride: seedId('OVERRIDEPLATFORM'),
+  serviceAttribute: seedId('ATTRSERVICE'),
+  environmentAttribute: seedId('ATTRENVIRONMENT'),
+  teamAttribute: seedId('ATTRTEAM'),
+  alertRoute: seedId('ALERTROUTE'),
+};
+
+/** Names of the filler paths and schedules, so that the lists need more than one page of 25. */
+const FILLER_NAMES = [
+  'Analytics',
+  'Billing',
+  'Catalog',
+  'Checkout API',
+  'Data Platform',
+  'Edge',
+  'Fulfilment',
+  'Growth',
+  'Identity',
+  'Infrastructure',
+  'Inventory',
+  'Messaging',
+  'Mobile',
+  'Notifications',
+  'Observability',
+  'Pricing',
+  'Recommendations',
+  'Search',
+  'Security',
+  'Storage',
+  'Support Tooling',
+];
+
+/**
+ * The people on the schedules: Olivia overrides the Platform rotation now; Dana has no email,
+ * Erin no Slack ID, and "Doe, Jane" a comma in her name. None of their emails is one a test
+ * uses as unknown (carol@, nobody@, mallory@).
+ */
+function seedOnCallUsers() {
+  return [
+    { id: ONCALL_IDS.olivia, name: 'Olivia Override', email: 'olivia@example.com', role: 'responder', slack_user_id: 'U0OLIVIA' },
+    { id: ONCALL_IDS.dana, name: 'Dana Noemail', role: 'responder', slack_user_id: 'U0DANA' },
+    { id: ONCALL_IDS.erin, name: 'Erin Noslack', email: 'erin@example.com', role: 'responder' },
+    { id: ONCALL_IDS.jane, name: 'Doe, Jane', email: 'jane.doe@example.com', role: 'responder', slack_user_id: 'U0JANE' },
+    { id: ONCALL_IDS.frank, name: 'Frank Night', email: 'frank@example.com', role: 'responder', slack_user_id: 'U0FRANK' },
+  ];
+}
+
+const ALICE_ID = seedId('USERALICE');
+const BOB_ID = seedId('USERBOB');
+
+/**
+ * Escalation paths, in list order: 27, so that even the largest page (25) leaves two for a second
+ * page, and "Platform" (the one the recipes page) is the last. "Database" is two paths with the
+ * same name; "Web Frontend" and "web frontend" differ only in case. Each path has one level: a
+ * schedule's current on-call (`schedule_id`) or users (`user_ids`); current_responders is worked
+ * out from it when answered.
+ */
+function seedEscalationPaths() {
+  const path = (id, name, target) => ({ id, name, team_ids: [seedId('TEAMPLATFORM')], ...target });
+  const fillers = FILLER_NAMES.map((name, i) => path(seedId('ESCFILL', i + 1), name, { user_ids: [ALICE_ID] }));
+  return [
+    path(ONCALL_IDS.databasePaths[0], 'Database', { schedule_id: ONCALL_IDS.databaseSchedules[0] }),
+    path(ONCALL_IDS.databasePaths[1], 'Database', { schedule_id: ONCALL_IDS.databaseSchedules[1] }),
+    path(ONCALL_IDS.webFrontendPaths[0], 'Web Frontend', { user_ids: [BOB_ID] }),
+    path(ONCALL_IDS.webFrontendPaths[1], 'web frontend', { user_ids: [ALICE_ID] }),
+    ...fillers,
+    path(ONCALL_IDS.paymentsPath, 'Payments', { user_ids: [BOB_ID, ALICE_ID] }),
+    path(ONCALL_IDS.platformPath, 'Platform', { schedule_id: ONCALL_IDS.platformSchedule }),
+  ];
+}
+
+/**
+ * Schedules, in list order: 26, "Platform Primary" last (a second page at 25 a page).
+ * - Platform Primary: Alice and Bob by the day from SEED_TIME, and Olivia overriding that
+ *   rotation from an hour before the sandbox (re)started until eleven hours after it.
+ * - Weekend Cover: no rotations, nobody on call.
+ * - All Hands: seven one-person rotations with different handovers, so seven final entries at
+ *   any moment (two pages at the default five entries a page), started at different times, with
+ *   Frank in two of them, and Dana (no email), Erin (no Slack ID) and "Doe, Jane" among them.
+ * - Database (twice): the same name, Bob and Alice by the week.
+ * Rotation `interval_type` is hourly, daily or weekly; `handover_start_at` anchors the shifts.
+ */
+function seedSchedules(now) {
+  const rotation = (tag, name, user_ids, interval, interval_type, handover_start_at) => ({
+    id: seedId(`ROTA${tag}`),
+    name,
+    layer: { id: seedId(`LAYER${tag}`), name: 'Layer 1' },
+    user_ids,
+    interval,
+    interval_type,
+    handover_start_at,
+  });
+  const schedule = (id, name, rotations, overrides = []) =>
+    stamp({ id, name, timezone: 'Europe/London', team_ids: [seedId('TEAMPLATFORM')], annotations: {}, rotations, overrides });
+  const hour = 3_600_000;
+  const overrideStart = Math.floor(now / hour) * hour - hour;
+  const platform = rotation('PLATFORM', 'Primary', [ALICE_ID, BOB_ID], 1, 'daily', SEED_TIME);
+  const at = (time) => `2026-01-05T${time}:00.000Z`;
+  return [
+    schedule(ONCALL_IDS.weekendSchedule, 'Weekend Cover', []),
+    schedule(ONCALL_IDS.allHandsSchedule, 'All Hands', [
+      rotation('HANDS1', 'Nights', [ONCALL_IDS.frank], 1, 'daily', at('00:00')),
+      rotation('HANDS2', 'Chat', [ONCALL_IDS.dana], 1, 'daily', at('01:00')),
+      rotation('HANDS3', 'Tickets', [ONCALL_IDS.erin], 12, 'hourly', at('02:00')),
+      rotation('HANDS4', 'Billing', [ONCALL_IDS.jane], 8, 'hourly', at('03:00')),
+      rotation('HANDS5', 'Platform', [ALICE_ID], 6, 'hourly', at('00:30')),
+      rotation('HANDS6', 'Backup', [ONCALL_IDS.frank], 4, 'hourly', at('00:15')),
+      rotation('HANDS7', 'Payments', [BOB_ID], 1, 'daily', at('05:00')),
+    ]),
+    schedule(ONCALL_IDS.databaseSchedules[0], 'Database', [rotation('DATABASEA', 'Primary', [BOB_ID], 1, 'weekly', SEED_TIME)]),
+    schedule(ONCALL_IDS.databaseSchedules[1], 'Database', [rotation('DATABASEB', 'Primary', [ALICE_ID], 1, 'weekly', SEED_TIME)]),
+    ...FILLER_NAMES.map((name, i) =>
+      schedule(seedId('SCHEDFILL', i + 1), name, [rotation(`FILL${i + 1}`, 'Primary', [BOB_ID], 1, 'weekly', SEED_TIME)]),
+    ),
+    schedule(
+      ONCALL_IDS.platformSchedule,
+      'Platform Primary',
+      [platform],
+      [
+        {
+          id: ONCALL_IDS.platformOverride,
+          rotation_id: platform.id,
+          layer_id: platform.layer.id,
+          user_id: ONCALL_IDS.olivia,
+          start_at: new Date(overrideStart).toISOString(),
+          end_at: new Date(overrideStart + 12 * hour).toISOString(),
+        },
+      ],
+    ),
+  ];
+}
+
+/**
+ * Alert attributes: "Service" is catalog-typed (its values are Service catalog entries:
+ * Checkout, Payments, Search); "Environment" a plain string; "Team" an array of strings.
+ */
+function seedAlertAttributes() {
+  return [
+    {
+      id: ONCALL_IDS.serviceAttribute,
+      name: 'Service',
+      type: `CatalogEntry["${CATALOG_SERVICE_ID}"]`,
+      array: false,
+      required: false,
+      emoji: 'gear',
+    },
+    { id: ONCALL_IDS.environmentAttribute, name: 'Environment', type: 'String', array: false, required: false },
+    { id: ONCALL_IDS.teamAttribute, name: 'Team', type: 'String', array: true, required: false },
+  ];
+}
+
+/**
+ * The on-call, maintenance and alert part of the state (flags are described in server.mjs's header).
+ * @typedef {object} OnCallState
+ * @property {null | number} pageCap the new list routes answer at most this many a page, whatever page_size says
+ * @property {boolean} escalationsIgnoreFilters GET /v2/escalations ignores every filter
+ * @property {number} scheduleEntriesPageSize entries per list (scheduled, overrides, final) per page
+ * @property {null | 'endless'} scheduleEntriesBug every schedule entries page has a cursor, even past the end
+ * @property {null | string} scheduleEntriesAfterUrlBase the origin of pagination_meta.after_url (default: the sandbox's)
+ * @property {null | { incidentAfterMs?: number, incidentId?: string }} alertRoute a new firing alert opens (or joins) an incident later
+ * @property {null | number} slackChannelAfterMs null: no channel ID (as before); 0: at create; N: N ms after the create
+ * @property {null | string} slackChannelName the name every new incident's channel gets (for hostile names)
+ * @property {any[]} escalationPaths
+ * @property {any[]} escalations every escalation created, oldest first
+ * @property {Map<string, any>} escalationIdempotency idempotency_key -> escalation
+ * @property {any[]} schedules
+ * @property {any[]} alertAttributes
+ * @property {any[]} maintenanceWindows every window created (archived ones too), oldest first
+ * @property {any[]} alertRecords every alert (not event), oldest first
+ * @property {any[]} incidentAlerts { id, alert_id, incident_id, alert_route_id, created_at } per link
+ * @property {{ at: number, run: (state: any) => void }[]} deferred what the sandbox does later
+ */
+
+/**
+ * The state of the on-call, maintenance and alert routes; flags first (see server.mjs's header).
+ * `deferred` holds what the sandbox does later (a route opening an incident, a Slack channel
+ * appearing): run by the first request or accessor at or after its time (deferred.mjs).
+ * @returns {OnCallState}
+ */
+function freshOnCallState(now = Date.now()) {
+  return {
+    pageCap: null,
+    escalationsIgnoreFilters: false,
+    scheduleEntriesPageSize: 5,
+    scheduleEntriesBug: null,
+    scheduleEntriesAfterUrlBase: null,
+    alertRoute: null,
+    slackChannelAfterMs: null,
+    slackChannelName: null,
+    escalationPaths: seedEscalationPaths(),
+    escalations: [],
+    escalationIdempotency: new Map(),
+    schedules: seedSchedules(now),
+    alertAttributes: seedAlertAttributes(),
+    maintenanceWindows: [],
+    alertRecords: [],
+    incidentAlerts: [],
+    deferred: [],
   };
 }

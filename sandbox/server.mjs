@@ -3,9 +3,14 @@
  * jobs, annotations and commit-pulls routes under /github. Used by the demo, the end-to-end tests
  * and the benchmark. Node built-ins only. This file is the HTTP server (routing, auth, the rate
  * limit, faults) and `startSandbox`; each concern's routes live in their own module:
- * catalog.mjs (lookups, users, timestamps, catalog entries), incidents.mjs (+ incident-fields.mjs),
- * incident-updates.mjs, attachments.mjs, alerts.mjs (alert events, heartbeats), github.mjs;
- * seed.mjs holds the seed data and the state's shape, faults.mjs the fault replies.
+ * catalog.mjs (lookups, users, timestamps, catalog entries), incidents.mjs (+ incident-fields.mjs,
+ * incident-extras.mjs: the slim form and the Slack channel), incident-updates.mjs, attachments.mjs,
+ * alerts.mjs (alert events, heartbeats), alert-records.mjs (alerts, incident alerts, alert
+ * attributes), escalations.mjs (paths, escalations), schedules.mjs (schedules, entries),
+ * maintenance.mjs (maintenance windows), github.mjs; seed.mjs holds the seed data and the state's
+ * shape (ONCALL_IDS names the on-call seeds), faults.mjs the fault replies, lists.mjs the filters
+ * and pages of the newer lists, deferred.mjs what happens later (run by the first request or
+ * accessor at or after its time: no timers).
  *
  *   const sandbox = await startSandbox();   // sandbox.url, sandbox.apiKey, sandbox.incidents(), ...
  *   node sandbox/server.mjs [--port N]       // the same, as a standalone server
@@ -26,6 +31,24 @@
  *   attachmentsForbidden              both attachment routes answer 403
  *   catalogForbidden                  GET /v3/catalog_entries answers 403
  *   githubModes { jobs, annotations, pulls }: 'ok' | 'forbidden' (403) | 'error' (500), per GitHub endpoint
+ *   pageCap: number | null            the newer lists (escalation paths, escalations, schedules, maintenance
+ *                                     windows, alerts, incident alerts) answer at most this many a page
+ *   escalationsIgnoreFilters          GET /v2/escalations checks its filters, then ignores them
+ *   scheduleEntriesPageSize = 5       entries of each list (scheduled, overrides, final) per page
+ *   scheduleEntriesBug 'endless'      every schedule entries page carries a cursor, even past the last entry
+ *   scheduleEntriesAfterUrlBase       the origin of pagination_meta.after_url (default: this sandbox's)
+ *   alertRoute { incidentAfterMs = 2000, incidentId? }  a new firing alert, still firing that long after,
+ *                                     opens an incident (creator: the alert), or joins incident `incidentId`
+ *   slackChannelAfterMs: null | number  null: new incidents get no slack_channel_id (as before); 0: the create's
+ *                                     answer has it (C0SANDBOX<n>); N: it and the name appear N ms after the create
+ *   slackChannelName: string | null   the channel name every new incident gets (hostile names)
+ *
+ * The on-call and alert seeds (see seed.mjs): 27 escalation paths (two named "Database", "Web
+ * Frontend" and "web frontend", "Payments" and "Platform" last, past the first page of 25); 26
+ * schedules ("Platform Primary" last: Alice and Bob by the day, Olivia overriding from an hour
+ * before the (re)start for 12 h; "Weekend Cover" with nobody; "All Hands" with seven people on
+ * call at any time, Dana without email, Erin without Slack ID, "Doe, Jane", Frank twice; two named
+ * "Database"); alert attributes Service (catalog entries of the Service type), Environment, Team.
  *
  * Faults (`sandbox.fault(route, spec, times = 1)`, route as in `requests[].route`):
  *   { type: 'rate-limit', retryAfter?, bodyRetryAfter? }  429, with a Retry-After header and/or rate_limit.retry_after
@@ -42,18 +65,25 @@
  *   { type: 'omit', fields: string[] }                    processed, then those fields are left out of the answer's object
  *
  * Records: requests (method, path, query, queryAll, headers, body, route, status, startedAt,
- * respondedAt), incidents(), incidentUpdates(), attachments(), alerts(), heartbeats().
+ * respondedAt), incidents(), incidentUpdates(), attachments(), alerts() (events), heartbeats(),
+ * escalations(), maintenanceWindows(), alertRecords(), incidentAlerts(). The objects are the live
+ * ones: a test may set an escalation's status to 'resolved', or move a window's times.
  */
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { alertRecordRoutes } from './alert-records.mjs';
 import { alertRoutes } from './alerts.mjs';
 import { attachmentRoutes } from './attachments.mjs';
 import { catalogRoutes } from './catalog.mjs';
 import { ApiError, errorReply, githubErrorReply, isObject } from './common.mjs';
+import { runDue } from './deferred.mjs';
+import { escalationRoutes } from './escalations.mjs';
 import { bucket, checkFault, omitFields, replyBeforeProcessing, takeFault, takeToken } from './faults.mjs';
 import { githubRoutes } from './github.mjs';
 import { incidentUpdateRoutes } from './incident-updates.mjs';
 import { incidentRoutes } from './incidents.mjs';
+import { maintenanceRoutes } from './maintenance.mjs';
+import { scheduleRoutes } from './schedules.mjs';
 import { ALERT_SOURCE_ID, HEARTBEAT_SOURCE_ID, freshState } from './seed.mjs';
 
 // ── Routing ──────────────────────────────────────────────────────────────────────────────────
@@ -65,6 +95,10 @@ const ROUTES = {
   ...incidentUpdateRoutes,
   ...attachmentRoutes,
   ...alertRoutes,
+  ...escalationRoutes,
+  ...scheduleRoutes,
+  ...maintenanceRoutes,
+  ...alertRecordRoutes,
   ...githubRoutes,
 };
 
@@ -109,6 +143,7 @@ function checkSource(state, auth, id) {
 function processRequest(state, secrets, request, rawBody) {
   const route = ROUTES[request.route];
   const github = route.auth === 'github';
+  runDue(state); // what was due by now (an incident a route opens, a Slack channel) happens first
   try {
     checkSource(state, route.auth, request.params.id);
     // The sandbox refuses a heartbeat token in the query, so a test proves a client never puts it there (and in logs).
@@ -120,7 +155,7 @@ function processRequest(state, secrets, request, rawBody) {
       throw new ApiError(401, 'authentication_error', 'The API key is missing or invalid');
     }
     let body = {};
-    if (request.method === 'POST' && rawBody.length > 0) {
+    if (['POST', 'PUT'].includes(request.method) && rawBody.length > 0) {
       if (typeof request.body === 'string') throw new ApiError(422, 'invalid_json', 'Request body is not valid JSON');
       if (!isObject(request.body)) throw new ApiError(422, 'invalid_value', 'Request body must be a JSON object');
       body = request.body;
@@ -274,8 +309,8 @@ export async function startSandbox(options = {}) {
       checkFault(spec);
       state.faults.push({ route, spec, remaining: times });
     },
-    /** @returns {any[]} the live incident objects, oldest first */
-    incidents: () => [...state.incidents],
+    /** @returns {any[]} the live incident objects, oldest first (after anything due has happened) */
+    incidents: () => (runDue(state), [...state.incidents]),
     /** @returns {any[]} every incident update created, oldest first */
     incidentUpdates: () => [...state.incidentUpdates],
     /** @returns {any[]} every incident attachment created (duplicates included), oldest first */
@@ -284,6 +319,14 @@ export async function startSandbox(options = {}) {
     alerts: () => [...state.alerts],
     /** @returns {any[]} every accepted heartbeat ping, { alert_source_config_id, received_at }, oldest first */
     heartbeats: () => [...state.heartbeats],
+    /** @returns {any[]} every escalation created, the live objects (hidden `_idempotencyKey`, `_incidentId`), oldest first */
+    escalations: () => (runDue(state), [...state.escalations]),
+    /** @returns {any[]} every maintenance window created, archived ones too (hidden `_bodies`: each body accepted), oldest first */
+    maintenanceWindows: () => [...state.maintenanceWindows],
+    /** @returns {any[]} every alert record (one per firing deduplication key and source), oldest first */
+    alertRecords: () => (runDue(state), [...state.alertRecords]),
+    /** @returns {any[]} every incident-alert link, { id, alert_id, incident_id, alert_route_id, created_at }, oldest first */
+    incidentAlerts: () => (runDue(state), [...state.incidentAlerts]),
     /** The jobs GitHub lists for run `runId`, or (without it) for any run not given its own. */
     setJobs(jobs, runId) {
       if (runId === undefined) state.jobs = jobs;

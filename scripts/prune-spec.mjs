@@ -52,6 +52,21 @@ export const OPERATIONS = [
   'GET /v2/incident_timestamps',
   'GET /v3/catalog_entries',
   'GET /v1/identity',
+  // Paging and on-call (issue 19).
+  'POST /v2/escalations',
+  'GET /v2/escalations',
+  'POST /v2/escalations/{id}/actions/cancel',
+  'GET /v2/escalation_paths',
+  'GET /v2/schedules',
+  'GET /v2/schedule_entries',
+  // Maintenance windows and the incident behind an alert (issue 20).
+  'GET /v1/maintenance_windows',
+  'POST /v1/maintenance_windows',
+  'GET /v1/maintenance_windows/{id}',
+  'PUT /v1/maintenance_windows/{id}',
+  'GET /v2/alert_attributes',
+  'GET /v2/alerts',
+  'GET /v2/incident_alerts',
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
