@@ -9,6 +9,7 @@ import type { GitHubContext } from '../src/github/context.js';
 import { defaultDeduplicationKey } from '../src/operations/alert.js';
 import { readRunContext } from '../src/github/context.js';
 import { keyMarker, keyToken } from '../src/incident-io/tracking.js';
+import { followUpMessage } from '../src/operations/follow-up.js';
 import { MAX_INCIDENT_KEY, shortenKey } from '../src/settings/settings.js';
 import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
 
@@ -311,5 +312,20 @@ describe('a key is never an input error for what it holds', () => {
     ]);
     expect(r.failed).toBeUndefined();
     expect(r.said).toMatch(/No incident is open for incident-key/);
+  });
+});
+
+describe('the "failed again" update', () => {
+  const jobs = { notices: [], failed: [] };
+  it("names a fork's run by the fork, and a cancelled watched run as cancelled", () => {
+    expect(followUpMessage(readRunContext(fork(), env), jobs)).toBe(
+      'Workflow "Deploy" failed again in mallory/shop:main: [run #77](https://github.com/acme/shop/actions/runs/2002).',
+    );
+    expect(followUpMessage(readRunContext(watcher({ conclusion: 'cancelled' }), env), jobs)).toMatch(
+      /^Workflow "Deploy" was cancelled in acme\/shop@main: \[run #77\]/,
+    );
+    expect(followUpMessage(readRunContext(pushContext, env), jobs)).toMatch(
+      /^Workflow "Deploy" failed again in acme\/shop@main: \[run #7\]/,
+    );
   });
 });
