@@ -33,6 +33,7 @@ function watcherEnv(watched: Record<string, unknown> = {}, own: Record<string, s
       name: 'Deploy',
       head_sha: 'feedfacecafebeef00112233445566778899aabb',
       head_branch: 'main',
+      head_repository: { full_name: 'acme/shop' },
       conclusion: 'failure',
       event: 'push',
       display_title: 'Ship the new checkout',

@@ -4,7 +4,7 @@
  */
 import { findById, newId, notFound, ok, optionalString, pageSize, paginate, required } from './common.mjs';
 import { statusMove } from './incident-fields.mjs';
-import { sandboxActor } from './incidents.mjs';
+import { closeIfFlagged, sandboxActor } from './incidents.mjs';
 
 /**
  * 201 `{incident_update}`. A repeated idempotency_key answers the first update as it was, and
@@ -29,9 +29,10 @@ function createIncidentUpdate(state, { body }) {
     throw required('message', 'An incident update needs a message, a to_incident_status_id or a to_severity_id');
   }
 
-  // Everything validated: apply.
+  // Everything validated: apply (a status move only when the incident was not closed just now).
   const now = new Date().toISOString();
-  if (status) incident.incident_status = { ...status };
+  const closedJustNow = closeIfFlagged(state, incident);
+  if (status && !closedJustNow) incident.incident_status = { ...status };
   if (severity) incident.severity = { ...severity };
   incident.updated_at = now;
   const update = {

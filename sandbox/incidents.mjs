@@ -19,6 +19,66 @@ const CATEGORIES = ['triage', 'declined', 'merged', 'canceled', 'live', 'learnin
 /** Who the sandbox says made a change: its one API key. */
 export const sandboxActor = () => ({ api_key: { id: seedId('APIKEYSANDBOX'), name: 'sandbox' } });
 
+/** A person, as incident.io names the creator of an incident declared in its app or in Slack. */
+export const userActor = () => ({
+  user: { id: seedId('USERBOB'), name: 'Bob Example', email: 'bob@example.com', role: 'responder', slack_user_id: 'U0BOB' },
+});
+
+/**
+ * Adds an incident the way something other than this action would have made it: a responder in
+ * the app (`creator: userActor()`, the default), another integration's API key, or a workflow.
+ * `fields` may set name, summary, status (a status name), mode, creator and created_at.
+ * Returns the live incident.
+ * @param {any} state
+ * @param {{ name?: string, summary?: string, status?: string, mode?: string, creator?: object | null, created_at?: string }} [fields]
+ */
+export function addIncident(state, { name, summary, status = 'Investigating', mode = 'standard', creator = userActor(), created_at } = {}) {
+  const found = statusesOf(state).find((s) => s.name === status);
+  if (!found) throw new Error(`The sandbox has no incident status "${status}"`);
+  const n = nextNumber(state);
+  const now = created_at ?? new Date().toISOString();
+  const incident = {
+    id: newId(),
+    reference: `INC-${n}`,
+    name: name ?? `INC-${n}`,
+    ...(summary !== undefined ? { summary } : {}),
+    permalink: `https://app.incident.io/sandbox/incidents/${n}`,
+    visibility: 'public',
+    mode,
+    severity: { ...state.severities[0] },
+    incident_status: { ...found },
+    incident_type: { ...state.incidentTypes.find((t) => t.is_default) },
+    custom_field_entries: [],
+    incident_role_assignments: [],
+    incident_timestamp_values: [],
+    slack_team_id: 'T0SANDBOX',
+    slack_channel_id: '',
+    slack_channel_name: `inc-${n}`,
+    ...(creator ? { creator } : {}),
+    created_at: now,
+    updated_at: now,
+  };
+  Object.defineProperty(incident, '_idempotencyKey', { value: undefined });
+  Object.defineProperty(incident, '_edits', { value: [] });
+  state.incidents.push(incident);
+  return incident;
+}
+
+/**
+ * `state.closeOnWrite` (incident IDs or references): a responder closes the incident a moment
+ * before the action's edit or incident update arrives. The incident moves to the first closed
+ * status, and stays there: the write's status change is not applied (a closed incident is not
+ * moved back), and its answer shows the incident closed. Returns true when it closed the incident.
+ */
+export function closeIfFlagged(state, incident) {
+  if (!state.closeOnWrite.includes(incident.id) && !state.closeOnWrite.includes(incident.reference)) return false;
+  state.closeOnWrite = state.closeOnWrite.filter((k) => k !== incident.id && k !== incident.reference);
+  const closed = statusesOf(state).find((s) => s.category === 'closed');
+  incident.incident_status = { ...closed };
+  incident.updated_at = new Date().toISOString();
+  return true;
+}
+
 /** An incident by ULID, or by the number of its reference (123 for INC-123); 404 otherwise. */
 export function findIncident(state, id) {
   const incident = /^\d+$/.test(id)
@@ -149,11 +209,12 @@ function editIncident(state, { params, body }) {
   const timestamps =
     changes.incident_timestamp_values === undefined ? undefined : resolveTimestampValues(state, changes.incident_timestamp_values, p);
 
-  // Everything validated: apply.
+  // Everything validated: apply (a status move only when the incident was not closed just now).
+  const closedJustNow = closeIfFlagged(state, incident);
   if (changes.name !== undefined) incident.name = changes.name;
   if (changes.summary !== undefined) incident.summary = changes.summary;
   if (severity) incident.severity = { ...severity };
-  if (status) incident.incident_status = { ...status };
+  if (status && !closedJustNow) incident.incident_status = { ...status };
   if (entries) incident.custom_field_entries = mergeBy(incident.custom_field_entries, entries, (e) => e.custom_field.id);
   if (roles) incident.incident_role_assignments = mergeBy(incident.incident_role_assignments, roles, (a) => a.role.id);
   if (timestamps) incident.incident_timestamp_values = mergeTimestampValues(incident.incident_timestamp_values, timestamps);

@@ -258,6 +258,7 @@ function defaultPulls() {
  * @typedef {object} SandboxState
  * @property {'original' | 'conflict'} replay how a repeated idempotency key is answered
  * @property {boolean} refuseClose refuse edits (and incident updates) that move an incident to a closed-category status
+ * @property {string[]} closeOnWrite incident IDs or references closed just before the next edit or incident update to them arrives (which then moves no status)
  * @property {null | 'repeat-cursor'} paginationBug custom field option pages after the first repeat their cursor
  * @property {number} lookupDelayMs delay every GET by this many ms
  * @property {string[]} refuseStatusIds refuse edits and incident updates that move an incident to one of these statuses
@@ -309,6 +310,7 @@ export function freshState(options) {
   return {
     replay: options.replay ?? 'original',
     refuseClose: false,
+    closeOnWrite: [],
     paginationBug: null,
     lookupDelayMs: options.lookupDelayMs ?? 0,
     refuseStatusIds: [],

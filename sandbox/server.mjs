@@ -21,6 +21,8 @@
  * State flags (`sandbox.state.X = …`; reset() restores them):
  *   replay 'original' | 'conflict'    how a repeated create idempotency key is answered
  *   refuseClose                       edits and incident updates to a closed status get a 422
+ *   closeOnWrite: string[]            these incidents (ID or reference) are closed just before the next edit or
+ *                                     incident update to them, which then moves no status (incidents.mjs)
  *   refuseStatusIds: string[]         edits/updates to these statuses get a 422 "not part of the post-incident flow"
  *   reviewingStatus                   list the second post-incident status "Reviewing" (off: a test pins the list)
  *   paginationBug 'repeat-cursor'     custom field option pages after the first repeat their cursor
@@ -63,6 +65,9 @@
  *   { type: 'redirect', status = 302, location? }         that status, a Location header, no body, nothing processed
  *   { type: 'huge', status = 503, bytes = 5_000_000 }     an incident.io error whose message is `bytes` long
  *   { type: 'omit', fields: string[] }                    processed, then those fields are left out of the answer's object
+ *
+ * Incidents made by others (a responder, another integration): `addIncident(sandbox.state, {...})`
+ * from incidents.mjs.
  *
  * Records: requests (method, path, query, queryAll, headers, body, route, status, startedAt,
  * respondedAt), incidents(), incidentUpdates(), attachments(), alerts() (events), heartbeats(),

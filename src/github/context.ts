@@ -64,6 +64,28 @@ export interface RunContext {
   title?: string;
   watcher?: Watcher;
   pullRequest?: PullRequest;
+  /**
+   * The repository the run's code came from, as the event names it: the watched run's
+   * `head_repository` under `workflow_run`, the pull request's head repository under
+   * `pull_request*`, and the repository itself for every other event. Undefined when a
+   * `workflow_run` or `pull_request*` event does not name it (a deleted fork, say).
+   */
+  headRepository?: string;
+  /** Set when the head repository is known and is not `repository`: a fork's run. */
+  fork?: Fork;
+  /**
+   * Under `workflow_run`: the watched run's conclusion as GitHub gave it (`failure`, `success`,
+   * `cancelled`, …); undefined when the payload has none (a run not completed yet).
+   */
+  conclusion?: string;
+}
+
+/** A run whose code came from another repository than the one it runs in (untrusted: the fork's owner chose both). */
+export interface Fork {
+  /** "mallory/shop". */
+  repository: string;
+  /** The fork's branch: the watched run's `head_branch`, or the pull request's head ref. */
+  branch: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -88,7 +110,24 @@ export function readRunContext(ctx: GitHubContext, env: Env): RunContext {
     pullRequest: eventPullRequest(ctx.payload['pull_request']),
   };
   const watched = ctx.eventName === 'workflow_run' ? ctx.payload['workflow_run'] : undefined;
-  return isObject(watched) ? watchedRun(own, watched) : own;
+  if (isObject(watched)) return withHead(watchedRun(own, watched), fullName(watched['head_repository']), str(watched['head_branch']));
+  const pull = (ctx.eventName ?? '').startsWith('pull_request') ? ctx.payload['pull_request'] : undefined;
+  if (isObject(pull)) {
+    const head = isObject(pull['head']) ? pull['head'] : {};
+    return withHead(own, fullName(head['repo']), str(head['ref']));
+  }
+  return { ...own, headRepository: own.repository || undefined };
+}
+
+/** `{full_name}` of a repository object in an event payload. */
+function fullName(repo: unknown): string | undefined {
+  return isObject(repo) && typeof repo['full_name'] === 'string' && repo['full_name'] !== '' ? repo['full_name'] : undefined;
+}
+
+/** The head repository, and `fork` when it is known and not the repository (GitHub compares names without case). */
+function withHead(run: RunContext, headRepository: string | undefined, branch: string): RunContext {
+  const differs = headRepository !== undefined && run.repository !== '' && headRepository.toLowerCase() !== run.repository.toLowerCase();
+  return { ...run, headRepository, ...(differs && { fork: { repository: headRepository, branch: branch || run.refName } }) };
 }
 
 /** A `pull_request*` event's pull request, when it has a number and an https link. */
@@ -116,6 +155,7 @@ function watchedRun(own: RunContext, run: Record<string, unknown>): RunContext {
     actor: actor || (isObject(run['actor']) ? str(run['actor']['login']) : ''),
     eventName: str(run['event']),
     title: str(run['display_title']) || undefined,
+    conclusion: str(run['conclusion']) || undefined,
     watcher: { workflow: own.workflow, runId: own.runId, runNumber: own.runNumber },
     pullRequest: watchedPullRequest(own, run['pull_requests']),
   };
@@ -159,15 +199,63 @@ export function commitUrl(run: RunContext): string | undefined {
 }
 
 /**
- * A sentence naming the workflow, the repository and ref, and the run number; `recovered` for
- * the title of an alert that a green run resolves.
+ * Where the run ran, for people: `acme/shop@main`, or for a fork's run `mallory/shop:main` (the
+ * fork and its branch, as GitHub writes a pull request's head), never `acme/shop@main`.
+ */
+export function runPlace(run: RunContext): string {
+  if (run.fork) return [run.fork.repository, run.fork.branch].filter(Boolean).join(':');
+  return [run.repository || 'an unknown repository', run.refName].filter(Boolean).join('@');
+}
+
+/** Watched-run conclusions that are not a failure: such a run declares nothing and fires no alert. */
+export const GREEN_CONCLUSIONS = ['success', 'skipped', 'neutral'];
+
+const CONCLUSION_WORDS: Record<string, string> = {
+  failure: 'failed',
+  cancelled: 'was cancelled',
+  timed_out: 'timed out',
+  startup_failure: 'failed to start',
+  success: 'succeeded',
+  skipped: 'was skipped',
+  neutral: 'ended neutral',
+};
+
+/**
+ * What the run did, in words, from facts the action has: under `workflow_run`, the watched
+ * run's conclusion ("failed", "was cancelled", "timed out", or `ended with conclusion "stale"`);
+ * otherwise the step runs inside the run, which has not ended, so "failed" (the step is written
+ * for a failure), or "declared an incident" for a manual `workflow_dispatch`.
+ */
+export function runOutcome(run: RunContext): string {
+  if (run.watcher) {
+    if (run.conclusion === undefined) return 'has not completed';
+    return CONCLUSION_WORDS[run.conclusion] ?? `ended with conclusion "${run.conclusion}"`;
+  }
+  return run.eventName === 'workflow_dispatch' ? 'declared an incident' : 'failed';
+}
+
+/**
+ * A sentence naming the workflow, where it ran, and the run number; `recovered` for the title
+ * of an alert that a green run resolves.
  */
 export function defaultIncidentName(run: RunContext, recovered = false): string {
   const workflow = run.workflow ? `"${run.workflow}"` : 'GitHub Actions';
-  const where = [run.repository || 'an unknown repository', run.refName].filter(Boolean).join('@');
   const number = run.runNumber !== undefined ? ` (run #${run.runNumber})` : '';
-  const verb = recovered ? 'recovered' : run.eventName === 'workflow_dispatch' ? 'declared an incident' : 'failed';
-  return `Workflow ${workflow} ${verb} in ${where}${number}`;
+  return `Workflow ${workflow} ${recovered ? 'recovered' : runOutcome(run)} in ${runPlace(run)}${number}`;
+}
+
+/**
+ * Why this run must not end what the repository's own runs started (resolve an incident or an
+ * alert), or undefined when it may: a fork's run, or a `workflow_run` or `pull_request*` run
+ * whose event does not say where its code came from.
+ */
+export function foreignRun(run: RunContext): string | undefined {
+  if (run.fork) return `this run came from the fork ${run.fork.repository}, not from ${run.repository}`;
+  const headed = run.watcher !== undefined || run.eventName.startsWith('pull_request');
+  if (headed && run.headRepository === undefined && run.repository !== '') {
+    return `the event does not name the ${run.watcher ? 'watched run' : 'pull request'}'s head repository, so this run may come from a fork`;
+  }
+  return undefined;
 }
 
 /** Markdown lines describing the run, appended to every incident summary. Every value is escaped. */
@@ -179,6 +267,8 @@ export function contextBlock(run: RunContext): Markdown {
   const url = runUrl(run);
   const runLabel = run.runNumber !== undefined ? md`run #${run.runNumber}` : md`run`;
   add('Repository', run.repository !== '' && link(run.repository, `${run.serverUrl}/${run.repository}`));
+  add('Head', run.fork && md`${code(runPlace(run))} (a fork: its owner chose its code and branch name)`);
+  add('Conclusion', run.watcher && run.conclusion !== undefined && code(run.conclusion));
   add('Workflow', run.workflow !== '' && (url ? md`${run.workflow}, ${link(runLabel, url)}` : text(run.workflow)));
   if (!run.workflow && url) add('Run', link(runLabel, url));
   if (run.watcher) {

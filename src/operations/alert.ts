@@ -7,6 +7,7 @@ import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '.
 import { ApiError, InputError } from '../errors.js';
 import { failedJobs } from '../github/jobs.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { nothingFailed, refusedResolve, skipStep } from './skip.js';
 import { isRecord } from '../incident-io/retry.js';
 import { code, md, text } from '../output/markdown.js';
 import { card } from '../output/report.js';
@@ -24,8 +25,13 @@ export interface AlertEvent {
 
 export async function alert(ctx: OperationContext<AlertSettings>): Promise<void> {
   const { out, settings, run, redactor } = ctx;
-  const deduplicationKey = settings.deduplicationKey || defaultDeduplicationKey(run);
   const firing = settings.alertStatus === 'firing';
+  // A fork's run never resolves the repository's alerts; a watched run that did not fail fires none.
+  const refused = firing ? undefined : refusedResolve(run, 'an alert');
+  if (refused) return skipStep(ctx, refused, 'incident.io resolve refused (fork)');
+  const green = firing ? nothingFailed(run, 'alert to fire') : undefined;
+  if (green) return skipStep(ctx, green, 'incident.io step skipped');
+  const deduplicationKey = settings.deduplicationKey || defaultDeduplicationKey(run);
   // What failed matters while firing; a resolve needs no second request.
   const jobs = firing
     ? await failedJobs(settings.githubToken, run, ctx.fetch, redactor, { subject: 'alert' })
@@ -79,7 +85,12 @@ function acceptedEvent(body: unknown, path: string): Record<string, unknown> {
   throw new ApiError(`incident.io POST ${path} answered with ${shown}, so the alert event is not known to be accepted.`);
 }
 
-/** Stable across runs of one workflow on one ref: `github-actions/<owner>/<repo>/<workflow>/<ref>`. */
+/**
+ * Stable across runs of one workflow on one ref: `github-actions/<owner>/<repo>/<workflow>/<ref>`.
+ * A fork's run names the fork and its branch instead of the ref
+ * (`github-actions/acme/shop/Deploy/mallory/shop:main`): a ref always starts with `refs/`, so a
+ * fork's key never equals one of the repository's own.
+ */
 export function defaultDeduplicationKey(run: RunContext): string {
   if (!run.repository || !run.workflow || !run.ref) {
     throw new InputError(
@@ -87,12 +98,14 @@ export function defaultDeduplicationKey(run: RunContext): string {
         '(is this running outside GitHub Actions?). Set "deduplication-key" to a value that names what is failing.',
     );
   }
-  return `github-actions/${run.repository}/${run.workflow}/${run.ref}`;
+  const where = run.fork ? `${run.fork.repository}:${run.fork.branch}` : run.ref;
+  return `github-actions/${run.repository}/${run.workflow}/${where}`;
 }
 
 export function alertMetadata(run: RunContext): Record<string, string | number> {
   const entries: [string, string | number | undefined][] = [
     ['repository', run.repository],
+    ['head_repository', run.fork?.repository],
     ['workflow', run.workflow],
     ['run_id', run.runId],
     ['run_attempt', run.runAttempt],
@@ -100,6 +113,7 @@ export function alertMetadata(run: RunContext): Record<string, string | number> 
     ['ref', run.ref],
     ['actor', run.actor],
     ['event', run.eventName],
+    ['conclusion', run.watcher ? run.conclusion : undefined],
   ];
   return Object.fromEntries(entries.filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== ''));
 }

@@ -18,6 +18,7 @@ import { card, headline, setIncidentOutputs } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { nothingFailed, skipStep } from './skip.js';
 
 type Ctx = OperationContext<CreateSettings>;
 
@@ -34,6 +35,8 @@ export async function create(ctx: Ctx): Promise<void> {
 
 async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const { out, settings, run, redactor } = ctx;
+  const green = nothingFailed(run, 'incident to declare');
+  if (green) return skipStep(ctx, green, 'incident.io step skipped');
   const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
   const client = clientFor(ctx, settings.apiKey);
   const key = settings.incidentKey;
@@ -52,7 +55,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     settings.githubToken
       ? import('../github/jobs.js').then(({ failedJobs }) => failedJobs(settings.githubToken, run, ctx.fetch, redactor))
       : NO_JOBS,
-    keyed?.then(({ findOpenByKey }) => findOpenByKey(client, { repository: run.repository, key, mode: settings.mode })),
+    keyed?.then(({ findOpenByKey, keyScope }) => findOpenByKey(client, { scope: keyScope(run), key, mode: settings.mode })),
     timestampsNeeded(settings) ? import('../incident-io/timestamps.js').then(listTimestampsOrError(client)) : undefined,
   ] as const);
   for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
@@ -63,11 +66,13 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
       'incident.io incident-key search cut short',
     );
   }
+  if (search && keyed) (await keyed).reportRejected(out, key, search);
   const open = search?.incidents[0];
   if (open && search && keyed) {
     // Not applied to the open incident, but checked like the other names: a typo fails here too.
     if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampList, NO_JOBS);
-    return (await keyed).followUp(ctx, client, open, { jobs, search, pull, idempotencyKey });
+    // An incident closed between the search and the update is not this outage's any more: declare one.
+    if ((await (await keyed).followUp(ctx, client, open, { jobs, search, pull, idempotencyKey })) !== 'closed') return;
   }
 
   const timestamps = await timestampsFor(ctx, timestampList, jobs);
@@ -81,7 +86,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     severity_id: severity.id,
     visibility: settings.visibility,
     name: settings.name || defaultIncidentName(run),
-    summary: keyed ? `${summary}\n\n${(await keyed).keyMarker(run.repository, key, idempotencyKey).source}` : summary,
+    summary: keyed ? `${summary}\n\n${(await keyed).markerFor(run, key, idempotencyKey).source}` : summary,
     mode: settings.mode,
     ...(fields.incidentType && { incident_type_id: fields.incidentType.id }),
     ...(fields.status && { incident_status_id: fields.status.id }),

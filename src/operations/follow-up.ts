@@ -3,21 +3,47 @@
  * incident update that a later failure posts instead of a new incident, and the check for a run
  * that raced this one. Loaded only when a step sets `incident-key`.
  */
-import { runUrl, type RunContext } from '../github/context.js';
+import { runOutcome, runPlace, runUrl, type RunContext } from '../github/context.js';
 import type { FailedJobs } from '../github/jobs.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
-import type { Incident } from '../incident-io/incidents.js';
-import { declaredBy, findOpenByKey, LIST_PAGE_SIZE, type KeySearch } from '../incident-io/tracking.js';
-import { postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
+import { ENDED_CATEGORIES, type Incident } from '../incident-io/incidents.js';
+import {
+  declaredBy,
+  describeRejected,
+  findOpenByKey,
+  keyMarker,
+  keyScope,
+  LIST_PAGE_SIZE,
+  type KeySearch,
+} from '../incident-io/tracking.js';
+import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
 import { incidentCard } from '../output/incident-card.js';
-import { blocks, code, link, md } from '../output/markdown.js';
+import type { Output } from '../output/output.js';
+import { blocks, code, link, md, type Markdown } from '../output/markdown.js';
 import { card, describe, setIncidentOutputs } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
 import { pullFor, type PullLookup } from './create.js';
 import { afterWriteDeadline, printDryRun, type OperationContext } from './operation.js';
 
-export { findOpenByKey, keyMarker } from '../incident-io/tracking.js';
+export { findOpenByKey, keyScope } from '../incident-io/tracking.js';
+
+/** The marker line a run's create appends to the summary: the key's token is scoped to the run's repository and fork. */
+export function markerFor(run: RunContext, key: string, idempotencyKey: string): Markdown {
+  return keyMarker(keyScope(run), key, idempotencyKey);
+}
+
+/**
+ * Names, in the log, the incidents that mention this key's marker but are not provably its open
+ * incident (a responder's incident quoting it, one a person created, one already over), so a
+ * reader knows why they were left alone.
+ */
+export function reportRejected(out: Output, key: string, search: KeySearch): void {
+  if (search.rejected.length === 0) return;
+  out.info(
+    `Left alone: ${describeRejected(search.rejected)}. Each mentions the marker of incident-key "${key}", but is not provably its open incident.`,
+  );
+}
 
 export interface FollowUpContext {
   jobs: FailedJobs;
@@ -32,16 +58,22 @@ type Ctx = OperationContext<CreateSettings>;
 /**
  * An incident of this key is open: post an update to it that names this run, instead of
  * declaring another. The inputs that describe a new incident are not applied to it.
+ *
+ * Returns 'closed' when the update's answer shows the incident over: it was closed between the
+ * search and the update (the API has no conditional write), so the caller declares a new one.
  */
 export async function followUp(
   ctx: Ctx,
   client: IncidentIoClient,
   incident: Incident,
   { jobs, search, pull, idempotencyKey }: FollowUpContext,
-): Promise<void> {
+): Promise<'done' | 'closed'> {
   const { out, settings, run } = ctx;
   const key = settings.incidentKey;
-  if (declaredBy(incident, idempotencyKey)) return ownIncident(ctx, client, incident, pull, idempotencyKey);
+  if (declaredBy(incident, idempotencyKey)) {
+    await ownIncident(ctx, client, incident, pull, idempotencyKey);
+    return 'done';
+  }
   out.info(
     `Incident ${describe(incident)} is already open for incident-key "${key}", so this run posts an update to it instead of declaring another; ` +
       'the inputs that describe a new incident (severity, incident-type, name, summary, status, custom-fields, roles, timestamps) are not applied to it.' +
@@ -52,17 +84,27 @@ export async function followUp(
     incident_id: incident.id,
     message: followUpMessage(run, jobs),
   };
-  const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', UPDATES_PATH, request);
     setIncidentOutputs(out, incident, false);
+    const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
     await attachToIncident(ctx, client, incident, plans, { listFirst: true });
     await out.summary(
       card(md`dry run (would post an update to) ${incident.reference}`, [['Incident', link(incident.reference, incident.permalink)]]),
     );
-    return;
+    return 'done';
   }
   const update = await postIncidentUpdate(client, request);
+  const status = afterUpdate(incident, update).incident_status;
+  if (!update.replayed && status?.category && ENDED_CATEGORIES.includes(status.category)) {
+    out.notice(
+      `Incident ${describe(incident)} was closed (status "${status.name}", ${status.category}) between the search and this run's update: ` +
+        'the update landed on the closed incident, which stays as it is, and this run declares a new incident for incident-key ' +
+        `"${key}".`,
+      'incident.io incident-key: closed meanwhile',
+    );
+    return 'closed';
+  }
   setIncidentOutputs(out, incident, false);
   if (update.replayed) {
     out.announce(
@@ -75,6 +117,7 @@ export async function followUp(
       'incident.io incident updated',
     );
   }
+  const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
   const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: true });
   await out.summary(
     incidentCard(md`Updated ${incident.reference} (already open)`, incident, {
@@ -84,6 +127,7 @@ export async function followUp(
       created: md`no: an incident of this key was already open, so this run posted an update to it`,
     }),
   );
+  return 'done';
 }
 
 /**
@@ -114,12 +158,17 @@ async function ownIncident(
   );
 }
 
-/** "Workflow "Deploy" failed again in acme/shop@main: run #43 (attempt 1).", then what failed. */
-function followUpMessage(run: RunContext, jobs: FailedJobs): string {
-  const where = [run.repository, run.refName].filter(Boolean).join('@');
+/**
+ * "Workflow "Deploy" failed again in acme/shop@main: run #43 (attempt 1).", then what failed. A
+ * watched run that was cancelled or timed out is said to be just that ("was cancelled in …").
+ */
+export function followUpMessage(run: RunContext, jobs: FailedJobs): string {
   const label = run.runNumber !== undefined ? md`run #${run.runNumber}` : md`a run`;
   const attempt = run.runAttempt !== undefined && run.runAttempt > 1 ? md` (attempt ${run.runAttempt})` : md``;
-  const line = md`Workflow ${run.workflow ? `"${run.workflow}"` : 'GitHub Actions'} failed again in ${where}: ${link(label, runUrl(run))}${attempt}.`;
+  // Inside the failing run the step is written for a failure; a watcher knows the watched run's conclusion.
+  const outcome = run.watcher ? runOutcome(run) : 'failed';
+  const verb = outcome === 'failed' ? 'failed again' : outcome;
+  const line = md`Workflow ${run.workflow ? `"${run.workflow}"` : 'GitHub Actions'} ${verb} in ${runPlace(run)}: ${link(label, runUrl(run))}${attempt}.`;
   return blocks([line, jobs.markdown]).source;
 }
 
@@ -132,7 +181,7 @@ export async function warnAboutTwins(ctx: Ctx, client: IncidentIoClient, inciden
   const { out, settings, run } = ctx;
   try {
     const search = await findOpenByKey(client.withDeadline(afterWriteDeadline(ctx)), {
-      repository: run.repository,
+      scope: keyScope(run),
       key: settings.incidentKey,
       mode: settings.mode,
       maxPages: 1,

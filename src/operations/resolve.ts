@@ -8,15 +8,16 @@
  */
 import { ApiError, InputError, settleAll } from '../errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
-import { ENDED_CATEGORIES, fetchIncident, type Incident } from '../incident-io/incidents.js';
+import { ENDED_CATEGORIES, fetchIncident, readIncident, type Incident } from '../incident-io/incidents.js';
 import { resolveStatus, type IncidentStatus } from '../incident-io/resolvers.js';
-import { findOpenByKey } from '../incident-io/tracking.js';
+import { describeRejected, findOpenByKey, keyScope } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
 import { code, join, md } from '../output/markdown.js';
 import { card, describe, incidentLink, setIncidentOutputs } from '../output/report.js';
 import type { ResolveSettings } from '../settings/settings.js';
 import { reportDryRun, reportEdit, sendEdit } from './edit.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { refusedResolve, skipStep } from './skip.js';
 import { runLine } from './update.js';
 
 /** Categories `resolve` may move an incident to. */
@@ -27,6 +28,9 @@ const MAX_LEARNING_TRIES = 3;
 type Ctx = OperationContext<ResolveSettings>;
 
 export async function resolve(ctx: Ctx): Promise<void> {
+  // A fork's run may not end what the repository's own runs declared: refused before any request.
+  const refused = refusedResolve(ctx.run, ctx.settings.incidentKey ? `the incidents of an incident-key` : 'an incident');
+  if (refused) return skipStep(ctx, refused, 'incident.io resolve refused (fork)');
   const client = clientFor(ctx, ctx.settings.apiKey);
   if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
   const [incident, statuses] = await settleAll([fetchIncident(client, ctx.settings.incidentId), listStatuses(client)] as const);
@@ -38,7 +42,20 @@ export async function resolve(ctx: Ctx): Promise<void> {
   }
   const moved = await moveToResolved(ctx, client, incident, candidates);
   if (!moved) return reportDryRun(ctx, incident, [`status → ${candidates[0]?.name ?? ''}`], 'resolved');
+  if (moved.endedMeanwhile) {
+    ctx.out.info(closedMeanwhile(moved.incident, moved.status));
+    return reportEdit(ctx, moved.incident, [], 'Already resolved');
+  }
   await reportEdit(ctx, moved.incident, [`status → ${moved.status.name}`], 'Resolved');
+}
+
+/** The line for an incident that another hand ended while this step moved it. */
+function closedMeanwhile(incident: Incident, target: IncidentStatus): string {
+  const status = incident.incident_status;
+  return (
+    `${incident.reference} was ended by someone else while this step moved it to "${target.name}": incident.io answers with it in ` +
+    `"${status?.name ?? 'an unknown status'}"${status?.category ? ` (${status.category})` : ''}, and it stays there.`
+  );
 }
 
 /** Every open incident the action declared under the key; none open is a success that changes nothing. */
@@ -46,10 +63,15 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
   const { out, settings, run } = ctx;
   const key = settings.incidentKey;
   const [search, statuses] = await settleAll([
-    findOpenByKey(client, { repository: run.repository, key, mode: settings.mode }),
+    findOpenByKey(client, { scope: keyScope(run), key, mode: settings.mode }),
     listStatuses(client),
   ] as const);
   const candidates = candidatesFor(ctx, statuses);
+  if (search.rejected.length > 0) {
+    out.info(
+      `Left alone: ${describeRejected(search.rejected)}. Each mentions the marker of incident-key "${key}", but is not provably its open incident.`,
+    );
+  }
   if (!search.complete) {
     out.warning(
       `Searched the newest ${search.read.toLocaleString('en-US')} open incidents for incident-key "${key}" and stopped there: an older one would not be resolved.`,
@@ -66,16 +88,31 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
     return;
   }
   const resolved: Incident[] = [];
+  const over: Incident[] = [];
   const failed: string[] = [];
-  for (const incident of search.incidents) {
+  for (const listedIncident of search.incidents) {
     try {
+      // Read again right before the move: an incident ended since the list (or by an earlier
+      // move's time) is never moved back. What remains is a close in the round trip between this
+      // read and the move; the move's answer shows that, and the incident is then left as it is.
+      const incident = await reread(client, listedIncident);
+      if (isOver(incident, undefined)) {
+        out.info(
+          `${incident.reference} was ended while this step ran (status "${incident.incident_status?.name ?? 'unknown'}"); left as it is.`,
+        );
+        over.push(incident);
+        continue;
+      }
       const moved = await moveToResolved(ctx, client, incident, candidates);
-      if (moved) resolved.push(moved.incident);
+      if (moved?.endedMeanwhile) {
+        out.info(closedMeanwhile(moved.incident, moved.status));
+        over.push(moved.incident);
+      } else if (moved) resolved.push(moved.incident);
     } catch (error) {
-      failed.push(`${incident.reference}: ${error instanceof Error ? error.message : String(error)}`);
+      failed.push(`${listedIncident.reference}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const listed = settings.dryRun ? search.incidents : resolved;
+  const listed = settings.dryRun ? search.incidents.filter((i) => !over.some((o) => o.id === i.id)) : resolved;
   const newest = listed[0];
   if (newest) setIncidentOutputs(out, newest, false, true);
   const verb = settings.dryRun ? 'Would resolve' : 'Resolved';
@@ -84,17 +121,30 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
       `${verb} ${listed.length} incident(s) open for incident-key "${key}": ${listed.map(describe).join('; ')}.`,
       settings.dryRun ? 'incident.io dry run (would resolve)' : 'incident.io incident resolved',
     );
+  } else if (failed.length === 0) {
+    out.setOutput('created', 'false');
+    out.notice(
+      `Nothing left to resolve for incident-key "${key}": ${over.map((i) => i.reference).join(', ')} ended while this step ran, and stay as they are.`,
+      'incident.io nothing to resolve',
+    );
   }
   await out.summary(
     card(md`${verb.toLowerCase()} ${listed.length} for incident key`, [
       ['Incident key', code(key)],
       ['Incidents', listed.length > 0 ? join(listed.map(incidentLink), ', ') : undefined],
+      ['Ended meanwhile, left as they are', over.length > 0 ? join(over.map(incidentLink), ', ') : undefined],
     ]),
   );
   if (failed.length > 0) {
     const done = resolved.length > 0 ? `Resolved ${resolved.map((i) => i.reference).join(', ')}; ` : '';
     throw new ApiError(`${done}could not resolve ${failed.length} of the incidents open for incident-key "${key}": ${failed.join(' ')}`);
   }
+}
+
+/** The incident as it is now (`GET /v2/incidents/{id}`), read strictly. */
+async function reread(client: IncidentIoClient, incident: Incident): Promise<Incident> {
+  const path = `/v2/incidents/${encodeURIComponent(incident.id)}`;
+  return readIncident(await client.get<unknown>(path), `GET ${path} answered`);
 }
 
 /**
@@ -127,7 +177,7 @@ async function moveToResolved(
   client: IncidentIoClient,
   incident: Incident,
   candidates: readonly IncidentStatus[],
-): Promise<{ incident: Incident; status: IncidentStatus } | undefined> {
+): Promise<{ incident: Incident; status: IncidentStatus; endedMeanwhile: boolean } | undefined> {
   const { out } = ctx;
   const refused: { status: IncidentStatus; error: ApiError }[] = [];
   for (const target of candidates) {
@@ -141,7 +191,7 @@ async function moveToResolved(
       const after = await move(ctx, client, incident, target);
       if (!after) return undefined;
       checkResolved(after, target);
-      return { incident: after, status: target };
+      return { incident: after, status: target, endedMeanwhile: endedElsewhere(after, target) };
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) throw explainForbidden(error);
       refused.push({ status: target, error });
@@ -190,6 +240,16 @@ function checkResolved(after: Incident, target: IncidentStatus): void {
     `incident.io accepted the move of ${after.reference} to "${target.name}", but its answer shows the incident in ` +
       `"${after.incident_status?.name ?? 'an unknown status'}"${category ? ` (${category})` : ''}, not resolved. Check the incident in incident.io.`,
   );
+}
+
+/**
+ * The move's answer shows the incident over, but not in the category asked for: a post-incident
+ * move answered with a closed (or declined, merged, canceled) incident means someone ended it
+ * between this step's check and its write, and incident.io kept it there.
+ */
+function endedElsewhere(after: Incident, target: IncidentStatus): boolean {
+  const category = after.incident_status?.category;
+  return category !== undefined && category !== target.category;
 }
 
 function explainForbidden(error: unknown): unknown {

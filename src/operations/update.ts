@@ -8,7 +8,7 @@ import { isRecord } from '../incident-io/retry.js';
 import { incidentSummary, runUrl, type RunContext } from '../github/context.js';
 import { fetchIncident, type Incident } from '../incident-io/incidents.js';
 import { lookUpForUpdate, type ChangeFields } from '../incident-io/lookups.js';
-import { markerLine } from '../incident-io/tracking.js';
+import { ownMarker } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH, type IncidentUpdateRequest } from '../incident-io/updates.js';
 import { link, md } from '../output/markdown.js';
 import { describe, setIncidentOutputs } from '../output/report.js';
@@ -121,8 +121,10 @@ function updateChanges(fields: ChangeFields): string[] {
 /** The edit: every other change (and severity and status too, when there is no message). */
 function editFor(ctx: OperationContext<UpdateSettings>, incident: Incident, fields: ChangeFields, viaUpdate: boolean): Edit {
   const { settings, run } = ctx;
-  // A summary replaced by the action keeps the incident-key line, so later runs still find it.
-  const marker = markerLine(incident.summary);
+  // A summary replaced by the action keeps the incident-key marker, so later runs still find it:
+  // the marker on the last line, the incident's own. A marker quoted anywhere else (another key's,
+  // pasted by a responder) is not carried over: it would make this incident that key's.
+  const marker = ownMarker(incident.summary)?.line;
   const summary = settings.summary && incidentSummary(settings.summary, run) + (marker ? `\n\n${marker}` : '');
   return {
     changes: {

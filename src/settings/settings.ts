@@ -4,6 +4,7 @@
  * discriminated union, so each operation sees only its own inputs), before any request.
  * Each error names the input, the bad value and the values allowed.
  */
+import { createHash } from 'node:crypto';
 import { InputError, quoteList } from '../errors.js';
 import { FRAGMENT, Redactor } from '../output/redact.js';
 import { parseMapping, type MappingValue } from './mapping.js';
@@ -157,8 +158,8 @@ const REQUIRED: Record<Operation, string[]> = {
   alert: ['alert-source-id', 'alert-token'],
   heartbeat: ['alert-source-id', 'alert-token'],
 };
-/** An incident key is hashed into a marker, so any text works; this keeps the marker line short. */
-const MAX_INCIDENT_KEY = 200;
+/** An incident key is hashed into a marker, so any text works; a longer one is shortened (`shortenKey`) to keep the marker line short. */
+export const MAX_INCIDENT_KEY = 200;
 /** Every input action.yml declares (a test keeps the two equal). */
 export const ALL_INPUTS = [...new Set([...COMMON, ...Object.values(USES).flat()])];
 /** The inputs that carry secrets: masked first, checked for header-safe characters. */
@@ -361,20 +362,34 @@ function readResolve(getInput: GetInput, common: Common): ResolveSettings {
   };
 }
 
+/**
+ * `incident-key`. A key is often built from event data (a branch name, a workflow name) that the
+ * workflow's author does not control and the action cannot tell from typed text, so no key is
+ * refused for what it holds: a long one is shortened with a hash (`shortenKey`), and a line break
+ * is kept (it is hashed like any character; the marker shows it as a space).
+ */
 function parseIncidentKey(getInput: GetInput): string {
-  const key = getInput('incident-key');
-  if (key.length > MAX_INCIDENT_KEY || /[\r\n]/.test(key)) {
-    throw new InputError(
-      `Input "incident-key" is ${JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)}; allowed values: one line of at most ${MAX_INCIDENT_KEY} characters, ` +
-        'such as "${{ github.workflow }}@${{ github.ref_name }}" or "checkout-prod".',
-    );
-  }
+  const key = shortenKey(getInput('incident-key'), MAX_INCIDENT_KEY);
   if (key !== '' && getInput('mode').toLowerCase() === 'retrospective') {
     throw new InputError(
       'Input "incident-key" finds open incidents, but "mode" is "retrospective", whose incidents are filed after the fact; remove one of them.',
     );
   }
   return key;
+}
+
+/**
+ * A key of at most `max` characters (UTF-16 units), the same for the same input: a longer one
+ * keeps its start and ends with `…#` and 16 hex digits of SHA-256 over the whole key, so two long
+ * keys that share their start stay apart. A character outside the BMP is never cut in two.
+ */
+export function shortenKey(key: string, max: number): string {
+  if (key.length <= max) return key;
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const suffix = `\u2026#${hash}`;
+  let head = key.slice(0, max - suffix.length);
+  if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+  return head + suffix;
 }
 
 async function readChanges(getInput: GetInput, operation: 'create' | 'update'): Promise<IncidentChanges> {
