@@ -35,7 +35,7 @@ export async function create(ctx: Ctx): Promise<void> {
 async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const { out, settings, run, redactor } = ctx;
   const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
-  const client = clientFor(ctx, settings.apiKey);
+  const client = clientFor(ctx, 'api-key');
   const key = settings.incidentKey;
 
   // Each lookup's code is loaded only when an input (or a GitHub token) asks for it. The pull
@@ -52,8 +52,14 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     settings.githubToken
       ? import('../github/jobs.js').then(({ failedJobs }) => failedJobs(settings.githubToken, run, ctx.fetch, redactor))
       : NO_JOBS,
-    keyed?.then(({ findOpenByKey }) => findOpenByKey(client, { repository: run.repository, key, mode: settings.mode })),
-    timestampsNeeded(settings) ? import('../incident-io/timestamps.js').then(listTimestampsOrError(client)) : undefined,
+    keyed?.then(({ findOpenByKey }) =>
+      findOpenByKey(client.sentFor('incident-key'), { repository: run.repository, key, mode: settings.mode }),
+    ),
+    timestampsNeeded(settings)
+      ? import('../incident-io/timestamps.js').then(
+          listTimestampsOrError(client.sentFor(settings.timestamps.size > 0 ? 'timestamps' : 'github-token')),
+        )
+      : undefined,
   ] as const);
   for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
   if (search && !search.complete) {

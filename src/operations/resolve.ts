@@ -27,9 +27,12 @@ const MAX_LEARNING_TRIES = 3;
 type Ctx = OperationContext<ResolveSettings>;
 
 export async function resolve(ctx: Ctx): Promise<void> {
-  const client = clientFor(ctx, ctx.settings.apiKey);
+  const client = clientFor(ctx, 'api-key');
   if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
-  const [incident, statuses] = await settleAll([fetchIncident(client, ctx.settings.incidentId), listStatuses(client)] as const);
+  const [incident, statuses] = await settleAll([
+    fetchIncident(client.sentFor('incident-id'), ctx.settings.incidentId),
+    listStatuses(client),
+  ] as const);
   const candidates = candidatesFor(ctx, statuses);
   if (isOver(incident, ctx.settings.status ? candidates[0] : undefined)) {
     await reportEdit(ctx, incident, [], 'Already resolved');
@@ -46,7 +49,7 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
   const { out, settings, run } = ctx;
   const key = settings.incidentKey;
   const [search, statuses] = await settleAll([
-    findOpenByKey(client, { repository: run.repository, key, mode: settings.mode }),
+    findOpenByKey(client.sentFor('incident-key'), { repository: run.repository, key, mode: settings.mode }),
     listStatuses(client),
   ] as const);
   const candidates = candidatesFor(ctx, statuses);
@@ -143,7 +146,7 @@ async function moveToResolved(
       checkResolved(after, target);
       return { incident: after, status: target };
     } catch (error) {
-      if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) throw explainForbidden(error);
+      if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) throw error;
       refused.push({ status: target, error });
     }
   }
@@ -189,17 +192,6 @@ function checkResolved(after: Incident, target: IncidentStatus): void {
   throw new ApiError(
     `incident.io accepted the move of ${after.reference} to "${target.name}", but its answer shows the incident in ` +
       `"${after.incident_status?.name ?? 'an unknown status'}"${category ? ` (${category})` : ''}, not resolved. Check the incident in incident.io.`,
-  );
-}
-
-function explainForbidden(error: unknown): unknown {
-  if (!(error instanceof ApiError) || error.status !== 403) return error;
-  return new ApiError(
-    `${error.message} Check that the API key may edit incidents (incident.io: Settings → API keys).`,
-    error.status,
-    error.type,
-    error.requestId,
-    error.body,
   );
 }
 

@@ -19,8 +19,11 @@ import { clientFor, printDryRun, type OperationContext } from './operation.js';
 
 export async function update(ctx: OperationContext<UpdateSettings>): Promise<void> {
   const { out, settings } = ctx;
-  const client = clientFor(ctx, settings.apiKey);
-  const [incident, fields] = await settleAll([fetchIncident(client, settings.incidentId), lookUpForUpdate(client, settings)] as const);
+  const client = clientFor(ctx, 'api-key');
+  const [incident, fields] = await settleAll([
+    fetchIncident(client.sentFor('incident-id'), settings.incidentId),
+    lookUpForUpdate(client, settings),
+  ] as const);
   for (const notice of fields.notices) out.notice(notice, 'incident.io: not everything could be read');
   const links = linkAttachments(settings.links);
   const viaUpdate = settings.message !== '';
