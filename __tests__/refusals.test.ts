@@ -241,6 +241,22 @@ describe('a 403', () => {
     expect(r.failed).toContain('The action sent it for input "custom-fields".');
   });
 
+  it('on update, names input "links" for the attachments (a warning: the update is made)', async () => {
+    const answer = workspace('POST /v1/incident_attachments');
+    const r = await runWith(
+      { operation: 'update', 'api-key': KEY, 'incident-id': '01INC', links: 'Runbook: https://runbooks.example.com/x' },
+      (url, init) =>
+        new URL(url).pathname === '/v1/incident_attachments' && init.method === 'GET'
+          ? json(200, { incident_attachments: [] })
+          : answer(url, init),
+    );
+    expect(r.failed).toBeUndefined();
+    const warning = r.log.find((l) => l.level === 'warning')?.message;
+    expect(warning).toContain('POST /v1/incident_attachments answered 403');
+    expect(warning).toContain('give it the scope "attachments.create"');
+    expect(warning).toContain('The action sent it for input "links".');
+  });
+
   it('names the create itself for POST /v2/incidents', async () => {
     const r = await runWith({ 'api-key': KEY, severity: 'Major' }, workspace('POST /v2/incidents'));
     expect(r.failed).toMatch(/^incident\.io POST \/v2\/incidents answered 403 /);
