@@ -123,7 +123,9 @@ describe('attachments', () => {
     expect(result.code).toBe(0);
     expect(result.outputs.created).toBe('true');
     expect(result.stdout.match(/::warning title=incident\.io attachment not made::/g)).toHaveLength(1);
-    expect(result.stdout).toMatch(/Give the API key the "attachments\.create" scope/);
+    expect(result.stdout).toMatch(
+      /The incident exists, but the action could not attach 3 link\(s\)\. incident\.io POST \/v1\/incident_attachments answered 403 .*The API key in input "api-key" may not make this request: give it the scope "attachments\.create"/,
+    );
   });
 
   it('degrades without pull-requests: read, with a notice naming it', async () => {
@@ -365,6 +367,34 @@ describe('fork and Dependabot runs', () => {
     const result = await runAction({ ...base(), 'api-key': '' }, { env: { GITHUB_ACTOR: 'dependabot[bot]' } });
     expect(result.code).toBe(0);
     expect(result.outputs.skipped).toBe('true');
+  });
+
+  it("says, after a 401 on a fork's pull request, that such a run gets no secrets", async () => {
+    const event = eventFile({
+      pull_request: {
+        number: 9,
+        html_url: 'https://github.com/acme/shop/pull/9',
+        head: { repo: { full_name: 'mallory/shop' } },
+        base: { repo: { full_name: 'acme/shop' } },
+      },
+    });
+    const result = await runAction(
+      { ...base(), 'api-key': 'not-a-secret-0123456789' },
+      { env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event } },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /::error::incident\.io GET \/v1\/severities answered 401 .*incident\.io refused the API key in input "api-key"\..*This run is for a pull request from a fork, and GitHub gives such runs no Actions secrets \(a Dependabot run reads Dependabot secrets instead: Settings → Secrets and variables → Dependabot\), so check where this value came from\./,
+    );
+  });
+
+  it('says, after a 401 on a Dependabot run, that it reads Dependabot secrets', async () => {
+    const result = await runAction({ ...base(), 'api-key': 'stale-dependabot-secret-0123' }, { env: { GITHUB_ACTOR: 'dependabot[bot]' } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /Dependabot triggered this run, and GitHub gives such runs no Actions secrets \(a Dependabot run reads Dependabot secrets/,
+    );
+    expect(result.stdout).not.toContain('is given secrets');
   });
 
   it('still fails on an empty key anywhere else', async () => {

@@ -412,7 +412,9 @@ describe('heartbeat', () => {
   it('explains a wrong token, without retrying', async () => {
     const result = await ping('wrong-heartbeat-token');
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/::error::incident\.io refused the token: "alert-token" must be the token of the heartbeat alert source/);
+    expect(result.stdout).toMatch(
+      /::error::incident\.io POST \/v2\/heartbeat\/\w+\/ping answered 401 .*incident\.io refused the token in input "alert-token"\. It must be the token of the heartbeat alert source/,
+    );
     expect(sandbox.requests).toHaveLength(1);
   });
 

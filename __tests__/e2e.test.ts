@@ -126,11 +126,60 @@ describe('the bundle against the sandbox', () => {
     expect(creates()).toHaveLength(5);
   }, 30_000);
 
-  it('does not retry a 401, and says what the server said', async () => {
+  it('does not retry a 401, says what the server said, and names the input and where to check its secret', async () => {
     const result = await runAction({ ...base(), 'api-key': 'wrong-key-0123456789' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/::error::incident\.io GET \/v1\/severities answered 401 authentication_error: /);
+    expect(result.stdout).toMatch(
+      /::error::incident\.io GET \/v1\/severities answered 401 authentication_error: .*\. incident\.io refused the API key in input "api-key"\. .*\(incident\.io: Settings → API keys\).*`api-key: \$\{\{ secrets\.… \}\}`.*This run's event \("push"\) is given secrets/,
+    );
+    expect(result.stdout.replace('::add-mask::wrong-key-0123456789', '')).not.toContain('wrong-key-0123456789');
     expect(sandbox.requests).toHaveLength(1);
+  });
+
+  it('reports a key refused by every parallel lookup once', async () => {
+    const result = await runAction({
+      ...base(),
+      'api-key': 'wrong-key-0123456789',
+      status: 'Investigating',
+      'custom-fields': 'Teams: Payments',
+      roles: 'Incident Lead: alice@example.com',
+    });
+    expect(result.code).toBe(1);
+    expect(new Set(sandbox.requests.map((r) => r.route)).size).toBeGreaterThanOrEqual(4);
+    expect(result.stdout.match(/answered 401/g)).toHaveLength(1);
+    expect(result.stdout.match(/refused the API key in input "api-key"/g)).toHaveLength(1);
+  });
+
+  it('names the scope and the input behind a 403', async () => {
+    sandbox.fault('GET /v2/custom_fields', {
+      type: 'error',
+      status: 403,
+      code: 'resource_forbidden',
+      message: 'You do not have permission to do this',
+    });
+    const result = await runAction({ ...base(), 'custom-fields': 'Teams: Payments' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /::error::incident\.io GET \/v2\/custom_fields answered 403 forbidden: You do not have permission to do this \(request id [\w-]+\)\. The API key in input "api-key" may not make this request: give it the scope "custom_fields\.view" \(incident\.io: Settings → API keys, edit the key\)\. The action sent it for input "custom-fields"\./,
+    );
+    expect(creates()).toHaveLength(0);
+  });
+
+  it("says incident.io publishes no scope for the edit, and that it is the operation's own request", async () => {
+    const declared = await runAction(base());
+    const id = declared.outputs['incident-id'] ?? '';
+    sandbox.fault('POST /v2/incidents/:id/actions/edit', { type: 'error', status: 403, message: 'You do not have permission to do this' });
+    const result = await runAction({
+      'api-key': sandbox.apiKey,
+      'api-url': sandbox.url,
+      operation: 'update',
+      'incident-id': id,
+      name: 'Renamed',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /answered 403 forbidden: .*incident\.io does not publish the scope for this request: .*It is operation "update"'s own request/,
+    );
   });
 
   it.each([

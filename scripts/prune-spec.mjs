@@ -13,7 +13,8 @@
  * x-rbac-scopes and every validation keyword stay, so Prism validates requests and mocks
  * responses as it would with the full spec. `info` records the sources, their versions and
  * SHA-256 digests, and the date of the prune; a run that would change nothing but that date
- * leaves the file as it is.
+ * leaves the file as it is. The request → scope table (src/incident-io/scopes.ts and the README's)
+ * is generated from this file's x-rbac-scopes by `npm run docs` (scripts/scopes.mjs).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -275,7 +276,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const pruned = JSON.parse(text);
     console.log(
       `wrote ${PRUNED_PATH}: ${Object.keys(pruned.paths).length} paths, ${Object.keys(pruned.components.schemas).length} schemas, ` +
-        `${(text.length / 1024).toFixed(0)} kB`,
+        `${(text.length / 1024).toFixed(0)} kB. Now run \`npm run docs\`: it regenerates the request → scope table ` +
+        '(src/incident-io/scopes.ts and the README) from it, and `npm run docs -- --check` fails until you do.',
     );
   }
 }

@@ -45,8 +45,20 @@ export async function settleAll<T extends readonly unknown[]>(tasks: T): Promise
   const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   const inputErrors = errors.filter((e): e is InputError => e instanceof InputError);
   if (inputErrors.length > 0) throw new InputError(inputErrors.map((e) => e.message).join('\n'));
-  if (errors.length > 0) throw errors[0];
+  if (errors.length > 0) throw oneRefusal(errors)[0];
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+/**
+ * The failures of parallel requests with every 401 after the first left out: a key incident.io
+ * refuses fails every lookup the same way, and its advice (which input, which secret, which page)
+ * is said once. Other failures keep their order, after that one 401 when there is one: nothing
+ * else can be fixed while the key is refused.
+ */
+export function oneRefusal(errors: readonly unknown[]): unknown[] {
+  const refused = errors.find((e) => e instanceof ApiError && e.status === 401);
+  if (refused === undefined) return [...errors];
+  return [refused, ...errors.filter((e) => !(e instanceof ApiError && e.status === 401))];
 }
 
 /** Runs each step and returns their results, or throws every input error they raised, together. */

@@ -51,7 +51,16 @@ export async function run(deps: Deps): Promise<void> {
     const run = readRunContext(context, env);
     // The fetch reads the proxy variables on its first request; a malformed one is an input error here first.
     proxy?.readProxyConfig(env);
-    const base = { out, redactor: out.redactor, env, clock: deps.clock, fetch: deps.fetch, run, deadline: writeDeadline(deps) };
+    const base = {
+      out,
+      redactor: out.redactor,
+      env,
+      clock: deps.clock,
+      fetch: deps.fetch,
+      run,
+      deadline: writeDeadline(deps),
+      noSecrets: secretless,
+    };
     await dispatch(settings, base);
   } catch (error) {
     reportFailure(out, error, failOnError);

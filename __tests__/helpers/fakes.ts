@@ -1,6 +1,7 @@
 /** Test doubles for the dependencies the action takes: a clock, fetch and core. */
 import { IncidentIoClient, type Clock, type FetchLike } from '../../src/incident-io/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/incident-io/retry.js';
+import type { Credential } from '../../src/incident-io/refusals.js';
 import { Redactor } from '../../src/output/redact.js';
 import type { GitHubContext } from '../../src/github/context.js';
 import type { Core } from '../../src/runner/core.js';
@@ -97,17 +98,20 @@ export function testClient(
     policy = DEFAULT_RETRY_POLICY,
     deadlineMs = 120_000,
     onRetry,
+    credential = { input: 'api-key', operation: 'create', event: 'push' },
   }: {
     clock?: FakeClock;
     token?: string;
     policy?: RetryPolicy;
     deadlineMs?: number;
     onRetry?: (message: string) => void;
+    credential?: Credential;
   } = {},
 ): IncidentIoClient {
   return new IncidentIoClient({
     baseUrl: 'https://api.incident.io',
     token,
+    credential,
     fetch,
     clock,
     policy,

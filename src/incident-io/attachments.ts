@@ -81,7 +81,7 @@ export async function attach(
       return {
         made: [],
         skipped: [],
-        warnings: [refusal(error, 'list the attachments already there, so none were added (to attach none twice)', 'attachments.view')],
+        warnings: [refusal(error, 'list the attachments already there, so none were added (to attach none twice)')],
       };
     }
   }
@@ -97,10 +97,9 @@ export async function attach(
         refusal(
           failures.find((e) => e instanceof ApiError && e.status === 403),
           `attach ${failures.length} link(s)`,
-          'attachments.create',
         ),
       ]
-    : failures.map((error) => refusal(error, 'attach a link', 'attachments.create'));
+    : failures.map((error) => refusal(error, 'attach a link'));
   return { made, skipped, warnings };
 }
 
@@ -143,9 +142,8 @@ function dedupe(plans: readonly AttachmentPlan[]): AttachmentPlan[] {
   });
 }
 
-function refusal(error: unknown, what: string, scope: string): string {
+/** The warning for a refused attachment; a 403 already names the scope and the key's input (the client shapes it). */
+function refusal(error: unknown, what: string): string {
   const message = error instanceof Error ? error.message : String(error);
-  const grant =
-    error instanceof ApiError && error.status === 403 ? ` Give the API key the "${scope}" scope (incident.io: Settings → API keys).` : '';
-  return `The incident exists, but the action could not ${what}.${grant} ${message}`;
+  return `The incident exists, but the action could not ${what}. ${message}`;
 }

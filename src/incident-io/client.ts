@@ -11,6 +11,7 @@ import { routeOf } from '../net/fetch.js';
 import type { Redactor } from '../output/redact.js';
 import { serverText } from '../output/server-text.js';
 import { USER_AGENT } from '../version.js';
+import { forbidden, unauthorized, type Credential } from './refusals.js';
 import {
   DEFAULT_RETRY_POLICY,
   backoffDelay,
@@ -21,6 +22,7 @@ import {
   type Deadline,
   type RetryPolicy,
 } from './retry.js';
+import { SCOPES } from './scopes.js';
 
 export interface Clock {
   now: () => number;
@@ -41,6 +43,13 @@ export interface ClientOptions {
   baseUrl: string;
   /** Sent only as `Authorization: Bearer …`. */
   token: string;
+  /** Which input the token came from, and what the run says about secrets: the advice after a 401 or a 403 names them. */
+  credential: Credential;
+  /**
+   * The input that made the action send these requests (`custom-fields`), named after a 403;
+   * undefined for the operation's own requests. Set with `sentFor`.
+   */
+  sentFor?: string;
   fetch: FetchLike;
   clock: Clock;
   deadline: Deadline;
@@ -99,6 +108,15 @@ export class IncidentIoClient {
   /** The same client under another deadline (the short one for work after the write). */
   withDeadline(deadline: Deadline): IncidentIoClient {
     return new IncidentIoClient({ ...this.options, deadline });
+  }
+
+  /**
+   * The same client, for the requests an input asks for: a 403 on one of them names that input
+   * ("The action sent it for input "roles"."). The lookups mark their requests with it where
+   * they start; a request made without it is the operation's own.
+   */
+  sentFor(input: string): IncidentIoClient {
+    return new IncidentIoClient({ ...this.options, sentFor: input });
   }
 
   async get<T>(path: string, query?: Query): Promise<T> {
@@ -269,8 +287,17 @@ export class IncidentIoClient {
 
   private error(method: string, path: string, failure: Failure, suffix: string): ApiError {
     const details = failure.details ? `: ${failure.details}` : '';
-    const message = `incident.io ${method} ${path} ${failure.brief}${details}${requestIdText(failure)}.${suffix}`;
+    const advice = this.refusal(method, path, failure.status);
+    const message = `incident.io ${method} ${path} ${failure.brief}${details}${requestIdText(failure)}.${suffix}${advice && ` ${advice}`}`;
     return new ApiError(this.options.redactor.redact(message), failure.status, failure.type, failure.requestId, failure.body);
+  }
+
+  /** What to do about a 401 or a 403, shaped here for every request (see refusals.ts); empty for any other status. */
+  private refusal(method: string, path: string, status: number | undefined): string {
+    const { credential, sentFor } = this.options;
+    if (status === 401) return unauthorized(credential);
+    if (status === 403) return forbidden(credential, scopesOf(method, path), sentFor);
+    return '';
   }
 
   /** Server text for a message: redacted, then cut (the one shaping rule; see serverText). */
@@ -290,6 +317,27 @@ export function checkItems<T>(list: readonly unknown[], what: string, key: strin
     if (missing) throw new ApiError(`incident.io ${what} answered a "${key}" list whose item ${i + 1} has no text "${missing}".`);
   });
   return list as T[];
+}
+
+/**
+ * The scopes incident.io's spec lists for a request (scopes.ts, generated from the pruned spec):
+ * `/v2/incidents/01ABC/actions/edit` matches `/v2/incidents/{id}/actions/edit`; an exact path
+ * wins over a template. Every request the action makes is in the table: the contract test's Prism
+ * serves only the pruned spec's operations, and __tests__/refusals.test.ts checks the table
+ * against prune-spec's list.
+ */
+export function scopesOf(method: string, path: string, table: Readonly<Record<string, readonly string[]>> = SCOPES): readonly string[] {
+  const exact = table[`${method} ${path}`];
+  if (exact) return exact;
+  const segments = path.split('/');
+  for (const [request, scopes] of Object.entries(table)) {
+    const [m, template] = request.split(' ') as [string, string];
+    const parts = template.split('/');
+    if (m === method && parts.length === segments.length && parts.every((part, i) => part === segments[i] || /^\{[^}]+\}$/.test(part))) {
+      return scopes;
+    }
+  }
+  return [];
 }
 
 function requestIdText(failure: Failure): string {

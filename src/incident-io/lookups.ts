@@ -41,9 +41,13 @@ export const OPEN_CATEGORIES = ['triage', 'live'];
 
 export async function lookUpForCreate(client: IncidentIoClient, settings: CreateSettings): Promise<CreateFields> {
   const [severity, incidentType, changes] = await settleAll([
-    client.getList<Severity>('/v1/severities', 'severities').then((list) => resolveSeverity(settings.severity, list)),
+    client
+      .sentFor('severity')
+      .getList<Severity>('/v1/severities', 'severities')
+      .then((list) => resolveSeverity(settings.severity, list)),
     settings.incidentType
       ? client
+          .sentFor('incident-type')
           .getList<IncidentType>('/v1/incident_types', 'incident_types')
           .then((list) => resolveByName('incident-type', 'incident type', settings.incidentType, list))
       : undefined,
@@ -71,10 +75,14 @@ async function lookUpChanges(
   const notices: string[] = [];
   const [severity, status, entries, roles, timestamps] = await settleAll([
     changes.severity
-      ? client.getList<Severity>('/v1/severities', 'severities').then((list) => resolveSeverity(changes.severity, list).severity)
+      ? client
+          .sentFor('severity')
+          .getList<Severity>('/v1/severities', 'severities')
+          .then((list) => resolveSeverity(changes.severity, list).severity)
       : undefined,
     changes.status
       ? client
+          .sentFor('status')
           .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category'])
           .then((list) =>
             purpose === 'create' && !anyStatus
@@ -83,12 +91,16 @@ async function lookUpChanges(
           )
       : undefined,
     changes.customFields.size > 0
-      ? import('./custom-fields.js').then(({ customFieldEntries }) => customFieldEntries(client, changes.customFields, notices))
+      ? import('./custom-fields.js').then(({ customFieldEntries }) =>
+          customFieldEntries(client.sentFor('custom-fields'), changes.customFields, notices),
+        )
       : [],
-    changes.roles.size > 0 ? import('./roles.js').then(({ roleAssignments }) => roleAssignments(client, changes.roles, purpose)) : [],
+    changes.roles.size > 0
+      ? import('./roles.js').then(({ roleAssignments }) => roleAssignments(client.sentFor('roles'), changes.roles, purpose))
+      : [],
     changes.timestamps.size > 0
       ? import('./timestamps.js').then(async ({ chooseTimestamps, listTimestamps }) =>
-          chooseTimestamps(await listTimestamps(client), { given: changes.timestamps, purpose, now: client.now }),
+          chooseTimestamps(await listTimestamps(client.sentFor('timestamps')), { given: changes.timestamps, purpose, now: client.now }),
         )
       : { values: [], set: [] },
   ] as const);

@@ -53,7 +53,7 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
     printDryRun(ctx, 'POST', path, event);
     return;
   }
-  const response = await clientFor(ctx, settings.alertToken).post<unknown>(path, event);
+  const response = await clientFor(ctx, 'alert-token').post<unknown>(path, event);
   const answer = acceptedEvent(response.body, path);
   const key =
     typeof answer['deduplication_key'] === 'string' && answer['deduplication_key'] !== '' ? answer['deduplication_key'] : deduplicationKey;

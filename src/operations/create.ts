@@ -38,7 +38,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const green = nothingFailed(run, 'incident to declare');
   if (green) return skipStep(ctx, green, 'incident.io step skipped');
   const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
-  const client = clientFor(ctx, settings.apiKey);
+  const client = clientFor(ctx, 'api-key');
   const key = settings.incidentKey;
 
   // Each lookup's code is loaded only when an input (or a GitHub token) asks for it. The pull
@@ -55,8 +55,14 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     settings.githubToken
       ? import('../github/jobs.js').then(({ failedJobs }) => failedJobs(settings.githubToken, run, ctx.fetch, redactor))
       : NO_JOBS,
-    keyed?.then(({ findOpenByKey, keyScope }) => findOpenByKey(client, { scope: keyScope(run), key, mode: settings.mode })),
-    timestampsNeeded(settings) ? import('../incident-io/timestamps.js').then(listTimestampsOrError(client)) : undefined,
+    keyed?.then(({ findOpenByKey, keyScope }) =>
+      findOpenByKey(client.sentFor('incident-key'), { scope: keyScope(run), key, mode: settings.mode }),
+    ),
+    timestampsNeeded(settings)
+      ? import('../incident-io/timestamps.js').then(
+          listTimestampsOrError(client.sentFor(settings.timestamps.size > 0 ? 'timestamps' : 'github-token')),
+        )
+      : undefined,
   ] as const);
   for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
   if (search && !search.complete) {

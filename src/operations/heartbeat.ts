@@ -18,7 +18,7 @@ export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promi
     return;
   }
   try {
-    await clientFor(ctx, settings.alertToken).post<unknown>(path, undefined);
+    await clientFor(ctx, 'alert-token').post<unknown>(path, undefined);
   } catch (error) {
     throw explain(error, settings.alertSourceId);
   }
@@ -26,13 +26,9 @@ export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promi
   await out.summary(card(md`heartbeat sent`, [['Heartbeat source', code(settings.alertSourceId)]]));
 }
 
+/** A 404 names the source input; a 401 or 403 already says what to check (the client shapes it, see refusals.ts). */
 function explain(error: unknown, sourceId: string): unknown {
-  if (!(error instanceof ApiError)) return error;
-  const advice =
-    error.status === 401 || error.status === 403
-      ? `incident.io refused the token: "alert-token" must be the token of the heartbeat alert source ${sourceId} (Alerts → Sources → the heartbeat source), not an API key or another source's token.`
-      : error.status === 404
-        ? `incident.io has no heartbeat alert source ${sourceId}: check "alert-source-id" (Alerts → Sources; a heartbeat is its own source, not the HTTP source "alert" posts to).`
-        : '';
-  return advice ? new ApiError(`${advice} ${error.message}`, error.status, error.type, error.requestId, error.body) : error;
+  if (!(error instanceof ApiError) || error.status !== 404) return error;
+  const advice = `incident.io has no heartbeat alert source ${sourceId}: check "alert-source-id" (Alerts → Sources; a heartbeat is its own source, not the HTTP source "alert" posts to).`;
+  return new ApiError(`${advice} ${error.message}`, error.status, error.type, error.requestId, error.body);
 }

@@ -8,7 +8,7 @@ import { IncidentIoClient, type Clock, type FetchLike } from '../incident-io/cli
 import { AFTER_WRITE_DEADLINE_MS, DEFAULT_RETRY_POLICY, type Deadline, type RetryPolicy } from '../incident-io/retry.js';
 import type { Output } from '../output/output.js';
 import type { Redactor } from '../output/redact.js';
-import type { Settings } from '../settings/settings.js';
+import type { AlertSettings, CreateSettings, HeartbeatSettings, ResolveSettings, Settings, UpdateSettings } from '../settings/settings.js';
 
 export interface OperationContext<S extends Settings = Settings> {
   out: Output;
@@ -20,13 +20,37 @@ export interface OperationContext<S extends Settings = Settings> {
   run: RunContext;
   /** Bounds every request and page up to the confirmed write. */
   deadline: Deadline;
+  /** Why GitHub gave this run no secrets (a fork's pull request, Dependabot), when it gave none. */
+  noSecrets?: string;
 }
 
-/** An incident.io client for `token` (the API key, or an alert source's token), under the write deadline. */
-export function clientFor(ctx: OperationContext, token: string): IncidentIoClient {
+type ApiKeyContext = OperationContext<CreateSettings | UpdateSettings | ResolveSettings>;
+type SourceContext = OperationContext<AlertSettings | HeartbeatSettings>;
+
+/**
+ * An incident.io client for the token of `input` (the API key, or an alert source's token),
+ * under the write deadline. The client knows which input its token came from, so a 401 or a 403
+ * names it and says how to check the secret behind it.
+ */
+export function clientFor(ctx: ApiKeyContext, input: 'api-key'): IncidentIoClient;
+export function clientFor(ctx: SourceContext, input: 'alert-token'): IncidentIoClient;
+export function clientFor(ctx: ApiKeyContext | SourceContext, input: 'api-key' | 'alert-token'): IncidentIoClient {
+  const { settings, run } = ctx;
+  const forSource = settings.operation === 'alert' || settings.operation === 'heartbeat';
+  const source = forSource
+    ? { kind: settings.operation === 'alert' ? ('HTTP' as const) : ('heartbeat' as const), id: settings.alertSourceId }
+    : undefined;
   return new IncidentIoClient({
-    baseUrl: ctx.settings.apiUrl,
-    token,
+    baseUrl: settings.apiUrl,
+    token: forSource ? settings.alertToken : settings.apiKey,
+    credential: {
+      input,
+      operation: settings.operation,
+      source,
+      // Under workflow_run the run is the watched one; the watcher's own event decides its secrets.
+      event: run.watcher ? 'workflow_run' : run.eventName,
+      noSecrets: ctx.noSecrets,
+    },
     fetch: ctx.fetch,
     clock: ctx.clock,
     deadline: ctx.deadline,

@@ -31,9 +31,12 @@ export async function resolve(ctx: Ctx): Promise<void> {
   // A fork's run may not end what the repository's own runs declared: refused before any request.
   const refused = refusedResolve(ctx.run, ctx.settings.incidentKey ? `the incidents of an incident-key` : 'an incident');
   if (refused) return skipStep(ctx, refused, 'incident.io resolve refused (fork)');
-  const client = clientFor(ctx, ctx.settings.apiKey);
+  const client = clientFor(ctx, 'api-key');
   if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
-  const [incident, statuses] = await settleAll([fetchIncident(client, ctx.settings.incidentId), listStatuses(client)] as const);
+  const [incident, statuses] = await settleAll([
+    fetchIncident(client.sentFor('incident-id'), ctx.settings.incidentId),
+    listStatuses(client),
+  ] as const);
   const candidates = candidatesFor(ctx, statuses);
   if (isOver(incident, ctx.settings.status ? candidates[0] : undefined)) {
     await reportEdit(ctx, incident, [], 'Already resolved');
@@ -63,7 +66,7 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
   const { out, settings, run } = ctx;
   const key = settings.incidentKey;
   const [search, statuses] = await settleAll([
-    findOpenByKey(client, { scope: keyScope(run), key, mode: settings.mode }),
+    findOpenByKey(client.sentFor('incident-key'), { scope: keyScope(run), key, mode: settings.mode }),
     listStatuses(client),
   ] as const);
   const candidates = candidatesFor(ctx, statuses);
@@ -193,7 +196,7 @@ async function moveToResolved(
       checkResolved(after, target);
       return { incident: after, status: target, endedMeanwhile: endedElsewhere(after, target) };
     } catch (error) {
-      if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) throw explainForbidden(error);
+      if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) throw error;
       refused.push({ status: target, error });
     }
   }
@@ -250,17 +253,6 @@ function checkResolved(after: Incident, target: IncidentStatus): void {
 function endedElsewhere(after: Incident, target: IncidentStatus): boolean {
   const category = after.incident_status?.category;
   return category !== undefined && category !== target.category;
-}
-
-function explainForbidden(error: unknown): unknown {
-  if (!(error instanceof ApiError) || error.status !== 403) return error;
-  return new ApiError(
-    `${error.message} Check that the API key may edit incidents (incident.io: Settings → API keys).`,
-    error.status,
-    error.type,
-    error.requestId,
-    error.body,
-  );
 }
 
 function refusal(incident: Incident, refused: readonly { status: IncidentStatus; error: ApiError }[], chosen: boolean): ApiError {

@@ -19,8 +19,11 @@ import { clientFor, printDryRun, type OperationContext } from './operation.js';
 
 export async function update(ctx: OperationContext<UpdateSettings>): Promise<void> {
   const { out, settings } = ctx;
-  const client = clientFor(ctx, settings.apiKey);
-  const [incident, fields] = await settleAll([fetchIncident(client, settings.incidentId), lookUpForUpdate(client, settings)] as const);
+  const client = clientFor(ctx, 'api-key');
+  const [incident, fields] = await settleAll([
+    fetchIncident(client.sentFor('incident-id'), settings.incidentId),
+    lookUpForUpdate(client, settings),
+  ] as const);
   for (const notice of fields.notices) out.notice(notice, 'incident.io: not everything could be read');
   const links = linkAttachments(settings.links);
   const viaUpdate = settings.message !== '';
@@ -31,7 +34,7 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
   if (settings.dryRun) {
     if (request) printDryRun(ctx, 'POST', UPDATES_PATH, request);
     if (Object.keys(edit.changes).length > 0) await sendEdit(ctx, client, incident, edit);
-    await attachToIncident(ctx, client, incident, links, { listFirst: true });
+    await attachToIncident(ctx, client.sentFor('links'), incident, links, { listFirst: true });
     await reportDryRun(ctx, incident, changed, 'updated');
     return;
   }
@@ -70,7 +73,7 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
   // Outputs first (as incident.io answered); the links are attached once the change is made, and can only warn.
   setIncidentOutputs(out, after, false, true);
   checkApplied(after, fields, severityShown);
-  const attached = await attachToIncident(ctx, client, after, links, { listFirst: true });
+  const attached = await attachToIncident(ctx, client.sentFor('links'), after, links, { listFirst: true });
   await reportEdit(ctx, after, [...changed, ...(attached.length > 0 ? [`${attached.length} link(s) attached`] : [])], 'Updated', {
     attachments: attached,
     timestamps: fields.timestamps.set,
