@@ -5,6 +5,7 @@
  * runtime).
  */
 import { runAction } from '../scripts/run-action.mjs';
+import { runnerCommands } from './helpers/runner-commands.js';
 import { useSandbox } from './helpers/sandbox.js';
 
 type Result = Awaited<ReturnType<typeof runAction>>;
@@ -139,12 +140,41 @@ describe('the bundle against the sandbox', () => {
     [{ 'api-key': '' }, /Input "api-key" is empty.*Dependabot/],
     [{ 'api-url': 'http://api.incident.io' }, /Input "api-url" is "http:\/\/api\.incident\.io": the API key must not travel unencrypted/],
     [{ 'dry-run': 'maybe' }, /Input "dry-run" is "maybe"; allowed values: "true", "false"/],
-  ])('rejects bad input %j before sending any request', async (inputs, message) => {
+  ])('rejects bad input %j before sending anything but the lookups of the other inputs', async (inputs, message) => {
     const result = await runAction({ ...base(), ...inputs });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(message);
-    expect(sandbox.requests).toHaveLength(0);
+    // The well-formed severity is still looked up (when there is a key, and the api-url may carry it), so a wrong one would show too.
+    const lookups = 'api-key' in inputs || 'api-url' in inputs ? [] : ['GET /v1/severities'];
+    expect(sandbox.requests.map((r) => r.route)).toEqual(lookups);
     expect(sandbox.incidents()).toHaveLength(0);
+  });
+
+  it('reports a format error, an unknown name, a bad assignee and an unknown option in one run, and writes nothing', async () => {
+    const result = await runAction({
+      ...base(),
+      visibility: 'internal',
+      severity: 'Majr',
+      roles: 'Incident Lead: ""\nComms: nobody@example.com',
+      'custom-fields': 'Teams: [Platfrm]',
+    });
+    expect(result.code).toBe(1);
+    const errors = runnerCommands(result.stdout).filter((c) => c.name === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.data.split('\n')).toEqual([
+      expect.stringMatching(/^Input "roles" assigns "Incident Lead" to an empty value\. If it comes from `\$\{\{ vars/),
+      'Input "visibility" is "internal"; allowed values: "public", "private".',
+      'Input "severity" is "Majr", which is not a severity in this incident.io workspace. Available: "Minor", "Major", "Critical". Did you mean "Major"?',
+      expect.stringMatching(
+        /^Input "custom-fields" sets "Teams" to "Platfrm", which is not one of its options\. .*Did you mean "Platform"\?$/,
+      ),
+      expect.stringMatching(
+        /^Input "roles" assigns "Comms" to "nobody@example\.com", but no user has this email in this incident\.io workspace/,
+      ),
+    ]);
+    expect(sandbox.requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(sandbox.incidents()).toHaveLength(0);
+    expect(result.outputs).toEqual({ created: 'false', skipped: 'false' });
   });
 
   it('refuses an unknown severity with the choices and a suggestion, creating nothing', async () => {
@@ -174,7 +204,7 @@ describe('the bundle against the sandbox', () => {
     const result = await runAction({ ...base(), 'fail-on-error': 'false', severty: 'Critical' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::Input "severty" is not an input of this action.*did you mean "severity"\?/);
-    expect(sandbox.requests).toHaveLength(0);
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
   });
 
   it('prints the payload and sends no create in a dry run', async () => {

@@ -108,3 +108,15 @@ export function someOf(values: readonly string[], limit = 20): string {
   const shown = quoteList(values.slice(0, limit));
   return values.length > limit ? `${shown} and ${values.length - limit} more` : shown;
 }
+
+/**
+ * What an ID in a request stands for, for a dry run's reader: its kind (the action's words) and
+ * its name in incident.io (text the action does not own, shown quoted), with an optional second
+ * name (`of`: an option's field, a user's email) and a note in the action's words.
+ */
+export interface IdName {
+  kind: string;
+  name: string;
+  of?: string;
+  note?: string;
+}

@@ -53,7 +53,9 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
       ? import('../github/jobs.js').then(({ failedJobs }) => failedJobs(settings.githubToken, run, ctx.fetch, redactor))
       : NO_JOBS,
     keyed?.then(({ findOpenByKey }) => findOpenByKey(client, { repository: run.repository, key, mode: settings.mode })),
-    timestampsNeeded(settings) ? import('../incident-io/timestamps.js').then(listTimestampsOrError(client)) : undefined,
+    timestampsNeeded(settings)
+      ? import('../incident-io/timestamps.js').then(listTimestampsOrError(client, settings, ctx.clock))
+      : undefined,
   ] as const);
   for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
   if (search && !search.complete) {
@@ -173,10 +175,22 @@ function timestampsNeeded(settings: CreateSettings): boolean {
 
 const NO_JOBS: FailedJobs = { notices: [], failed: [] };
 
-/** The timestamps list, or the error that kept it from being read (which only matters when the input names one). */
-function listTimestampsOrError(client: IncidentIoClient) {
-  return async ({ listTimestamps }: typeof import('../incident-io/timestamps.js')): Promise<IncidentTimestamp[] | Error> =>
-    listTimestamps(client).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+/**
+ * The timestamps list, or the error that kept it from being read (which only matters when the
+ * input names one). The names the input gives are checked here, beside the other lookups, so an
+ * unknown timestamp is reported with an unknown severity, not after it.
+ */
+function listTimestampsOrError(client: IncidentIoClient, settings: CreateSettings, clock: Ctx['clock']) {
+  return async ({
+    listTimestamps,
+    chooseTimestamps,
+  }: typeof import('../incident-io/timestamps.js')): Promise<IncidentTimestamp[] | Error> => {
+    const list = await listTimestamps(client).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    if (settings.timestamps.size === 0) return list;
+    if (list instanceof Error) throw list;
+    chooseTimestamps(list, { given: settings.timestamps, purpose: 'create', now: clock.now });
+    return list;
+  };
 }
 
 /**

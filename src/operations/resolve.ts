@@ -9,6 +9,7 @@
 import { ApiError, InputError, settleAll } from '../errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { ENDED_CATEGORIES, fetchIncident, type Incident } from '../incident-io/incidents.js';
+import { RESOLVED_CATEGORIES } from '../incident-io/lookups.js';
 import { resolveStatus, type IncidentStatus } from '../incident-io/resolvers.js';
 import { findOpenByKey } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
@@ -19,8 +20,6 @@ import { reportDryRun, reportEdit, sendEdit } from './edit.js';
 import { clientFor, printDryRun, type OperationContext } from './operation.js';
 import { runLine } from './update.js';
 
-/** Categories `resolve` may move an incident to. */
-export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 /** Post-incident statuses tried before closing. */
 const MAX_LEARNING_TRIES = 3;
 
@@ -29,8 +28,11 @@ type Ctx = OperationContext<ResolveSettings>;
 export async function resolve(ctx: Ctx): Promise<void> {
   const client = clientFor(ctx, ctx.settings.apiKey);
   if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
-  const [incident, statuses] = await settleAll([fetchIncident(client, ctx.settings.incidentId), listStatuses(client)] as const);
-  const candidates = candidatesFor(ctx, statuses);
+  // The status is resolved beside the incident, so a wrong status and a wrong incident-id are reported together.
+  const [incident, candidates] = await settleAll([
+    fetchIncident(client, ctx.settings.incidentId),
+    listStatuses(client).then((statuses) => candidatesFor(ctx, statuses)),
+  ] as const);
   if (isOver(incident, ctx.settings.status ? candidates[0] : undefined)) {
     await reportEdit(ctx, incident, [], 'Already resolved');
     if (ctx.settings.message) ctx.out.info(`The message was not posted: ${incident.reference} was resolved before this step.`);
