@@ -290,7 +290,7 @@ describe('incident-key: one open incident per key', () => {
     await run(1, { links });
     const dry = await run(2, { 'dry-run': 'true', links });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('Dry run: every input is valid; this request would be sent to POST');
+    expect(dry.stdout).toContain('Dry run: this request would be sent to POST');
     expect(dry.stdout).toContain('/v2/incident_updates');
     expect(updates()).toHaveLength(0);
     // Only what the open incident lacks would be attached: this run, not the runbook run 1 attached.

@@ -210,10 +210,59 @@ describe('the bundle against the sandbox', () => {
   it('prints the payload and sends no create in a dry run', async () => {
     const result = await runAction({ ...base(), 'dry-run': 'true', name: 'Checkout down' });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Dry run: every input is valid');
+    expect(result.stdout).toContain(`Dry run: this request would be sent to POST ${sandbox.url}/v2/incidents:`);
     expect(result.stdout).toContain('"name": "Checkout down"');
     expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
     expectNoKeyLeak({ ...result, stdout: result.stdout.replace(`::add-mask::${sandbox.apiKey}`, '') });
+  });
+
+  it('shows in a dry run what each ID stands for, lists it all in the card, and says what it checked', async () => {
+    const result = await runAction({
+      ...base(),
+      'dry-run': 'true',
+      'custom-fields': 'Teams: [Platform, Payments]\nService: checkout',
+      roles: 'Incident Lead: alice@example.com',
+      links: 'Runbook: https://runbooks.example.com/checkout',
+    });
+    expect(result.code).toBe(0);
+    const id = (name: string, list: { id: string; name: string }[]) => list.find((item) => item.name === name)!.id;
+    const where = result.stdout.slice(result.stdout.indexOf('\nwhere\n')).split('\n').slice(2, 10);
+    expect(where).toEqual([
+      `  severity_id "${id('Major', sandbox.state.severities)}" = severity "Major"`,
+      `  custom_field_id "${id('Teams', sandbox.state.customFields)}" = custom field "Teams"`,
+      expect.stringMatching(/^ {2}value_option_id "\w+" = option "Platform" of custom field "Teams"$/),
+      expect.stringMatching(/^ {2}value_option_id "\w+" = option "Payments" of custom field "Teams"$/),
+      `  custom_field_id "${id('Service', sandbox.state.customFields)}" = custom field "Service"`,
+      expect.stringMatching(/^ {2}value_catalog_entry_id "\w+" = catalog entry "Checkout" of custom field "Service"$/),
+      `  incident_role_id "${id('Incident Lead', sandbox.state.incidentRoles)}" = role "Incident Lead"`,
+      expect.stringMatching(/^ {2}assignee\.id "\w+" = user "Alice Example" \("alice@example\.com"\)$/),
+    ]);
+    expect(result.summary).toContain('- **Custom fields:**\n  - Teams: Platform, Payments\n  - Service: Checkout\n');
+    expect(result.summary).toContain('- **Roles:**\n  - Incident Lead: Alice Example\n');
+    expect(result.summary).toContain(
+      '- **Would attach:**\n  - [GitHub Actions: Deploy #42](https://github.com/acme/shop/actions/runs/1001)\n  - [Runbook]',
+    );
+    expect(result.summary.trim().split('\n').at(-1)).toMatch(
+      /^- \*\*Checked:\*\* against the incident\.io workspace: .*custom field options.*\. A dry run cannot check whether the API key may create incidents/,
+    );
+    expect(sandbox.requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(result.stdout).not.toMatch(/every input is valid/);
+  });
+
+  it('writes a job summary for an alert dry run, saying the alert token was not checked', async () => {
+    const result = await runAction({
+      operation: 'alert',
+      'api-url': sandbox.url,
+      'alert-source-id': 'src',
+      'alert-token': 'tok_alert_0123456789',
+      'dry-run': 'true',
+    });
+    expect(result.code).toBe(0);
+    expect(sandbox.requests).toHaveLength(0);
+    expect(result.summary).toContain('### incident.io: dry run (would send a firing alert event)');
+    expect(result.summary).toMatch(
+      /- \*\*Checked:\*\* nothing against the incident\.io workspace\. A dry run cannot check "alert-token" or "alert-source-id"/,
+    );
   });
 
   it('still succeeds without GITHUB_STEP_SUMMARY (a local run)', async () => {

@@ -8,7 +8,7 @@ import { type Clock, type FetchLike } from './incident-io/client.js';
 import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
 import { hasProxyVariable } from './net/proxy-env.js';
 import { create } from './operations/create.js';
-import type { OperationContext } from './operations/operation.js';
+import { recordingFetch, type OperationContext } from './operations/operation.js';
 import { Output, OutputError } from './output/output.js';
 import { Redactor } from './output/redact.js';
 import type { Core } from './runner/core.js';
@@ -53,7 +53,10 @@ export async function run(deps: Deps): Promise<void> {
     const run = readRunContext(context, env);
     // The fetch reads the proxy variables on its first request; a malformed one is an input error here first.
     proxy?.readProxyConfig(env);
-    const base = { out, redactor: out.redactor, env, clock: deps.clock, fetch: deps.fetch, run, deadline: writeDeadline(deps) };
+    // A dry run's last line says what it looked up: the requests that were answered.
+    const requests: string[] = [];
+    const fetch = settings.dryRun ? recordingFetch(deps.fetch, requests) : deps.fetch;
+    const base = { out, redactor: out.redactor, env, clock: deps.clock, fetch, run, deadline: writeDeadline(deps), requests };
     // Nothing is sent for inputs with a mistake; the names in the others are still looked up, so every mistake shows at once.
     if (read.mistakes.length > 0) await (await import('./operations/check.js')).refuseInputs({ ...base, settings }, read);
     else await dispatch(settings, base);

@@ -82,7 +82,7 @@ export async function customFieldEntries(
         const values = fieldValues(field, value, options);
         for (const v of values) {
           const option = 'value_option_id' in v ? options?.options.find((o) => o.id === v.value_option_id) : undefined;
-          if (option) names.set(option.id, { kind: 'option', name: option.value, of: field.name });
+          if (option) names.set(option.id, { kind: 'option', name: option.value, field: field.name });
         }
         return { name, entry: { custom_field_id: field.id, values } };
       }),
@@ -132,7 +132,7 @@ async function catalogValues(
   try {
     const found = await settleAll(list.map((identifier) => findCatalogEntry(client, field, typeId, identifier)));
     for (const entry of found)
-      names.set(entry.id, { kind: 'catalog entry', name: entry.name ?? entry.external_id ?? entry.id, of: field.name });
+      names.set(entry.id, { kind: 'catalog entry', name: entry.name ?? entry.external_id ?? entry.id, field: field.name });
     return found.map((entry) => ({ value_catalog_entry_id: entry.id }));
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 403) throw error;
@@ -142,7 +142,7 @@ async function catalogValues(
       names.set(identifier, {
         kind: 'catalog entry',
         name: identifier,
-        of: field.name,
+        field: field.name,
         note: 'as given: the key may not read the catalog to check it',
       });
     return list.map((identifier) => ({ value_catalog_entry_id: identifier }));

@@ -170,9 +170,9 @@ async function lookUpChanges(
 }
 
 /** A user as a reader knows them: their name and email, or whichever of the two (or the ID) there is. */
-export function userName(user: User): { name: string; of?: string } {
+export function userName(user: User): { name: string; email?: string } {
   const name = user.name || user.email || user.id;
-  return user.email && user.email !== name ? { name, of: user.email } : { name };
+  return user.email && user.email !== name ? { name, email: user.email } : { name };
 }
 
 /**

@@ -110,13 +110,14 @@ export function someOf(values: readonly string[], limit = 20): string {
 }
 
 /**
- * What an ID in a request stands for, for a dry run's reader: its kind (the action's words) and
- * its name in incident.io (text the action does not own, shown quoted), with an optional second
- * name (`of`: an option's field, a user's email) and a note in the action's words.
+ * What an ID in a request stands for, for a dry run's reader: its kind (the action's words), its
+ * name in incident.io (text the action does not own, shown quoted), the custom field an option or
+ * catalog entry belongs to, a user's email, and a note in the action's words.
  */
 export interface IdName {
   kind: string;
   name: string;
-  of?: string;
+  field?: string;
+  email?: string;
   note?: string;
 }
