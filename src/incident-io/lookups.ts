@@ -1,14 +1,13 @@
 /**
  * The lookups a create or an update needs, all started at once: only those an input asks
  * for are made, and only their code is loaded. Every failure is collected, so one run reports
- * every bad name together. When other inputs have mistakes, `checkNames` runs the same lookups
- * for the inputs that are well-formed, and reports what it found beside those mistakes.
+ * every bad name together. When other inputs have mistakes, `operations/check.ts` runs the
+ * same lookups for the inputs that are well-formed.
  */
-import { ApiError, InputError, settleAll } from '../errors.js';
-import type { CreateSettings, IncidentChanges, NamesOnly, SettingsRead, UpdateSettings } from '../settings/settings.js';
+import { InputError, settleAll } from '../errors.js';
+import type { CreateSettings, IncidentChanges, NamesOnly, UpdateSettings } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
 import type { CustomFieldEntry } from './custom-fields.js';
-import { fetchIncident } from './incidents.js';
 import {
   resolveByName,
   resolveSeverity,
@@ -78,7 +77,11 @@ export function lookUpForUpdate(client: IncidentIoClient, settings: UpdateSettin
 }
 
 /** The incident type, which must allow the visibility asked for (when `visibility` is itself well-formed). */
-async function incidentTypeLookup(client: IncidentIoClient, settings: CreateSettings, checkVisibility: boolean): Promise<IncidentType> {
+export async function incidentTypeLookup(
+  client: IncidentIoClient,
+  settings: CreateSettings,
+  checkVisibility: boolean,
+): Promise<IncidentType> {
   const list = await client.getList<IncidentType>('/v1/incident_types', 'incident_types');
   const incidentType = resolveByName('incident-type', 'incident type', settings.incidentType, list);
   if (checkVisibility && incidentType.private_incidents_only && settings.visibility === 'public') {
@@ -89,7 +92,7 @@ async function incidentTypeLookup(client: IncidentIoClient, settings: CreateSett
   return incidentType;
 }
 
-function statusLookup(
+export function statusLookup(
   client: IncidentIoClient,
   value: string,
   categories: readonly string[] | undefined,
@@ -103,7 +106,7 @@ function statusLookup(
 }
 
 /** One lookup per input of `changes` that names something in the workspace, started now. */
-function changeLookups(
+export function changeLookups(
   client: IncidentIoClient,
   changes: IncidentChanges,
   purpose: 'create' | 'update',
@@ -173,104 +176,4 @@ async function lookUpChanges(
 export function userName(user: User): { name: string; email?: string } {
   const name = user.name || user.email || user.id;
   return user.email && user.email !== name ? { name, email: user.email } : { name };
-}
-
-/**
- * When some inputs have mistakes: looks up the names in every input that is well-formed, so a
- * wrong name is reported in the same run as the mistakes (nothing is written). Returns one line
- * per problem, each naming its input; a lookup that incident.io or the network failed says which
- * inputs it left unchecked, once per cause (a 401 once, not once per lookup). `client` is
- * undefined when there is no key to look anything up with.
- */
-export async function checkNames(client: IncidentIoClient | undefined, read: SettingsRead): Promise<string[]> {
-  const lookups = namedLookups(read);
-  if (lookups.length === 0) return [];
-  if (!client) {
-    return [`${inputList(lookups.map(([input]) => input))} could not be checked against the workspace, because "api-key" is empty.`];
-  }
-  const results = await Promise.allSettled(lookups.map(([, lookup]) => lookup(client)));
-  const problems: string[] = [];
-  const unchecked = new Map<string, { inputs: string[]; message: string }>();
-  results.forEach((result, i) => {
-    if (result.status === 'fulfilled') return;
-    const input = (lookups[i] as NamedLookup)[0];
-    const error: unknown = result.reason;
-    if (error instanceof InputError) problems.push(error.message);
-    else if (error instanceof ApiError) {
-      const cause = error.status !== undefined ? `status ${error.status}` : error.message;
-      const group = unchecked.get(cause) ?? { inputs: [], message: error.message };
-      group.inputs.push(input);
-      unchecked.set(cause, group);
-    } else throw error;
-  });
-  for (const { inputs, message } of unchecked.values()) {
-    problems.push(`${inputList(inputs)} could not be checked against the workspace: ${message}`);
-  }
-  return problems;
-}
-
-/** `Input "severity"`, or `Inputs "severity" and "roles"`. */
-function inputList(inputs: readonly string[]): string {
-  const names = inputs.map((input) => `"${input}"`);
-  if (names.length === 1) return `Input ${names[0]}`;
-  return `Inputs ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
-type NamedLookup = [input: string, lookup: (client: IncidentIoClient) => Promise<unknown>];
-
-/**
- * The lookups `checkNames` makes, each with the input it checks: only for inputs that are
- * well-formed, and only the checks whose other inputs are well-formed too (an incident type's
- * visibility rule needs a valid `visibility`). Nothing that searches or writes: no incident-key
- * search, no GitHub call.
- */
-function namedLookups({ settings, faulty, namesOnly }: SettingsRead): NamedLookup[] {
-  const named: NamedLookup[] = [];
-  const fetchById = (id: string) => (client: IncidentIoClient) => fetchIncident(client, id);
-  switch (settings.operation) {
-    case 'create':
-    case 'update': {
-      if (settings.operation === 'create' && settings.incidentType) {
-        const visibilityKnown = !faulty.has('visibility');
-        named.push(['incident-type', (client) => incidentTypeLookup(client, settings, visibilityKnown)]);
-      }
-      if (settings.operation === 'update' && settings.incidentId && !faulty.has('incident-id')) {
-        named.push(['incident-id', fetchById(settings.incidentId)]);
-      }
-      // A wrong mode leaves open which statuses fit: the status is then only looked up by name.
-      const anyStatus = settings.operation === 'create' && (settings.mode === 'retrospective' || faulty.has('mode'));
-      // Started together on first use, as on a real run.
-      let started: ReturnType<typeof changeLookups> | undefined;
-      const wanted = {
-        severity: settings.severity !== '',
-        status: settings.status !== '',
-        'custom-fields': settings.customFields.size > 0 || namesOnly.customFields.length > 0,
-        roles: settings.roles.size > 0 || namesOnly.roles.length > 0,
-        timestamps: settings.timestamps.size > 0 || namesOnly.timestamps.length > 0,
-      };
-      for (const [input, want] of Object.entries(wanted) as [keyof typeof wanted, boolean][]) {
-        if (!want) continue;
-        named.push([
-          input,
-          async (client) => {
-            started ??= changeLookups(client, settings, settings.operation, { anyStatus, namesOnly });
-            return started[input];
-          },
-        ]);
-      }
-      break;
-    }
-    case 'resolve':
-      if (settings.incidentId && !faulty.has('incident-id')) named.push(['incident-id', fetchById(settings.incidentId)]);
-      if (settings.status) {
-        const status = settings.status;
-        named.push(['status', (client) => statusLookup(client, status, RESOLVED_CATEGORIES, 'to resolve an incident')]);
-      }
-      break;
-    case 'alert':
-    case 'heartbeat':
-      // Nothing to look up: an alert source is checked only by sending to it with its token.
-      break;
-  }
-  return named;
 }
