@@ -232,6 +232,9 @@ describe('incident-key: one open incident per key', () => {
     expect(result.stdout).toMatch(/::notice title=incident\.io dry run \(would resolve\)::Would resolve 1 incident\(s\)/);
     expect(result.stdout).not.toContain('incident.io incident resolved');
     expect(sandbox.incidents()[0].incident_status.category).not.toBe('learning');
+    expect(result.summary.trim().split('\n').at(-1)).toMatch(
+      /^- \*\*Checked:\*\* against the incident\.io workspace: .*incident statuses.*\. A dry run cannot check whether the API key may edit incidents, or whether incident\.io accepts the move to "Documenting"/,
+    );
   });
 
   it('resolving with nothing open succeeds with a notice and changes nothing', async () => {
@@ -296,6 +299,9 @@ describe('incident-key: one open incident per key', () => {
     // Only what the open incident lacks would be attached: this run, not the runbook run 1 attached.
     expect(dry.stdout).toContain('https://github.com/acme/shop/actions/runs/8002');
     expect(dry.stdout).not.toContain('runbooks.example.com');
+    expect(dry.summary.trim().split('\n').at(-1)).toMatch(
+      /^- \*\*Checked:\*\* against the incident\.io workspace: .*the open incidents of the incident-key.*\. A dry run cannot check whether the API key may post incident updates and attachments/,
+    );
   });
 });
 
