@@ -159,12 +159,13 @@ describe('attachments', () => {
     ['Runbook: javascript:alert(1)', /allowed values: an https:\/\/ URL/],
     ['Runbook: https://user:pw@example.com/', /allowed values: an https:\/\/ URL without credentials/],
     ['Runbook: ""', /empty URL/],
-  ])('refuses the link %j before any request', async (links, message) => {
+  ])('refuses the link %j before any write', async (links, message) => {
     const result = await runAction({ ...base(), links });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(message);
     expect(result.stdout).not.toContain('pw@');
-    expect(sandbox.requests).toHaveLength(0);
+    // Only the other inputs' names are looked up (the severity), so a mistake in them shows in the same run.
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
   });
 });
 
@@ -212,11 +213,11 @@ describe('timestamps', () => {
     expect(creates()).toHaveLength(0);
   });
 
-  it('refuses a time that is not RFC 3339 before any request', async () => {
+  it('refuses a time that is not RFC 3339 before any write, and still checks the name', async () => {
     const result = await runAction({ ...base(), timestamps: 'Impact started: yesterday' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/allowed values: an RFC 3339 time such as "2026-11-26T10:04:00Z", "now", or "none"/);
-    expect(sandbox.requests).toHaveLength(0);
+    expect(sandbox.requests.map((r) => r.route).sort()).toEqual(['GET /v1/severities', 'GET /v2/incident_timestamps']);
   });
 
   it('sets and unsets timestamps on update', async () => {
@@ -336,11 +337,11 @@ describe('Slack and retrospective options', () => {
     [{ 'slack-channel-id': 'C0EXISTING' }, /Input "slack-channel-id" is set, but "mode" is "standard"/],
     [{ mode: 'retrospective', 'slack-channel-name': 'inc-x' }, /Input "slack-channel-name" is set, but "mode" is "retrospective"/],
     [{ 'slack-team-id': 'acme' }, /Input "slack-team-id" is "acme"; allowed values: a Slack team ID/],
-  ])('refuses %j before any request', async (inputs, message) => {
+  ])('refuses %j before any write', async (inputs, message) => {
     const result = await runAction({ ...base(), ...inputs });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(message);
-    expect(sandbox.requests).toHaveLength(0);
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
   });
 });
 

@@ -203,10 +203,13 @@ describe('operation', () => {
       { operation: 'update', 'incident-id': 'incident one', name: 'x' },
       /Input "incident-id" is "incident one"; allowed values: an incident ID such as/,
     ],
-  ])('refuses %j before any request', async (inputs, message) => {
+  ])('refuses %j before any write', async (inputs, message) => {
     const result = await runAction({ ...api(), ...inputs });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(message);
-    expect(sandbox.requests).toHaveLength(0);
+    // Only a well-formed incident-id is still looked up, so a wrong one shows in the same run.
+    const given: Record<string, string> = inputs;
+    const lookups = given['operation'] === 'update' && given['incident-id'] === 'INC-1' ? ['GET /v2/incidents/:id'] : [];
+    expect(sandbox.requests.map((r) => r.route)).toEqual(lookups);
   });
 });

@@ -233,6 +233,9 @@ describe('incident-key: one open incident per key', () => {
     expect(result.stdout).toMatch(/::notice title=incident\.io dry run \(would resolve\)::Would resolve 1 incident\(s\)/);
     expect(result.stdout).not.toContain('incident.io incident resolved');
     expect(sandbox.incidents()[0].incident_status.category).not.toBe('learning');
+    expect(result.summary.trim().split('\n').at(-1)).toMatch(
+      /^- \*\*Checked:\*\* against the incident\.io workspace: .*incident statuses.*\. A dry run cannot check whether the API key may edit incidents, or whether incident\.io accepts the move to "Documenting"/,
+    );
   });
 
   it('resolving with nothing open succeeds with a notice and changes nothing', async () => {
@@ -291,12 +294,15 @@ describe('incident-key: one open incident per key', () => {
     await run(1, { links });
     const dry = await run(2, { 'dry-run': 'true', links });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('Dry run: every input is valid; this request would be sent to POST');
+    expect(dry.stdout).toContain('Dry run: this request would be sent to POST');
     expect(dry.stdout).toContain('/v2/incident_updates');
     expect(updates()).toHaveLength(0);
     // Only what the open incident lacks would be attached: this run, not the runbook run 1 attached.
     expect(dry.stdout).toContain('https://github.com/acme/shop/actions/runs/8002');
     expect(dry.stdout).not.toContain('runbooks.example.com');
+    expect(dry.summary.trim().split('\n').at(-1)).toMatch(
+      /^- \*\*Checked:\*\* against the incident\.io workspace: .*the open incidents of the incident-key.*\. A dry run cannot check whether the API key may post incident updates and attachments/,
+    );
   });
 });
 

@@ -148,11 +148,12 @@ describe('rich incidents', () => {
   it.each([
     ['custom-fields', 'Teams: [Platform'],
     ['roles', 'lead: [a, b'],
-  ])('reports malformed %s as such, sending no request', async (input, raw) => {
+  ])('reports malformed %s as such, and that its names could not be checked, sending no write', async (input, raw) => {
     const result = await runAction({ ...base(), [input]: raw });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`Input "${input}" is not valid YAML or JSON`);
-    expect(sandbox.requests).toHaveLength(0);
+    expect(result.stdout).toMatch(/Until it reads as a mapping, its \w+ and their \w+ cannot be checked against the workspace\./);
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
   });
 
   it.each([

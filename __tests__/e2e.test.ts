@@ -5,6 +5,7 @@
  * runtime).
  */
 import { runAction } from '../scripts/run-action.mjs';
+import { runnerCommands } from './helpers/runner-commands.js';
 import { useSandbox } from './helpers/sandbox.js';
 
 type Result = Awaited<ReturnType<typeof runAction>>;
@@ -188,12 +189,41 @@ describe('the bundle against the sandbox', () => {
     [{ 'api-key': '' }, /Input "api-key" is empty.*Dependabot/],
     [{ 'api-url': 'http://api.incident.io' }, /Input "api-url" is "http:\/\/api\.incident\.io": the API key must not travel unencrypted/],
     [{ 'dry-run': 'maybe' }, /Input "dry-run" is "maybe"; allowed values: "true", "false"/],
-  ])('rejects bad input %j before sending any request', async (inputs, message) => {
+  ])('rejects bad input %j before sending anything but the lookups of the other inputs', async (inputs, message) => {
     const result = await runAction({ ...base(), ...inputs });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(message);
-    expect(sandbox.requests).toHaveLength(0);
+    // The well-formed severity is still looked up (when there is a key, and the api-url may carry it), so a wrong one would show too.
+    const lookups = 'api-key' in inputs || 'api-url' in inputs ? [] : ['GET /v1/severities'];
+    expect(sandbox.requests.map((r) => r.route)).toEqual(lookups);
     expect(sandbox.incidents()).toHaveLength(0);
+  });
+
+  it('reports a format error, an unknown name, a bad assignee and an unknown option in one run, and writes nothing', async () => {
+    const result = await runAction({
+      ...base(),
+      visibility: 'internal',
+      severity: 'Majr',
+      roles: 'Incident Lead: ""\nComms: nobody@example.com',
+      'custom-fields': 'Teams: [Platfrm]',
+    });
+    expect(result.code).toBe(1);
+    const errors = runnerCommands(result.stdout).filter((c) => c.name === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.data.split('\n')).toEqual([
+      expect.stringMatching(/^Input "roles" assigns "Incident Lead" to an empty value\. If it comes from `\$\{\{ vars/),
+      'Input "visibility" is "internal"; allowed values: "public", "private".',
+      'Input "severity" is "Majr", which is not a severity in this incident.io workspace. Available: "Minor", "Major", "Critical". Did you mean "Major"?',
+      expect.stringMatching(
+        /^Input "custom-fields" sets "Teams" to "Platfrm", which is not one of its options\. .*Did you mean "Platform"\?$/,
+      ),
+      expect.stringMatching(
+        /^Input "roles" assigns "Comms" to "nobody@example\.com", but no user has this email in this incident\.io workspace/,
+      ),
+    ]);
+    expect(sandbox.requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(sandbox.incidents()).toHaveLength(0);
+    expect(result.outputs).toEqual({ created: 'false', skipped: 'false' });
   });
 
   it('refuses an unknown severity with the choices and a suggestion, creating nothing', async () => {
@@ -223,16 +253,65 @@ describe('the bundle against the sandbox', () => {
     const result = await runAction({ ...base(), 'fail-on-error': 'false', severty: 'Critical' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::Input "severty" is not an input of this action.*did you mean "severity"\?/);
-    expect(sandbox.requests).toHaveLength(0);
+    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
   });
 
   it('prints the payload and sends no create in a dry run', async () => {
     const result = await runAction({ ...base(), 'dry-run': 'true', name: 'Checkout down' });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Dry run: every input is valid');
+    expect(result.stdout).toContain(`Dry run: this request would be sent to POST ${sandbox.url}/v2/incidents:`);
     expect(result.stdout).toContain('"name": "Checkout down"');
     expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
     expectNoKeyLeak({ ...result, stdout: result.stdout.replace(`::add-mask::${sandbox.apiKey}`, '') });
+  });
+
+  it('shows in a dry run what each ID stands for, lists it all in the card, and says what it checked', async () => {
+    const result = await runAction({
+      ...base(),
+      'dry-run': 'true',
+      'custom-fields': 'Teams: [Platform, Payments]\nService: checkout',
+      roles: 'Incident Lead: alice@example.com',
+      links: 'Runbook: https://runbooks.example.com/checkout',
+    });
+    expect(result.code).toBe(0);
+    const id = (name: string, list: { id: string; name: string }[]) => list.find((item) => item.name === name)!.id;
+    const where = result.stdout.slice(result.stdout.indexOf('\nwhere\n')).split('\n').slice(2, 10);
+    expect(where).toEqual([
+      `  severity_id "${id('Major', sandbox.state.severities)}" = severity "Major"`,
+      `  custom_field_id "${id('Teams', sandbox.state.customFields)}" = custom field "Teams"`,
+      expect.stringMatching(/^ {2}value_option_id "\w+" = option "Platform" of custom field "Teams"$/),
+      expect.stringMatching(/^ {2}value_option_id "\w+" = option "Payments" of custom field "Teams"$/),
+      `  custom_field_id "${id('Service', sandbox.state.customFields)}" = custom field "Service"`,
+      expect.stringMatching(/^ {2}value_catalog_entry_id "\w+" = catalog entry "Checkout" of custom field "Service"$/),
+      `  incident_role_id "${id('Incident Lead', sandbox.state.incidentRoles)}" = role "Incident Lead"`,
+      expect.stringMatching(/^ {2}assignee\.id "\w+" = user "Alice Example" \("alice@example\.com"\)$/),
+    ]);
+    expect(result.summary).toContain('- **Custom fields:**\n  - Teams: Platform, Payments\n  - Service: Checkout\n');
+    expect(result.summary).toContain('- **Roles:**\n  - Incident Lead: Alice Example\n');
+    expect(result.summary).toContain(
+      '- **Would attach:**\n  - [GitHub Actions: Deploy #42](https://github.com/acme/shop/actions/runs/1001)\n  - [Runbook]',
+    );
+    expect(result.summary.trim().split('\n').at(-1)).toMatch(
+      /^- \*\*Checked:\*\* against the incident\.io workspace: .*custom field options.*\. A dry run cannot check whether the API key may create incidents/,
+    );
+    expect(sandbox.requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(result.stdout).not.toMatch(/every input is valid/);
+  });
+
+  it('writes a job summary for an alert dry run, saying the alert token was not checked', async () => {
+    const result = await runAction({
+      operation: 'alert',
+      'api-url': sandbox.url,
+      'alert-source-id': 'src',
+      'alert-token': 'tok_alert_0123456789',
+      'dry-run': 'true',
+    });
+    expect(result.code).toBe(0);
+    expect(sandbox.requests).toHaveLength(0);
+    expect(result.summary).toContain('### incident.io: dry run (would send a firing alert event)');
+    expect(result.summary).toMatch(
+      /- \*\*Checked:\*\* nothing against the incident\.io workspace\. A dry run cannot check "alert-token" or "alert-source-id"/,
+    );
   });
 
   it('still succeeds without GITHUB_STEP_SUMMARY (a local run)', async () => {

@@ -5,7 +5,7 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { inertAnnotation, inertText } from '../src/output/commands.js';
-import { code, link, linkTarget, md, text } from '../src/output/markdown.js';
+import { blocks, code, link, linkTarget, md, text } from '../src/output/markdown.js';
 import { Output } from '../src/output/output.js';
 import { FRAGMENT, Redactor } from '../src/output/redact.js';
 import { card } from '../src/output/report.js';
@@ -176,6 +176,40 @@ describe('Markdown', () => {
     const html = render(card(md`Declared ${value}`, [['Name', text(value)]]).source);
     expect(html.match(/<li>/g)).toHaveLength(1);
     expect(html).not.toMatch(/<a |<img|<script|<!--|<code>|<em>|<strong>[^N]|<del>|<table|<h1|<br/);
+  });
+
+  it.each(HOSTILE_MD)('keeps %j inside its entry of a nested list, and the card one list', (value) => {
+    const entries = [text(value), link(value, 'https://runbooks.example.com/x'), md`${value}: ${value}`];
+    const html = render(
+      card(md`dry run`, [
+        ['Would attach', entries],
+        ['Created', text(value)],
+      ]).source,
+    );
+    expect(html.match(/<li>/g)).toHaveLength(5);
+    expect(html.match(/<ul>/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<p>|<img|<script|<!--|<code>|<em>|<strong>[^WC]|<del>|<table|<h1|<br/);
+  });
+
+  it('keeps a value of several blocks on its line, so two attachments do not break the list into paragraphs', () => {
+    const two = blocks([link('Runbook', 'https://runbooks.example.com/x'), link('Dashboard', 'https://grafana.example.com/d')]);
+    const html = render(
+      card(md`dry run`, [
+        ['Would attach', two],
+        ['Created', md`nothing`],
+      ]).source,
+    );
+    expect(html).not.toContain('<p>');
+    expect(html.match(/<li>/g)).toHaveLength(2);
+  });
+
+  it('leaves out an item whose list is empty', () => {
+    expect(
+      card(md`x`, [
+        ['Would attach', []],
+        ['Created', md`nothing`],
+      ]).source,
+    ).toBe('### incident.io: x\n\n- **Created:** nothing');
   });
 
   it.each(['a`b', '``', '`', ' lead', 'trail ', 'x ``` y'])('holds any backticks in a code span: %j', (value) => {

@@ -72,6 +72,24 @@ describe('roleAssignments', () => {
     );
   });
 
+  it('reports an unknown role and an unknown assignee of the same entry together', async () => {
+    const { client } = setup();
+    const error = await roleAssignments(client, new Map([['Scribe', 'nobody@example.com']]), 'create').catch((e: Error) => e);
+    expect((error as Error).message.split('\n')).toEqual([
+      expect.stringMatching(/^Input "roles" names "Scribe", which is not an incident role/),
+      expect.stringMatching(/^Input "roles" assigns "Scribe" to "nobody@example\.com", but no user has this email/),
+    ]);
+  });
+
+  it('looks up only the name of a role whose assignee was refused already', async () => {
+    const { client, fetch } = setup();
+    await expect(roleAssignments(client, new Map(), 'update', { namesOnly: ['lead', 'reporter', 'Scrib'] })).rejects.toThrow(
+      /^Input "roles" names "reporter", the reporter role, .*\nInput "roles" names "Scrib", which is not an incident role/s,
+    );
+    expect(fetch.calls.map((c) => new URL(c.url).pathname)).toEqual(['/v2/incident_roles']);
+    expect(await roleAssignments(client, new Map(), 'create', { namesOnly: ['lead'] })).toEqual([]);
+  });
+
   it.each([
     ['nobody@example.com', /no user has this email/],
     ['U0NOBODY1', /no user has this Slack user ID/],

@@ -1,5 +1,5 @@
 import { InputError } from '../src/errors.js';
-import { checkDeclaredInputs, isRfc3339, parseApiUrl, readSettings } from '../src/settings/settings.js';
+import { checkDeclaredInputs, isRfc3339, parseApiUrl, readInputs, readSettings } from '../src/settings/settings.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => (values[name] ?? '').trim();
 
@@ -425,5 +425,90 @@ describe('an input of another operation', () => {
     await expect(readSettings(inputs({ operation: 'update', 'api-key': 'k', 'incident-key': 'checkout-prod' }))).rejects.toThrow(
       /^Input "incident-key" is set, but operation "update" does not use it \(it is used by "create", "resolve"\)/,
     );
+  });
+});
+
+describe('readInputs: every mistake, and what can still be looked up', () => {
+  it('collects a mistake per input and keeps reading, with stand-ins for the inputs in error', async () => {
+    const read = await readInputs(
+      inputs({
+        'api-key': 'k',
+        visibility: 'internal',
+        mode: 'drill',
+        'dry-run': 'yes',
+        severity: 'Majr',
+        'custom-fields': 'Teams: [Platform]\nNotes: ""',
+        roles: 'lead: ""\ncomms: bob@example.com',
+        links: 'Runbook: ftp://x',
+        timestamps: 'Impact started: soon\nReported at: now',
+        'slack-team-id': 'x',
+      }),
+    );
+    expect(read.mistakes).toEqual([
+      expect.stringMatching(/^Input "dry-run" is "yes"/),
+      expect.stringMatching(/^Input "custom-fields" sets "Notes" to an empty value/),
+      expect.stringMatching(/^Input "roles" assigns "lead" to an empty value/),
+      expect.stringMatching(/^Input "links" gives "Runbook" the URL "ftp:\/\/x"/),
+      expect.stringMatching(/^Input "timestamps" gives "Impact started" the value "soon"/),
+      expect.stringMatching(/^Input "visibility" is "internal"/),
+      expect.stringMatching(/^Input "mode" is "drill"/),
+      expect.stringMatching(/^Input "slack-team-id" is "x"/),
+    ]);
+    expect([...read.faulty].sort()).toEqual(
+      ['custom-fields', 'dry-run', 'links', 'mode', 'roles', 'slack-team-id', 'timestamps', 'visibility'].sort(),
+    );
+    const s = read.settings;
+    if (s.operation !== 'create') throw new Error('expected create settings');
+    // The well-formed entries stay, to be looked up; the refused ones leave only their names.
+    expect(s.customFields).toEqual(new Map([['Teams', ['Platform']]]));
+    expect(s.roles).toEqual(new Map([['comms', 'bob@example.com']]));
+    expect(s.timestamps).toEqual(new Map([['Reported at', 'now']]));
+    expect(s.links).toEqual(new Map());
+    expect([s.severity, s.visibility, s.mode, s.dryRun]).toEqual(['Majr', 'public', 'standard', false]);
+    expect(read.namesOnly).toEqual({ customFields: ['Notes'], roles: ['lead'], timestamps: ['Impact started'] });
+  });
+
+  it('keeps the first of two keys that are the same, and names both', async () => {
+    const read = await readInputs(inputs({ 'api-key': 'k', roles: 'lead: a@example.com\nLEAD: b@example.com\ncomms: c@example.com' }));
+    expect(read.mistakes).toEqual([expect.stringMatching(/^Input "roles" names "lead" and "LEAD", which are the same/)]);
+    expect(read.settings.operation === 'create' && read.settings.roles).toEqual(
+      new Map([
+        ['lead', 'a@example.com'],
+        ['comms', 'c@example.com'],
+      ]),
+    );
+  });
+
+  it('does not call an update empty when the mapping that was its change is refused', async () => {
+    const read = await readInputs(inputs({ operation: 'update', 'api-key': 'k', 'incident-id': '1', 'custom-fields': 'Notes: ""' }));
+    expect(read.mistakes).toEqual([expect.stringMatching(/sets "Notes" to an empty value/)]);
+  });
+
+  it('checks the retrospective inputs only against a mode that is well-formed', async () => {
+    const read = await readInputs(inputs({ 'api-key': 'k', mode: 'retro', 'postmortem-url': 'https://docs.example.com/pm' }));
+    expect(read.mistakes).toEqual([expect.stringMatching(/^Input "mode" is "retro"/)]);
+  });
+
+  it('reports an input the action does not declare beside the others', async () => {
+    const read = await readInputs(inputs({ 'api-key': 'k', visibility: 'internal' }), { env: { INPUT_SEVERTY: 'Major' } });
+    expect(read.mistakes).toEqual([
+      expect.stringMatching(/^Input "severty" is not an input of this action .*did you mean "severity"\?/),
+      expect.stringMatching(/^Input "visibility" is "internal"/),
+    ]);
+  });
+
+  it.each([
+    [{ operation: 'close', visibility: 'internal' }, /^Input "operation" is "close"/],
+    [{ 'api-key': 'k\nx', visibility: 'internal' }, /^Input "api-key" contains a line break/],
+    [
+      { 'api-key': 'inc_live_7Hq2xP9vK3mZ8wR4tY6u', name: 'inc_live_7Hq2xP9vK3mZ8wR4tY6u', visibility: 'internal' },
+      /^Input "name" contains the value of "api-key"/,
+    ],
+    [{ 'api-key': 'k', 'api-url': 'https://x.example.com/?a', visibility: 'internal' }, /^Input "api-url" is /],
+  ])('throws at once, alone, on a check that guards the requests: %j', async (given, message) => {
+    const error = await readInputs(inputs(given)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toMatch(/visibility/);
   });
 });

@@ -3,9 +3,11 @@
  * bundled action against it the way the runner would, then re-runs the same workflow run to
  * show that the second attempt finds the incident instead of opening another. It prints the
  * inputs, the log as the runner shows it (workflow commands rendered, not raw), the request the
- * action sent, and what the workflow sees: the outputs and the job summary.
+ * action sent, and what the workflow sees: the outputs and the job summary. The step it prints is
+ * one a user can paste (scripts/demo-step.mjs); what only the sandbox needs is shown apart.
  */
 import { startSandbox } from '../sandbox/server.mjs';
+import { DEMO_INPUTS, workflowStep } from './demo-step.mjs';
 import { runAction } from './run-action.mjs';
 
 const started = performance.now();
@@ -36,25 +38,16 @@ function runnerView(stdout) {
 
 try {
   console.log(`incident.io sandbox listening on ${sandbox.url}: no incident.io account needed.`);
-  const inputs = {
-    'api-key': sandbox.apiKey,
-    'api-url': sandbox.url,
-    severity: 'major',
-    summary: 'The production deploy of `shop` failed; checkout may be serving errors.',
-    'custom-fields': 'Affected service: checkout\nTeams: [Platform, Payments]',
-    roles: 'Incident Lead: alice@example.com',
-    links: 'Runbook: https://runbooks.example.com/checkout',
-    // The sandbox also serves GitHub's API, so the incident can say what failed.
-    'github-token': sandbox.githubToken,
-  };
+  // What only the sandbox needs: its URL, and its stand-in for GitHub's API and token.
+  const sandboxOnly = { 'api-url': sandbox.url, 'github-token': sandbox.githubToken };
+  const inputs = { 'api-key': sandbox.apiKey, ...DEMO_INPUTS, ...sandboxOnly };
   const env = { GITHUB_API_URL: `${sandbox.url}/github` };
 
   rule('The step, as a workflow would write it');
-  console.log(indent('- uses: incident-io-action/incident-io-action@v1\n  if: failure()\n  with:'));
-  for (const [name, value] of Object.entries(inputs)) {
-    const shown = name === 'api-key' ? '${{ secrets.INCIDENT_IO_API_KEY }}' : name === 'github-token' ? '${{ github.token }}' : value;
-    console.log(indent(shown.includes('\n') ? `${name}: |\n${indent(shown)}` : `${name}: ${shown}`, '      '));
-  }
+  console.log(indent(workflowStep()));
+  rule('The demo also passes, for the local sandbox only (leave these out)');
+  console.log(`  api-url: ${sandbox.url}   (the sandbox; the default is https://api.incident.io)`);
+  console.log("  github-token: the sandbox's token, with GITHUB_API_URL set to the sandbox   (on a runner the default is github.token)");
 
   for (const attempt of ['1', '2']) {
     if (attempt === '2') {

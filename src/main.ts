@@ -8,12 +8,12 @@ import { type Clock, type FetchLike } from './incident-io/client.js';
 import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
 import { hasProxyVariable } from './net/proxy-env.js';
 import { create } from './operations/create.js';
-import type { OperationContext } from './operations/operation.js';
+import { recordingFetch, type OperationContext } from './operations/operation.js';
 import { Output, OutputError } from './output/output.js';
 import { Redactor } from './output/redact.js';
 import type { Core } from './runner/core.js';
 import { isRecord } from './incident-io/retry.js';
-import { checkDeclaredInputs, parseBoolean, readSettings, requiredSecret, SECRET_INPUTS, type Settings } from './settings/settings.js';
+import { parseBoolean, readInputs, requiredSecret, SECRET_INPUTS, type Settings } from './settings/settings.js';
 
 export interface Deps {
   core: Core;
@@ -31,13 +31,15 @@ export async function run(deps: Deps): Promise<void> {
   const out = new Output(core, maskSecrets(core, proxy?.proxySecrets(env) ?? []), env);
   let failOnError = true;
   try {
-    failOnError = parseBoolean(core.getInput, 'fail-on-error', true);
-    checkDeclaredInputs(env);
+    // A typo in it is reported with the other inputs' mistakes; until then the step fails on errors.
+    failOnError = readFailOnError(core);
     const context = loadContext(deps.context, env);
     const secretless = secretlessRun(context, env);
-    const settings = await readSettings(core.getInput, { allowMissingSecret: secretless !== undefined });
+    const read = await readInputs(core.getInput, { allowMissingSecret: secretless !== undefined, env });
+    const { settings } = read;
     const secret = requiredSecret(settings.operation);
-    if (secretless && core.getInput(secret) === '') {
+    // A mistake in the step is reported on every run, a fork's included: it is the workflow's, not the run's.
+    if (secretless && core.getInput(secret) === '' && read.mistakes.length === 0) {
       // GitHub gave this run no secrets: not a failure of the deploy, so not a red check either.
       out.notice(
         `Skipped: "${secret}" is empty because ${secretless}, and GitHub gives such runs no secrets. Nothing was sent. ` +
@@ -51,17 +53,23 @@ export async function run(deps: Deps): Promise<void> {
     const run = readRunContext(context, env);
     // The fetch reads the proxy variables on its first request; a malformed one is an input error here first.
     proxy?.readProxyConfig(env);
+    // A dry run's last line says what it looked up: the requests that were answered.
+    const requests: string[] = [];
+    const fetch = settings.dryRun ? recordingFetch(deps.fetch, requests) : deps.fetch;
     const base = {
       out,
       redactor: out.redactor,
       env,
       clock: deps.clock,
-      fetch: deps.fetch,
+      fetch,
       run,
       deadline: writeDeadline(deps),
+      requests,
       noSecrets: secretless,
     };
-    await dispatch(settings, base);
+    // Nothing is sent for inputs with a mistake; the names in the others are still looked up, so every mistake shows at once.
+    if (read.mistakes.length > 0) await (await import('./operations/check.js')).refuseInputs({ ...base, settings }, read);
+    else await dispatch(settings, base);
   } catch (error) {
     reportFailure(out, error, failOnError);
   }
@@ -121,6 +129,15 @@ async function dispatch(settings: Settings, base: Omit<OperationContext, 'settin
       return (await import('./operations/alert.js')).alert({ ...base, settings });
     case 'heartbeat':
       return (await import('./operations/heartbeat.js')).heartbeat({ ...base, settings });
+  }
+}
+
+/** `fail-on-error`, or true (the default) when it is malformed: that mistake is reported with the others. */
+function readFailOnError(core: Core): boolean {
+  try {
+    return parseBoolean(core.getInput, 'fail-on-error', true);
+  } catch {
+    return true;
   }
 }
 

@@ -9,7 +9,7 @@ import type { MappingValue } from '../settings/mapping.js';
 import { closest, normalize } from '../suggest.js';
 import { checkItems, type IncidentIoClient } from './client.js';
 import { isRecord } from './retry.js';
-import { resolveByName, someOf, type Named } from './resolvers.js';
+import { resolveByName, someOf, type IdName, type Named } from './resolvers.js';
 
 export interface CustomField extends Named {
   field_type: string;
@@ -40,6 +40,13 @@ export const MAX_OPTION_PAGES = 20;
 
 const INPUT = 'custom-fields';
 
+export interface FieldLookup {
+  /** Filled with what each ID sent stands for (`custom field "Teams"`), for a dry run's reader. */
+  names?: Map<string, IdName>;
+  /** Fields whose value was refused already: only their names are looked up. */
+  namesOnly?: readonly string[];
+}
+
 /**
  * `notices` collects what the user should know but that does not stop the step (a key without
  * `catalog_entries.view`, whose catalog values go through unchecked).
@@ -48,21 +55,40 @@ export async function customFieldEntries(
   client: IncidentIoClient,
   mapping: Map<string, MappingValue>,
   notices: string[] = [],
+  { names = new Map(), namesOnly = [] }: FieldLookup = {},
 ): Promise<CustomFieldEntry[]> {
-  if (mapping.size === 0) return [];
+  if (mapping.size === 0 && namesOnly.length === 0) return [];
   const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields', undefined, ['name', 'field_type']);
+  const find = (name: string, value?: MappingValue) => {
+    try {
+      return resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
+    } catch (error) {
+      // The value's check needs the field (its type, its options): say that it was not made.
+      if (!(error instanceof InputError) || value === undefined) throw error;
+      throw new InputError(`${error.message} Its value ${JSON.stringify(value)} could not be checked without the field.`);
+    }
+  };
   // Every field resolves at once, and every bad name or value is reported together.
-  const resolved = await settleAll(
-    [...mapping].map(async ([name, value]) => {
-      const field = resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
-      const unset = Array.isArray(value) && value.length === 0;
-      if (unset) return { name, entry: { custom_field_id: field.id, values: [] } };
-      if (field.catalog_type_id)
-        return { name, entry: { custom_field_id: field.id, values: await catalogValues(client, field, value, notices) } };
-      const options = needsOptions(field) ? await listOptions(client, field.id) : undefined;
-      return { name, entry: { custom_field_id: field.id, values: fieldValues(field, value, options) } };
-    }),
-  );
+  const [resolved] = await settleAll([
+    settleAll(
+      [...mapping].map(async ([name, value]) => {
+        const field = find(name, value);
+        names.set(field.id, { kind: 'custom field', name: field.name });
+        const unset = Array.isArray(value) && value.length === 0;
+        if (unset) return { name, entry: { custom_field_id: field.id, values: [] } };
+        if (field.catalog_type_id)
+          return { name, entry: { custom_field_id: field.id, values: await catalogValues(client, field, value, notices, names) } };
+        const options = needsOptions(field) ? await listOptions(client, field.id) : undefined;
+        const values = fieldValues(field, value, options);
+        for (const v of values) {
+          const option = 'value_option_id' in v ? options?.options.find((o) => o.id === v.value_option_id) : undefined;
+          if (option) names.set(option.id, { kind: 'option', name: option.value, field: field.name });
+        }
+        return { name, entry: { custom_field_id: field.id, values } };
+      }),
+    ),
+    settleAll(namesOnly.map((name) => Promise.resolve().then(() => find(name)))),
+  ] as const);
   const byField = new Map<string, string>();
   for (const { name, entry } of resolved) {
     const earlier = byField.get(entry.custom_field_id);
@@ -93,17 +119,32 @@ const CATALOG_PAGE_SIZE = 25;
  * entries and the closest. Without `catalog_entries.view` (403), the values go through as
  * given, for incident.io to check, and one notice says so.
  */
-async function catalogValues(client: IncidentIoClient, field: CustomField, value: MappingValue, notices: string[]): Promise<FieldValue[]> {
+async function catalogValues(
+  client: IncidentIoClient,
+  field: CustomField,
+  value: MappingValue,
+  notices: string[],
+  names: Map<string, IdName>,
+): Promise<FieldValue[]> {
   const list = (Array.isArray(value) ? value : [value]).map((v) => v.trim());
   if (field.field_type !== 'multi_select') fieldValues(field, value); // one value only, as for any single field
   const typeId = field.catalog_type_id as string;
   try {
     const found = await settleAll(list.map((identifier) => findCatalogEntry(client, field, typeId, identifier)));
+    for (const entry of found)
+      names.set(entry.id, { kind: 'catalog entry', name: entry.name ?? entry.external_id ?? entry.id, field: field.name });
     return found.map((entry) => ({ value_catalog_entry_id: entry.id }));
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 403) throw error;
     const notice = `The API key may not read the catalog (incident.io answered 403), so the values of catalog-backed custom fields go to incident.io unchecked; give the key the "catalog_entries.view" scope to check them before the incident is declared.`;
     if (!notices.includes(notice)) notices.push(notice);
+    for (const identifier of list)
+      names.set(identifier, {
+        kind: 'catalog entry',
+        name: identifier,
+        field: field.name,
+        note: 'as given: the key may not read the catalog to check it',
+      });
     return list.map((identifier) => ({ value_catalog_entry_id: identifier }));
   }
 }

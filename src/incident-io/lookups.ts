@@ -1,13 +1,23 @@
 /**
  * The lookups a create or an update needs, all started at once: only those an input asks
  * for are made, and only their code is loaded. Every failure is collected, so one run reports
- * every bad name together.
+ * every bad name together. When other inputs have mistakes, `operations/check.ts` runs the
+ * same lookups for the inputs that are well-formed.
  */
 import { InputError, settleAll } from '../errors.js';
-import type { CreateSettings, IncidentChanges, UpdateSettings } from '../settings/settings.js';
+import type { CreateSettings, IncidentChanges, NamesOnly, UpdateSettings } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
 import type { CustomFieldEntry } from './custom-fields.js';
-import { resolveByName, resolveSeverity, resolveStatus, type IncidentStatus, type Named, type Severity } from './resolvers.js';
+import {
+  resolveByName,
+  resolveSeverity,
+  resolveStatus,
+  type IdName,
+  type IncidentStatus,
+  type Named,
+  type Severity,
+  type User,
+} from './resolvers.js';
 import type { ResolvedRole } from './roles.js';
 import type { ChosenTimestamps } from './timestamps.js';
 
@@ -26,6 +36,8 @@ export interface ChangeFields {
   timestamps: ChosenTimestamps;
   /** What the user should know that does not stop the step. */
   notices: string[];
+  /** What each ID the request carries stands for (`severity "Major"`), for a dry run's reader. */
+  names: Map<string, IdName>;
 }
 
 /** What a create sets: a severity always (the lowest-ranked one when none was given). */
@@ -38,6 +50,10 @@ export interface CreateFields extends ChangeFields {
 
 /** Status categories an incident may be opened in. */
 export const OPEN_CATEGORIES = ['triage', 'live'];
+/** Categories `resolve` may move an incident to. */
+export const RESOLVED_CATEGORIES = ['learning', 'closed'];
+
+const NO_NAMES: NamesOnly = { customFields: [], roles: [], timestamps: [] };
 
 export async function lookUpForCreate(client: IncidentIoClient, settings: CreateSettings): Promise<CreateFields> {
   const [severity, incidentType, changes] = await settleAll([
@@ -45,25 +61,98 @@ export async function lookUpForCreate(client: IncidentIoClient, settings: Create
       .sentFor('severity')
       .getList<Severity>('/v1/severities', 'severities')
       .then((list) => resolveSeverity(settings.severity, list)),
-    settings.incidentType
-      ? client
-          .sentFor('incident-type')
-          .getList<IncidentType>('/v1/incident_types', 'incident_types')
-          .then((list) => resolveByName('incident-type', 'incident type', settings.incidentType, list))
-      : undefined,
+    settings.incidentType ? incidentTypeLookup(client, settings, true) : undefined,
     // A retrospective is filed after the fact: incident.io's answer decides which statuses fit it.
     lookUpChanges(client, { ...settings, severity: '', timestamps: new Map() }, 'create', { anyStatus: settings.mode === 'retrospective' }),
   ] as const);
-  if (incidentType?.private_incidents_only && settings.visibility === 'public') {
-    throw new InputError(
-      `Input "incident-type" is ${JSON.stringify(settings.incidentType)}, whose incidents must be private, but "visibility" is "public". Set "visibility" to "private".`,
-    );
-  }
-  return { ...changes, severity: severity.severity, severityDefaulted: severity.defaulted, incidentType };
+  const names = new Map(changes.names);
+  names.set(severity.severity.id, {
+    kind: 'severity',
+    name: severity.severity.name,
+    ...(severity.defaulted && { note: 'the lowest-ranked, as "severity" is empty' }),
+  });
+  if (incidentType) names.set(incidentType.id, { kind: 'incident type', name: incidentType.name });
+  return { ...changes, names, severity: severity.severity, severityDefaulted: severity.defaulted, incidentType };
 }
 
 export function lookUpForUpdate(client: IncidentIoClient, settings: UpdateSettings): Promise<ChangeFields> {
   return lookUpChanges(client, settings, 'update');
+}
+
+/** The incident type, which must allow the visibility asked for (when `visibility` is itself well-formed). */
+export async function incidentTypeLookup(
+  client: IncidentIoClient,
+  settings: CreateSettings,
+  checkVisibility: boolean,
+): Promise<IncidentType> {
+  const list = await client.sentFor('incident-type').getList<IncidentType>('/v1/incident_types', 'incident_types');
+  const incidentType = resolveByName('incident-type', 'incident type', settings.incidentType, list);
+  if (checkVisibility && incidentType.private_incidents_only && settings.visibility === 'public') {
+    throw new InputError(
+      `Input "incident-type" is ${JSON.stringify(settings.incidentType)}, whose incidents must be private, but "visibility" is "public". Set "visibility" to "private".`,
+    );
+  }
+  return incidentType;
+}
+
+export function statusLookup(
+  client: IncidentIoClient,
+  value: string,
+  categories: readonly string[] | undefined,
+  purpose: string,
+): Promise<IncidentStatus> {
+  return client
+    .sentFor('status')
+    .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category'])
+    .then((list) =>
+      categories ? resolveStatus(value, list, categories, purpose) : resolveByName('status', 'incident status', value, list),
+    );
+}
+
+/** One lookup per input of `changes` that names something in the workspace, started now. */
+export function changeLookups(
+  client: IncidentIoClient,
+  changes: IncidentChanges,
+  purpose: 'create' | 'update',
+  { anyStatus = false, namesOnly = NO_NAMES, notices = [] as string[], names = new Map<string, IdName>() } = {},
+) {
+  const { customFields, roles, timestamps } = changes;
+  return {
+    severity: changes.severity
+      ? client
+          .sentFor('severity')
+          .getList<Severity>('/v1/severities', 'severities')
+          .then((list) => resolveSeverity(changes.severity, list).severity)
+      : undefined,
+    status: changes.status
+      ? statusLookup(client, changes.status, purpose === 'create' && !anyStatus ? OPEN_CATEGORIES : undefined, 'to open an incident')
+      : undefined,
+    'custom-fields':
+      customFields.size > 0 || namesOnly.customFields.length > 0
+        ? import('./custom-fields.js').then(({ customFieldEntries }) =>
+            customFieldEntries(client.sentFor('custom-fields'), customFields, notices, { names, namesOnly: namesOnly.customFields }),
+          )
+        : undefined,
+    roles:
+      roles.size > 0 || namesOnly.roles.length > 0
+        ? import('./roles.js').then(({ roleAssignments }) =>
+            roleAssignments(client.sentFor('roles'), roles, purpose, { namesOnly: namesOnly.roles }),
+          )
+        : undefined,
+    timestamps:
+      timestamps.size > 0 || namesOnly.timestamps.length > 0
+        ? import('./timestamps.js').then(async ({ chooseTimestamps, listTimestamps }) => {
+            const list = await listTimestamps(client.sentFor('timestamps'));
+            const [chosen] = await settleAll([
+              Promise.resolve().then(() => chooseTimestamps(list, { given: timestamps, purpose, now: client.now })),
+              ...namesOnly.timestamps.map((name) =>
+                Promise.resolve().then(() => resolveByName('timestamps', 'timestamp', name, list, { verb: 'names' })),
+              ),
+            ] as const);
+            return chosen;
+          })
+        : undefined,
+  };
 }
 
 async function lookUpChanges(
@@ -73,36 +162,27 @@ async function lookUpChanges(
   { anyStatus = false } = {},
 ): Promise<ChangeFields> {
   const notices: string[] = [];
+  const names = new Map<string, IdName>();
+  const lookups = changeLookups(client, changes, purpose, { anyStatus, notices, names });
   const [severity, status, entries, roles, timestamps] = await settleAll([
-    changes.severity
-      ? client
-          .sentFor('severity')
-          .getList<Severity>('/v1/severities', 'severities')
-          .then((list) => resolveSeverity(changes.severity, list).severity)
-      : undefined,
-    changes.status
-      ? client
-          .sentFor('status')
-          .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category'])
-          .then((list) =>
-            purpose === 'create' && !anyStatus
-              ? resolveStatus(changes.status, list, OPEN_CATEGORIES, 'to open an incident')
-              : resolveByName('status', 'incident status', changes.status, list),
-          )
-      : undefined,
-    changes.customFields.size > 0
-      ? import('./custom-fields.js').then(({ customFieldEntries }) =>
-          customFieldEntries(client.sentFor('custom-fields'), changes.customFields, notices),
-        )
-      : [],
-    changes.roles.size > 0
-      ? import('./roles.js').then(({ roleAssignments }) => roleAssignments(client.sentFor('roles'), changes.roles, purpose))
-      : [],
-    changes.timestamps.size > 0
-      ? import('./timestamps.js').then(async ({ chooseTimestamps, listTimestamps }) =>
-          chooseTimestamps(await listTimestamps(client.sentFor('timestamps')), { given: changes.timestamps, purpose, now: client.now }),
-        )
-      : { values: [], set: [] },
+    lookups.severity,
+    lookups.status,
+    lookups['custom-fields'] ?? [],
+    lookups.roles ?? [],
+    lookups.timestamps ?? { values: [], set: [] },
   ] as const);
-  return { severity, status, customFieldEntries: entries, roles, timestamps, notices };
+  if (severity) names.set(severity.id, { kind: 'severity', name: severity.name });
+  if (status) names.set(status.id, { kind: 'status', name: status.name });
+  for (const { role, user } of roles) {
+    names.set(role.id, { kind: 'role', name: role.name });
+    names.set(user.id, { kind: 'user', ...userName(user) });
+  }
+  for (const t of timestamps.set) names.set(t.id, { kind: 'timestamp', name: t.name });
+  return { severity, status, customFieldEntries: entries, roles, timestamps, notices, names };
+}
+
+/** A user as a reader knows them: their name and email, or whichever of the two (or the ID) there is. */
+export function userName(user: User): { name: string; email?: string } {
+  const name = user.name || user.email || user.id;
+  return user.email && user.email !== name ? { name, email: user.email } : { name };
 }

@@ -108,3 +108,16 @@ export function someOf(values: readonly string[], limit = 20): string {
   const shown = quoteList(values.slice(0, limit));
   return values.length > limit ? `${shown} and ${values.length - limit} more` : shown;
 }
+
+/**
+ * What an ID in a request stands for, for a dry run's reader: its kind (the action's words), its
+ * name in incident.io (text the action does not own, shown quoted), the custom field an option or
+ * catalog entry belongs to, a user's email, and a note in the action's words.
+ */
+export interface IdName {
+  kind: string;
+  name: string;
+  field?: string;
+  email?: string;
+  note?: string;
+}

@@ -21,38 +21,39 @@ export interface ResolvedRole {
   assignment: RoleAssignment;
 }
 
+/**
+ * `namesOnly`: roles whose assignee was refused already; only their names are looked up. A role
+ * and its assignee are looked up independently, so an unknown role does not hide an unknown user.
+ */
 export async function roleAssignments(
   client: IncidentIoClient,
   mapping: Map<string, string>,
   purpose: 'create' | 'update',
+  { namesOnly = [] }: { namesOnly?: readonly string[] } = {},
 ): Promise<ResolvedRole[]> {
-  if (mapping.size === 0) return [];
-  const entries = [...mapping];
+  if (mapping.size === 0 && namesOnly.length === 0) return [];
   const rolesRequest = client.getList<Role>('/v2/incident_roles', 'incident_roles');
-  const resolved = await settleAll(
-    entries.map(async ([name, assignee]) => {
-      const [roles, user] = await Promise.all([rolesRequest, findUser(client, assignee)]);
-      const role = resolveByName('roles', 'incident role', name, roles, {
-        aliases: (r) => (r.shortform ? [r.shortform] : []),
-        verb: 'names',
-      });
-      if (purpose === 'update' && role.role_type === 'reporter') {
-        throw new InputError(
-          `Input "roles" names ${JSON.stringify(name)}, the reporter role, which incident.io only lets an incident set when it is created. Leave it out of the update.`,
-        );
-      }
-      if (!user) {
-        const how = { email: 'no user has this email', slack_user_id: 'no user has this Slack user ID', id: 'no user has this ID' }[
-          assigneeKind(assignee) as 'email' | 'slack_user_id' | 'id'
-        ];
-        throw new InputError(
-          `Input "roles" assigns ${JSON.stringify(name)} to ${JSON.stringify(assignee)}, but ${how} in this incident.io workspace. ` +
-            'Use the email of their incident.io account, their incident.io user ID or their Slack user ID (U…).',
-        );
-      }
-      return { name, role, user, assignment: { incident_role_id: role.id, assignee: { id: user.id } } };
-    }),
-  );
+  const findRole = async (name: string): Promise<Role> => {
+    const role = resolveByName('roles', 'incident role', name, await rolesRequest, {
+      aliases: (r) => (r.shortform ? [r.shortform] : []),
+      verb: 'names',
+    });
+    if (purpose === 'update' && role.role_type === 'reporter') {
+      throw new InputError(
+        `Input "roles" names ${JSON.stringify(name)}, the reporter role, which incident.io only lets an incident set when it is created. Leave it out of the update.`,
+      );
+    }
+    return role;
+  };
+  const [resolved] = await settleAll([
+    settleAll(
+      [...mapping].map(async ([name, assignee]) => {
+        const [role, user] = await settleAll([findRole(name), assigneeOf(client, name, assignee)] as const);
+        return { name, role, user, assignment: { incident_role_id: role.id, assignee: { id: user.id } } };
+      }),
+    ),
+    settleAll(namesOnly.map(findRole)),
+  ] as const);
   const byRole = new Map<string, string>();
   for (const { name, role } of resolved) {
     const earlier = byRole.get(role.id);
@@ -64,6 +65,19 @@ export async function roleAssignments(
     byRole.set(role.id, name);
   }
   return resolved.map(({ role, user, assignment }) => ({ role, user, assignment }));
+}
+
+/** The user `assignee` names, or an input error saying no user has it. */
+async function assigneeOf(client: IncidentIoClient, role: string, assignee: string): Promise<User> {
+  const user = await findUser(client, assignee);
+  if (user) return user;
+  const how = { email: 'no user has this email', slack_user_id: 'no user has this Slack user ID', id: 'no user has this ID' }[
+    assigneeKind(assignee) as 'email' | 'slack_user_id' | 'id'
+  ];
+  throw new InputError(
+    `Input "roles" assigns ${JSON.stringify(role)} to ${JSON.stringify(assignee)}, but ${how} in this incident.io workspace. ` +
+      'Use the email of their incident.io account, their incident.io user ID or their Slack user ID (U…).',
+  );
 }
 
 /** The user an assignee names exactly, or undefined when there is none. */

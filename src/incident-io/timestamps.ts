@@ -20,6 +20,8 @@ export interface TimestampValue {
 
 /** A timestamp set, in words, for the log and the summary. */
 export interface TimestampSet {
+  /** The timestamp's ID, as sent in `incident_timestamp_id`. */
+  id: string;
   name: string;
   /** Undefined when it was unset. */
   value?: string;
@@ -64,18 +66,18 @@ export function chooseTimestamps(
     if (value === 'none') {
       if (purpose === 'update') {
         values.push({ incident_timestamp_id: timestamp.id });
-        set.push({ name: timestamp.name, automatic: false });
+        set.push({ id: timestamp.id, name: timestamp.name, automatic: false });
       }
       continue;
     }
     const at = value === 'now' ? new Date(now()).toISOString() : value;
     values.push({ incident_timestamp_id: timestamp.id, value: at });
-    set.push({ name: timestamp.name, value: at, automatic: false });
+    set.push({ id: timestamp.id, name: timestamp.name, value: at, automatic: false });
   }
   const impact = list.find((t) => t.name.trim().toLowerCase() === IMPACT_STARTED);
   if (purpose === 'create' && impactStarted && impact && !chosen.some((c) => c.timestamp.id === impact.id)) {
     values.push({ incident_timestamp_id: impact.id, value: impactStarted });
-    set.push({ name: impact.name, value: impactStarted, automatic: true });
+    set.push({ id: impact.id, name: impact.name, value: impactStarted, automatic: true });
   }
   return { values, set };
 }

@@ -6,11 +6,11 @@
 import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../github/context.js';
 import { ApiError, InputError } from '../errors.js';
 import { failedJobs } from '../github/jobs.js';
-import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 import { nothingFailed, refusedResolve, skipStep } from './skip.js';
 import { isRecord } from '../incident-io/retry.js';
-import { code, md, text } from '../output/markdown.js';
-import { card } from '../output/report.js';
+import { code, link, md, text } from '../output/markdown.js';
+import { card, type CardItem } from '../output/report.js';
 import { serverText } from '../output/server-text.js';
 import type { AlertSettings } from '../settings/settings.js';
 
@@ -51,6 +51,16 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
   out.setOutput('created', 'false');
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', path, event);
+    await out.summary(
+      card(md`dry run (would send a ${settings.alertStatus} alert event)`, [
+        ...eventItems(event, deduplicationKey, settings.alertSourceId),
+        ['Sent', md`nothing: this was a dry run`],
+        dryRunChecks(
+          ctx,
+          '"alert-token" or "alert-source-id": it sends nothing with the alert token, so only a real run shows whether incident.io takes them',
+        ),
+      ]),
+    );
     return;
   }
   const response = await clientFor(ctx, 'alert-token').post<unknown>(path, event);
@@ -72,6 +82,21 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
       ['Alert source', code(settings.alertSourceId)],
     ]),
   );
+}
+
+/** Everything the event carries, for a dry run's card (the description is in the log). */
+function eventItems(event: AlertEvent, deduplicationKey: string, sourceId: string): CardItem[] {
+  return [
+    ['Title', text(event.title)],
+    ['Status', text(event.status)],
+    ['Deduplication key', code(deduplicationKey)],
+    ['Alert source', code(sourceId)],
+    ['Source URL', event.source_url ? link(event.source_url, event.source_url) : undefined],
+    [
+      'Metadata',
+      Object.entries(event.metadata).map(([name, value]) => md`${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}`),
+    ],
+  ];
 }
 
 /**

@@ -10,14 +10,16 @@ import type { FailedJobs } from '../github/jobs.js';
 import type { AttachmentPlan } from '../incident-io/attachments.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { createIncident, ENDED_CATEGORIES, type CreatePayload, type Incident } from '../incident-io/incidents.js';
-import { lookUpForCreate } from '../incident-io/lookups.js';
+import { lookUpForCreate, type CreateFields } from '../incident-io/lookups.js';
+import type { IdName } from '../incident-io/resolvers.js';
 import type { ChosenTimestamps, IncidentTimestamp } from '../incident-io/timestamps.js';
 import { incidentCard } from '../output/incident-card.js';
-import { blocks, code, link, md, text } from '../output/markdown.js';
-import { card, headline, setIncidentOutputs } from '../output/report.js';
+import { fieldEntriesShown } from '../output/dry-run.js';
+import { code, link, md, text } from '../output/markdown.js';
+import { card, headline, setIncidentOutputs, type CardItem } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
-import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 import { nothingFailed, skipStep } from './skip.js';
 
 type Ctx = OperationContext<CreateSettings>;
@@ -60,7 +62,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     ),
     timestampsNeeded(settings)
       ? import('../incident-io/timestamps.js').then(
-          listTimestampsOrError(client.sentFor(settings.timestamps.size > 0 ? 'timestamps' : 'github-token')),
+          listTimestampsOrError(client.sentFor(settings.timestamps.size > 0 ? 'timestamps' : 'github-token'), settings, ctx.clock),
         )
       : undefined,
   ] as const);
@@ -110,7 +112,9 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   };
 
   if (settings.dryRun) {
-    printDryRun(ctx, 'POST', '/v2/incidents', payload);
+    const names = new Map(fields.names);
+    for (const t of timestamps.set) names.set(t.id, { kind: 'timestamp', name: t.name, ...(t.automatic && { note: IMPACT_NOTE }) });
+    printDryRun(ctx, 'POST', '/v2/incidents', payload, names);
     out.setOutput('created', 'false');
     const plans = [...runAttachments(run), ...pullAttachment((await pull).pull), ...linkAttachments(settings.links)];
     await attachToIncident(ctx, client, { id: '<new incident>', reference: 'the new incident', name: payload.name }, plans, {
@@ -118,14 +122,12 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
     });
     await out.summary(
       card(md`dry run (would declare)`, [
-        ['Name', text(payload.name)],
-        ['Severity', text(severity.name)],
-        ['Visibility', text(settings.visibility)],
-        ['Mode', text(settings.mode)],
+        ...wouldDeclare(ctx, payload, fields, timestamps, names),
         ['Idempotency key', code(idempotencyKey)],
         ['Incident key', key ? code(key) : undefined],
-        ['Would attach', plans.length > 0 ? blocks(plans.map((p) => link(p.title, p.url))) : undefined],
+        ['Would attach', plans.map((p) => link(p.title, p.url))],
         ['Created', md`nothing: this was a dry run`],
+        dryRunChecks(ctx, 'whether the API key may create incidents and attachments: it sends no write'),
       ]),
     );
     return;
@@ -158,6 +160,34 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   );
 }
 
+const IMPACT_NOTE = 'when the first failed job started';
+
+/** The card items of everything a dry run's incident would be given, by name. */
+function wouldDeclare(
+  { settings }: Ctx,
+  payload: CreatePayload,
+  fields: CreateFields,
+  timestamps: ChosenTimestamps,
+  names: ReadonlyMap<string, IdName>,
+): CardItem[] {
+  const severity = md`${fields.severity.name}${fields.severityDefaulted ? ' (the lowest-ranked, as "severity" is empty)' : ''}`;
+  return [
+    ['Name', text(payload.name)],
+    ['Severity', severity],
+    ['Type', fields.incidentType ? text(fields.incidentType.name) : undefined],
+    ['Status', fields.status ? text(fields.status.name) : undefined],
+    ['Visibility', text(settings.visibility)],
+    ['Mode', text(settings.mode)],
+    ['Custom fields', fieldEntriesShown(fields.customFieldEntries, names).map(({ field, values }) => md`${field}: ${values.join(', ')}`)],
+    ['Roles', fields.roles.map(({ role, user }) => md`${role.name}: ${user.name || user.email || user.id}`)],
+    ['Timestamps', timestamps.set.map((t) => md`${t.name}: ${t.value ?? 'unset'}${t.automatic ? ` (${IMPACT_NOTE})` : ''}`)],
+    ['Slack channel name', settings.slackChannelName ? text(settings.slackChannelName) : undefined],
+    ['Slack team', settings.slackTeamId ? code(settings.slackTeamId) : undefined],
+    ['Postmortem document', settings.postmortemUrl ? link(settings.postmortemUrl, settings.postmortemUrl) : undefined],
+    ['Slack channel', settings.slackChannelId ? code(settings.slackChannelId) : undefined],
+  ];
+}
+
 /**
  * A re-run after the incident was resolved gets the same incident back (the idempotency key is
  * the run's): still the step's incident, so green, but it is not reopened, and a user expecting
@@ -184,10 +214,22 @@ function timestampsNeeded(settings: CreateSettings): boolean {
 
 const NO_JOBS: FailedJobs = { notices: [], failed: [] };
 
-/** The timestamps list, or the error that kept it from being read (which only matters when the input names one). */
-function listTimestampsOrError(client: IncidentIoClient) {
-  return async ({ listTimestamps }: typeof import('../incident-io/timestamps.js')): Promise<IncidentTimestamp[] | Error> =>
-    listTimestamps(client).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+/**
+ * The timestamps list, or the error that kept it from being read (which only matters when the
+ * input names one). The names the input gives are checked here, beside the other lookups, so an
+ * unknown timestamp is reported with an unknown severity, not after it.
+ */
+function listTimestampsOrError(client: IncidentIoClient, settings: CreateSettings, clock: Ctx['clock']) {
+  return async ({
+    listTimestamps,
+    chooseTimestamps,
+  }: typeof import('../incident-io/timestamps.js')): Promise<IncidentTimestamp[] | Error> => {
+    const list = await listTimestamps(client).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    if (settings.timestamps.size === 0) return list;
+    if (list instanceof Error) throw list;
+    chooseTimestamps(list, { given: settings.timestamps, purpose: 'create', now: clock.now });
+    return list;
+  };
 }
 
 /**

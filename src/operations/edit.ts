@@ -1,5 +1,6 @@
 /** The one edit that update and resolve send: `POST /v2/incidents/{id}/actions/edit`, or its dry run. */
 import type { IncidentIoClient } from '../incident-io/client.js';
+import type { IdName } from '../incident-io/resolvers.js';
 import { readIncident, type Incident } from '../incident-io/incidents.js';
 import { changeCard, type CardExtras } from '../output/incident-card.js';
 import { describe, setIncidentOutputs } from '../output/report.js';
@@ -11,6 +12,13 @@ export interface Edit {
   changes: Record<string, unknown>;
   /** What changes, in words, for the log and the summary: "severity → Major". */
   changed: string[];
+  /** On a dry run, what each ID in the changes stands for. */
+  names?: ReadonlyMap<string, IdName>;
+}
+
+/** The incident as a dry run names its ID. */
+export function incidentName(incident: Incident): IdName {
+  return { kind: 'incident', name: `${incident.reference}: ${incident.name}` };
 }
 
 export function editPath(incident: Incident): string {
@@ -27,7 +35,7 @@ export async function sendEdit(
   const path = editPath(incident);
   const body = { incident: edit.changes, notify_incident_channel: ctx.settings.notifyIncidentChannel };
   if (ctx.settings.dryRun) {
-    printDryRun(ctx, 'POST', path, body);
+    printDryRun(ctx, 'POST', path, body, edit.names);
     return undefined;
   }
   const response = await client.post<unknown>(path, body);
@@ -53,13 +61,14 @@ export async function reportEdit(
   await out.summary(changeCard(verb, incident, changed, extras));
 }
 
-/** A dry run reports the incident as it is, and what would change. */
+/** A dry run reports the incident as it is, and what would change; `extras.more` ends with what was checked. */
 export async function reportDryRun(
   ctx: OperationContext,
   incident: Incident,
   changed: readonly string[],
   verb: 'updated' | 'resolved',
+  extras: CardExtras = {},
 ): Promise<void> {
   setIncidentOutputs(ctx.out, incident, false, true);
-  await ctx.out.summary(changeCard(`Dry run (would be ${verb})`, incident, changed));
+  await ctx.out.summary(changeCard(`Dry run (would be ${verb})`, incident, changed, extras));
 }

@@ -24,7 +24,7 @@ import { card, describe, setIncidentOutputs } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
 import { pullFor, type PullLookup } from './create.js';
-import { afterWriteDeadline, printDryRun, type OperationContext } from './operation.js';
+import { afterWriteDeadline, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 
 export { findOpenByKey, keyScope } from '../incident-io/tracking.js';
 
@@ -90,7 +90,11 @@ export async function followUp(
     const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
     await attachToIncident(ctx, client, incident, plans, { listFirst: true });
     await out.summary(
-      card(md`dry run (would post an update to) ${incident.reference}`, [['Incident', link(incident.reference, incident.permalink)]]),
+      card(md`dry run (would post an update to) ${incident.reference}`, [
+        ['Incident', link(incident.reference, incident.permalink)],
+        ['Incident key', code(key)],
+        dryRunChecks(ctx, 'whether the API key may post incident updates and attachments: it sends no write'),
+      ]),
     );
     return 'done';
   }

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import { code, md } from '../output/markdown.js';
 import { card } from '../output/report.js';
 import type { HeartbeatSettings } from '../settings/settings.js';
-import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 
 export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promise<void> {
   const { out, settings } = ctx;
@@ -15,6 +15,16 @@ export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promi
   out.setOutput('created', 'false');
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', path, undefined);
+    await out.summary(
+      card(md`dry run (would send a heartbeat ping)`, [
+        ['Heartbeat source', code(settings.alertSourceId)],
+        ['Sent', md`nothing: this was a dry run`],
+        dryRunChecks(
+          ctx,
+          '"alert-token" or "alert-source-id": it sends nothing with the heartbeat token, so only a real run shows whether incident.io takes them',
+        ),
+      ]),
+    );
     return;
   }
   try {

@@ -6,7 +6,11 @@
 import type { RunContext } from '../github/context.js';
 import { IncidentIoClient, type Clock, type FetchLike } from '../incident-io/client.js';
 import { AFTER_WRITE_DEADLINE_MS, DEFAULT_RETRY_POLICY, type Deadline, type RetryPolicy } from '../incident-io/retry.js';
+import type { IdName } from '../incident-io/resolvers.js';
+import { lookupsMade, oneLineJson, whereLines } from '../output/dry-run.js';
+import { text } from '../output/markdown.js';
 import type { Output } from '../output/output.js';
+import type { CardItem } from '../output/report.js';
 import type { Redactor } from '../output/redact.js';
 import type { AlertSettings, CreateSettings, HeartbeatSettings, ResolveSettings, Settings, UpdateSettings } from '../settings/settings.js';
 
@@ -22,6 +26,8 @@ export interface OperationContext<S extends Settings = Settings> {
   deadline: Deadline;
   /** Why GitHub gave this run no secrets (a fork's pull request, Dependabot), when it gave none. */
   noSecrets?: string;
+  /** On a dry run, every request that was answered with a 2xx (see `recordingFetch`), for its last line. */
+  requests?: readonly string[];
 }
 
 type ApiKeyContext = OperationContext<CreateSettings | UpdateSettings | ResolveSettings>;
@@ -72,9 +78,44 @@ function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
   return Number.isInteger(timeout) && timeout > 0 ? { ...DEFAULT_RETRY_POLICY, timeoutMs: timeout } : DEFAULT_RETRY_POLICY;
 }
 
-/** Prints the request a dry run would have sent. */
-export function printDryRun(ctx: OperationContext, method: string, path: string, body: unknown): void {
+/**
+ * Prints the request a dry run would have sent, then what each ID in it stands for (`names`,
+ * from the lookups), so a reader can check it by eye. It claims nothing about what was checked:
+ * `dryRunChecks` says that, once, at the end.
+ */
+export function printDryRun(
+  ctx: OperationContext,
+  method: string,
+  path: string,
+  body: unknown,
+  names: ReadonlyMap<string, IdName> = new Map(),
+): void {
   const what = body === undefined ? ' (with no body)' : ':';
-  ctx.out.info(`Dry run: every input is valid; this request would be sent to ${method} ${ctx.settings.apiUrl}${path}${what}`);
-  if (body !== undefined) ctx.out.info(JSON.stringify(body, null, 2));
+  ctx.out.info(`Dry run: this request would be sent to ${method} ${ctx.settings.apiUrl}${path}${what}`);
+  if (body !== undefined) ctx.out.info(oneLineJson(body, 2));
+  const where = whereLines(path, body, names);
+  if (where.length > 0) ctx.out.info(`where\n${where.map((line) => `  ${line}`).join('\n')}`);
+}
+
+/** A fetch that records each request answered with a 2xx, as "GET https://…", for a dry run's last line. */
+export function recordingFetch(fetch: FetchLike, seen: string[]): FetchLike {
+  return async (url, init) => {
+    const response = await fetch(url, init);
+    if (response.ok) seen.push(`${init.method ?? 'GET'} ${url}`);
+    return response;
+  };
+}
+
+/**
+ * The last line of a dry run, logged, and returned as the card's last item: what it looked up in
+ * the workspace (the requests incident.io and GitHub answered), and what a dry run cannot check
+ * (`cannot`, in the job's words: the tokens it did not send, the permissions of the writes).
+ */
+export function dryRunChecks(ctx: OperationContext, cannot: string): CardItem {
+  const { incidentIo, gitHub } = lookupsMade(ctx.requests ?? [], ctx.settings.apiUrl, ctx.run.apiUrl);
+  const checked =
+    incidentIo.length > 0 ? `against the incident.io workspace: ${incidentIo.join(', ')}` : 'nothing against the incident.io workspace';
+  const line = `${checked}${gitHub.length > 0 ? `; read from GitHub: ${gitHub.join(', ')}` : ''}. A dry run cannot check ${cannot}.`;
+  ctx.out.info(`Dry run: checked ${line}`);
+  return ['Checked', text(line)];
 }

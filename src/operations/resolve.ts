@@ -9,19 +9,19 @@
 import { ApiError, InputError, settleAll } from '../errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { ENDED_CATEGORIES, fetchIncident, readIncident, type Incident } from '../incident-io/incidents.js';
-import { resolveStatus, type IncidentStatus } from '../incident-io/resolvers.js';
+import { RESOLVED_CATEGORIES } from '../incident-io/lookups.js';
+import { resolveStatus, type IdName, type IncidentStatus } from '../incident-io/resolvers.js';
+import { quoted } from '../output/dry-run.js';
 import { describeRejected, findOpenByKey, keyScope } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
 import { code, join, md } from '../output/markdown.js';
 import { card, describe, incidentLink, setIncidentOutputs } from '../output/report.js';
 import type { ResolveSettings } from '../settings/settings.js';
-import { reportDryRun, reportEdit, sendEdit } from './edit.js';
-import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { incidentName, reportDryRun, reportEdit, sendEdit } from './edit.js';
+import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 import { refusedResolve, skipStep } from './skip.js';
 import { runLine } from './update.js';
 
-/** Categories `resolve` may move an incident to. */
-export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 /** Post-incident statuses tried before closing. */
 const MAX_LEARNING_TRIES = 3;
 
@@ -33,18 +33,22 @@ export async function resolve(ctx: Ctx): Promise<void> {
   if (refused) return skipStep(ctx, refused, 'incident.io resolve refused (fork)');
   const client = clientFor(ctx, 'api-key');
   if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
-  const [incident, statuses] = await settleAll([
+  // The status is resolved beside the incident, so a wrong status and a wrong incident-id are reported together.
+  const [incident, candidates] = await settleAll([
     fetchIncident(client.sentFor('incident-id'), ctx.settings.incidentId),
-    listStatuses(client),
+    listStatuses(client).then((statuses) => candidatesFor(ctx, statuses)),
   ] as const);
-  const candidates = candidatesFor(ctx, statuses);
   if (isOver(incident, ctx.settings.status ? candidates[0] : undefined)) {
     await reportEdit(ctx, incident, [], 'Already resolved');
     if (ctx.settings.message) ctx.out.info(`The message was not posted: ${incident.reference} was resolved before this step.`);
     return;
   }
   const moved = await moveToResolved(ctx, client, incident, candidates);
-  if (!moved) return reportDryRun(ctx, incident, [`status → ${candidates[0]?.name ?? ''}`], 'resolved');
+  if (!moved) {
+    return reportDryRun(ctx, incident, [`status → ${candidates[0]?.name ?? ''}`], 'resolved', {
+      more: [dryRunChecks(ctx, cannotCheck(candidates))],
+    });
+  }
   if (moved.endedMeanwhile) {
     ctx.out.info(closedMeanwhile(moved.incident, moved.status));
     return reportEdit(ctx, moved.incident, [], 'Already resolved');
@@ -136,6 +140,7 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
       ['Incident key', code(key)],
       ['Incidents', listed.length > 0 ? join(listed.map(incidentLink), ', ') : undefined],
       ['Ended meanwhile, left as they are', over.length > 0 ? join(over.map(incidentLink), ', ') : undefined],
+      ...(settings.dryRun ? [dryRunChecks(ctx, cannotCheck(candidates))] : []),
     ]),
   );
   if (failed.length > 0) {
@@ -206,7 +211,11 @@ async function moveToResolved(
 /** One move: an incident update with the message, or else an edit. */
 async function move(ctx: Ctx, client: IncidentIoClient, incident: Incident, target: IncidentStatus): Promise<Incident | undefined> {
   const { settings, run } = ctx;
-  if (!settings.message) return sendEdit(ctx, client, incident, { changes: { incident_status_id: target.id }, changed: [] });
+  const names = new Map<string, IdName>([
+    [target.id, { kind: 'status', name: target.name }],
+    [incident.id, incidentName(incident)],
+  ]);
+  if (!settings.message) return sendEdit(ctx, client, incident, { changes: { incident_status_id: target.id }, changed: [], names });
   const request = {
     idempotency_key: updateIdempotencyKey(run, incident.id, [settings.message, target.id].join('\n')),
     incident_id: incident.id,
@@ -214,10 +223,22 @@ async function move(ctx: Ctx, client: IncidentIoClient, incident: Incident, targ
     to_incident_status_id: target.id,
   };
   if (settings.dryRun) {
-    printDryRun(ctx, 'POST', UPDATES_PATH, request);
+    printDryRun(ctx, 'POST', UPDATES_PATH, request, names);
     return undefined;
   }
   return afterUpdate(incident, await postIncidentUpdate(client, request));
+}
+
+/** What a dry run of a resolve cannot check, since it sends no write. */
+function cannotCheck(candidates: readonly IncidentStatus[]): string {
+  const first = candidates[0];
+  return (
+    'whether the API key may edit incidents' +
+    (first
+      ? `, or whether incident.io accepts the move to ${quoted(first.name)} (the post-incident flow that applies shows only on the write)`
+      : '') +
+    ': it sends no write'
+  );
 }
 
 /** Without `status`: the post-incident statuses by rank (at most three), then the first closed one. */

@@ -10,12 +10,13 @@ import { fetchIncident, type Incident } from '../incident-io/incidents.js';
 import { lookUpForUpdate, type ChangeFields } from '../incident-io/lookups.js';
 import { ownMarker } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH, type IncidentUpdateRequest } from '../incident-io/updates.js';
+import { fieldEntriesShown } from '../output/dry-run.js';
 import { link, md } from '../output/markdown.js';
 import { describe, setIncidentOutputs } from '../output/report.js';
 import type { UpdateSettings } from '../settings/settings.js';
-import { reportDryRun, reportEdit, sendEdit, type Edit } from './edit.js';
+import { incidentName, reportDryRun, reportEdit, sendEdit, type Edit } from './edit.js';
 import { attachToIncident, linkAttachments } from './attach.js';
-import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 
 export async function update(ctx: OperationContext<UpdateSettings>): Promise<void> {
   const { out, settings } = ctx;
@@ -32,10 +33,16 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
   const changed = [...(request ? updateChanges(fields) : []), ...edit.changed];
 
   if (settings.dryRun) {
-    if (request) printDryRun(ctx, 'POST', UPDATES_PATH, request);
-    if (Object.keys(edit.changes).length > 0) await sendEdit(ctx, client, incident, edit);
+    const names = new Map(fields.names).set(incident.id, incidentName(incident));
+    if (request) printDryRun(ctx, 'POST', UPDATES_PATH, request, names);
+    if (Object.keys(edit.changes).length > 0) await sendEdit(ctx, client, incident, { ...edit, names });
     await attachToIncident(ctx, client.sentFor('links'), incident, links, { listFirst: true });
-    await reportDryRun(ctx, incident, changed, 'updated');
+    await reportDryRun(ctx, incident, changed, 'updated', {
+      more: [
+        ['Would attach', links.map((l) => link(l.title, l.url))],
+        dryRunChecks(ctx, 'whether the API key may edit incidents and post incident updates: it sends no write'),
+      ],
+    });
     return;
   }
 
@@ -144,7 +151,9 @@ function editFor(ctx: OperationContext<UpdateSettings>, incident: Incident, fiel
       settings.summary && 'summary',
       !viaUpdate && fields.severity && `severity → ${fields.severity.name}`,
       !viaUpdate && fields.status && `status → ${fields.status.name}`,
-      ...fields.customFieldEntries.map((e) => (e.values.length === 0 ? 'custom field unset' : 'custom field')),
+      ...fieldEntriesShown(fields.customFieldEntries, fields.names).map(({ field, values }) =>
+        values.length === 0 ? `${field} unset` : `${field} → ${values.join(', ')}`,
+      ),
       ...fields.roles.map((r) => `${r.role.name} → ${r.user.name ?? r.user.email ?? r.user.id}`),
       ...fields.timestamps.set.map((t) => `${t.name} → ${t.value ?? 'unset'}`),
     ].filter((c): c is string => Boolean(c)),

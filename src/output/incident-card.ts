@@ -116,6 +116,6 @@ function slackChannel(incident: Incident): Markdown | undefined {
 export function changeCard(title: string, incident: Incident, changed: readonly string[], extras: CardExtras = {}): Markdown {
   return incidentCard(md`${title} ${incident.reference}`, incident, {
     ...extras,
-    more: [['Changed', text(changed.length > 0 ? changed.join(', ') : 'nothing')], ...(extras.more ?? [])],
+    more: [['Changed', changed.length > 0 ? changed.map((change) => text(change)) : text('nothing')], ...(extras.more ?? [])],
   });
 }

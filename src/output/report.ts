@@ -5,7 +5,7 @@
  * notice, and the job summary card. Every value in the card is escaped by `md`.
  */
 import type { Incident } from '../incident-io/incidents.js';
-import { join, link, md, type Markdown } from './markdown.js';
+import { join, link, Markdown, md } from './markdown.js';
 import type { Output } from './output.js';
 
 /** The `incident-*` outputs, `created`, and (update, resolve) `status`. */
@@ -28,14 +28,27 @@ export function incidentLink(incident: Incident): Markdown {
   return link(`${incident.reference}: ${incident.name}`, incident.permalink);
 }
 
-export type CardItem = [label: string, value: Markdown | undefined];
+/** An item's value: one line, or a list (shown as a list nested in the item). */
+export type CardItem = [label: string, value: Markdown | readonly Markdown[] | undefined];
 
-/** A job summary card: a heading and a compact list; items without a value are left out. */
+/**
+ * A job summary card: a heading and a compact list; items without a value (or with an empty
+ * list) are left out. A list value is a list nested in its item, one entry a line, so the card
+ * stays one list however many entries there are.
+ */
 export function card(title: Markdown, items: readonly CardItem[]): Markdown {
-  const lines = items
-    .filter((item): item is [string, Markdown] => item[1] !== undefined)
-    .map(([label, value]) => md`- **${label}:** ${value}`);
+  const lines = items.flatMap(([label, value]): Markdown[] => {
+    if (value === undefined) return [];
+    if (value instanceof Markdown) return [md`- **${label}:** ${oneLine(value)}`];
+    if (value.length === 0) return [];
+    return [md`- **${label}:**`, ...value.map((entry) => md`  - ${oneLine(entry)}`)];
+  });
   return join([md`### incident.io: ${title}`, md``, ...lines], '\n');
+}
+
+/** A value is one line, whatever Markdown built it: a line break would end the item, or the list. */
+function oneLine(entry: Markdown): Markdown {
+  return new Markdown(entry.source.replace(/\s*(?:\r\n|[\r\n\u2028\u2029])\s*/g, ' '));
 }
 
 export interface CreateOutcome {

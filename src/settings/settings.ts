@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { InputError, quoteList } from '../errors.js';
 import { FRAGMENT, Redactor } from '../output/redact.js';
 import { parseMapping, type MappingValue } from './mapping.js';
+import { Mistakes } from './mistakes.js';
 import { closest } from '../suggest.js';
 import {
   checkHeaderSafe,
@@ -187,67 +188,150 @@ export function requiredSecret(operation: Operation): 'api-key' | 'alert-token' 
   return operation === 'alert' || operation === 'heartbeat' ? 'alert-token' : 'api-key';
 }
 
+/** Names in a mapping input whose value was refused: the name itself can still be looked up. */
+export interface NamesOnly {
+  customFields: string[];
+  roles: string[];
+  timestamps: string[];
+}
+
+/** What reading the inputs found: the settings, and every mistake in them. */
+export interface SettingsRead {
+  /**
+   * The settings of the chosen operation. Where an input has a mistake, its value here is only a
+   * stand-in (the default, or the well-formed entries of a mapping): good for looking up the
+   * other inputs' names, never for sending anything.
+   */
+  settings: Settings;
+  /** One message per mistake, each naming its input; empty when every input is well-formed. */
+  mistakes: readonly string[];
+  /** The inputs with a mistake. */
+  faulty: ReadonlySet<string>;
+  namesOnly: NamesOnly;
+}
+
+export interface ReadOptions {
+  /**
+   * On a run GitHub gives no secrets (a fork's pull request, Dependabot), an empty key or token
+   * is not a mistake here; the caller skips the step instead.
+   */
+  allowMissingSecret?: boolean;
+  /** The environment, whose INPUT_ variables show an input the action does not declare. */
+  env?: Record<string, string | undefined>;
+}
+
 /**
- * `allowMissingSecret`: on a run GitHub gives no secrets (a fork's pull request, Dependabot),
- * an empty key or token is not an error here; the caller skips the step instead.
+ * Reads every input of the chosen operation. The checks that guard the requests themselves come
+ * first and throw at once: the operation, the characters of a secret, a secret in another input,
+ * and `api-url`. Every other mistake is collected, so one run reports them all, and the inputs
+ * that are well-formed can still be looked up in the workspace.
  */
-export async function readSettings(getInput: GetInput, { allowMissingSecret = false } = {}): Promise<Settings> {
+export async function readInputs(getInput: GetInput, { allowMissingSecret = false, env = {} }: ReadOptions = {}): Promise<SettingsRead> {
   const operation = parseChoice(getInput, 'operation', OPERATIONS, 'create');
-  checkInputsFit(getInput, operation, allowMissingSecret);
   for (const input of SECRET_INPUTS) checkHeaderSafe(input, getInput(input));
   checkNoSecretElsewhere(getInput);
+  const apiUrl = parseApiUrl(getInput('api-url') || 'https://api.incident.io');
+
+  const mistakes = new Mistakes();
+  mistakes.take('', undefined, () => checkDeclaredInputs(env));
+  checkInputsFit(getInput, operation, allowMissingSecret, mistakes);
   const common: Common = {
-    apiUrl: parseApiUrl(getInput('api-url') || 'https://api.incident.io'),
-    dryRun: parseBoolean(getInput, 'dry-run', false),
-    failOnError: parseBoolean(getInput, 'fail-on-error', true),
+    apiUrl,
+    dryRun: mistakes.take('dry-run', false, () => parseBoolean(getInput, 'dry-run', false)),
+    failOnError: mistakes.take('fail-on-error', true, () => parseBoolean(getInput, 'fail-on-error', true)),
     githubToken: getInput('github-token'),
   };
   // Used by update and resolve, but a common input: a typo in it is refused whatever the operation.
-  parseBoolean(getInput, 'notify-incident-channel', true);
+  const notify = mistakes.take('notify-incident-channel', true, () => parseBoolean(getInput, 'notify-incident-channel', true));
+  const namesOnly: NamesOnly = { customFields: [], roles: [], timestamps: [] };
+  const read = { getInput, common, notify, mistakes, namesOnly };
+  const settings = await readOperation(operation, read);
+  return { settings, mistakes: mistakes.messages, faulty: mistakes.inputs, namesOnly };
+}
+
+/** `readInputs`, with every mistake thrown as one InputError. */
+export async function readSettings(getInput: GetInput, options: ReadOptions = {}): Promise<Settings> {
+  const read = await readInputs(getInput, options);
+  if (read.mistakes.length > 0) throw new InputError(read.mistakes.join('\n'));
+  return read.settings;
+}
+
+interface Reading {
+  getInput: GetInput;
+  common: Common;
+  notify: boolean;
+  mistakes: Mistakes;
+  namesOnly: NamesOnly;
+}
+
+async function readOperation(operation: Operation, read: Reading): Promise<Settings> {
+  const { getInput, common, mistakes } = read;
+  const sourceId = () =>
+    mistakes.take('alert-source-id', '', () => parseOpaqueId('alert-source-id', getInput('alert-source-id'), '01GW2G3V0S59R238FAHPDS1R66'));
   switch (operation) {
     case 'create':
-      return readCreate(getInput, common);
+      return readCreate(read);
     case 'update': {
-      const changes = await readChanges(getInput, operation);
       const settings: UpdateSettings = {
         operation,
         ...common,
-        ...changes,
+        ...(await readChanges(read, operation)),
         apiKey: getInput('api-key'),
-        incidentId: parseIncidentId(getInput('incident-id')),
-        notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
+        incidentId: mistakes.take('incident-id', '', () => parseIncidentId(getInput('incident-id'))),
+        notifyIncidentChannel: read.notify,
         message: getInput('message'),
       };
-      checkSomethingToChange(settings);
+      // A mapping refused above may have been the change: "nothing to change" would mislead then.
+      if (!mistakes.any(...CHANGE_INPUTS)) mistakes.take('operation', undefined, () => checkSomethingToChange(settings));
       return settings;
     }
     case 'resolve':
-      return readResolve(getInput, common);
+      return readResolve(read);
     case 'alert':
       return {
         operation,
         ...common,
-        alertSourceId: parseOpaqueId('alert-source-id', getInput('alert-source-id'), '01GW2G3V0S59R238FAHPDS1R66'),
+        alertSourceId: sourceId(),
         alertToken: getInput('alert-token'),
-        alertStatus: parseChoice(getInput, 'alert-status', ALERT_STATUSES, 'firing'),
+        alertStatus: mistakes.take('alert-status', 'firing', () => parseChoice(getInput, 'alert-status', ALERT_STATUSES, 'firing')),
         deduplicationKey: getInput('deduplication-key'),
         name: getInput('name'),
         summary: getInput('summary'),
-        metadata: checkAlertMetadata(await parseMapping('alert-metadata', getInput('alert-metadata'))),
-        sourceUrl: parseUrl(getInput, 'source-url', { httpAllowed: true }),
+        metadata: await mistakes.takeAsync('alert-metadata', new Map<string, MappingValue>(), async () =>
+          checkAlertMetadata(await parseMapping('alert-metadata', getInput('alert-metadata'))),
+        ),
+        sourceUrl: mistakes.take('source-url', '', () => parseUrl(getInput, 'source-url', { httpAllowed: true })),
       };
     case 'heartbeat':
-      return {
-        operation,
-        ...common,
-        alertSourceId: parseOpaqueId('alert-source-id', getInput('alert-source-id'), '01GW2G3V0S59R238FAHPDS1R66'),
-        alertToken: getInput('alert-token'),
-      };
+      return { operation, ...common, alertSourceId: sourceId(), alertToken: getInput('alert-token') };
   }
 }
 
-async function readCreate(getInput: GetInput, common: Common): Promise<CreateSettings> {
-  const mode = parseChoice(getInput, 'mode', MODES, 'standard');
+async function readCreate(read: Reading): Promise<CreateSettings> {
+  const { getInput, common, mistakes } = read;
+  const changes = await readChanges(read, 'create');
+  const visibility = mistakes.take('visibility', 'public', () => parseChoice(getInput, 'visibility', VISIBILITIES, 'public'));
+  const mode = mistakes.take('mode', 'standard', () => parseChoice(getInput, 'mode', MODES, 'standard'));
+  // Which inputs fit a retrospective depends on the mode: not checked against a mode that is itself wrong.
+  if (!mistakes.any('mode')) mistakes.take('mode', undefined, () => checkRetrospectiveInputs(getInput, mode));
+  return {
+    operation: 'create',
+    ...common,
+    ...changes,
+    apiKey: getInput('api-key'),
+    visibility,
+    mode,
+    idempotencyKey: getInput('idempotency-key'),
+    incidentType: getInput('incident-type'),
+    slackChannelName: getInput('slack-channel-name'),
+    incidentKey: mistakes.take('incident-key', '', () => parseIncidentKey(getInput)),
+    slackTeamId: mistakes.take('slack-team-id', '', () => parseSlackId(getInput, 'slack-team-id', 'T', 'T02A1B2C3D4')),
+    postmortemUrl: mistakes.take('postmortem-url', '', () => parseUrl(getInput, 'postmortem-url')),
+    slackChannelId: mistakes.take('slack-channel-id', '', () => parseSlackId(getInput, 'slack-channel-id', 'C', 'C02A1B2C3D4')),
+  };
+}
+
+function checkRetrospectiveInputs(getInput: GetInput, mode: Mode): void {
   const retrospective = mode === 'retrospective';
   const onlyRetrospective = ['postmortem-url', 'slack-channel-id'].filter((input) => getInput(input) !== '');
   if (!retrospective && onlyRetrospective.length > 0) {
@@ -262,21 +346,6 @@ async function readCreate(getInput: GetInput, common: Common): Promise<CreateSet
         'Use "slack-channel-id" to link an existing channel, or leave it out.',
     );
   }
-  return {
-    operation: 'create',
-    ...common,
-    ...(await readChanges(getInput, 'create')),
-    apiKey: getInput('api-key'),
-    visibility: parseChoice(getInput, 'visibility', VISIBILITIES, 'public'),
-    mode,
-    idempotencyKey: getInput('idempotency-key'),
-    incidentType: getInput('incident-type'),
-    slackChannelName: getInput('slack-channel-name'),
-    incidentKey: parseIncidentKey(getInput),
-    slackTeamId: parseSlackId(getInput, 'slack-team-id', 'T', 'T02A1B2C3D4'),
-    postmortemUrl: parseUrl(getInput, 'postmortem-url'),
-    slackChannelId: parseSlackId(getInput, 'slack-channel-id', 'C', 'C02A1B2C3D4'),
-  };
 }
 
 /** A Slack ID: a capital letter (T for a team; C, G or D for a channel), then capitals and digits. */
@@ -329,23 +398,27 @@ function checkAlertMetadata(metadata: Map<string, MappingValue>): Map<string, Ma
 }
 
 /** `resolve` takes one incident by `incident-id`, or every open one of an `incident-key`. */
-function readResolve(getInput: GetInput, common: Common): ResolveSettings {
-  const incidentId = parseIncidentId(getInput('incident-id'));
-  const incidentKey = parseIncidentKey(getInput);
-  if (incidentId !== '' && incidentKey !== '') {
-    throw new InputError(
+function readResolve({ getInput, common, notify, mistakes }: Reading): ResolveSettings {
+  const incidentId = mistakes.take('incident-id', '', () => parseIncidentId(getInput('incident-id')));
+  const incidentKey = mistakes.take('incident-key', '', () => parseIncidentKey(getInput));
+  // Whether each is given, not whether it is well-formed: a malformed one is still the one the user chose.
+  const byId = getInput('incident-id') !== '';
+  const byKey = getInput('incident-key') !== '';
+  if (byId && byKey) {
+    mistakes.add(
+      'incident-id',
       'Inputs "incident-id" and "incident-key" are both set; operation "resolve" takes one: "incident-id" resolves that incident, ' +
         '"incident-key" resolves every open incident the action declared under the key.',
     );
-  }
-  if (incidentId === '' && incidentKey === '') {
-    throw new InputError(
+  } else if (!byId && !byKey) {
+    mistakes.add(
+      'incident-id',
       'Operation "resolve" needs "incident-id" (the incident ID, its reference INC-123 or its number, e.g. from the `incident-id` output ' +
         'of the step that declared it) or "incident-key" (to resolve every open incident declared under that key), but both are empty.',
     );
-  }
-  if (incidentId !== '' && getInput('mode') !== '') {
-    throw new InputError(
+  } else if (byId && getInput('mode') !== '') {
+    mistakes.add(
+      'mode',
       'Input "mode" is set, but operation "resolve" uses it only with "incident-key" (to look for incidents of that mode); remove it, or resolve by "incident-key".',
     );
   }
@@ -355,9 +428,9 @@ function readResolve(getInput: GetInput, common: Common): ResolveSettings {
     apiKey: getInput('api-key'),
     incidentId,
     incidentKey,
-    mode: parseChoice(getInput, 'mode', MODES, 'standard'),
+    mode: mistakes.take('mode', 'standard', () => parseChoice(getInput, 'mode', MODES, 'standard')),
     status: getInput('status'),
-    notifyIncidentChannel: parseBoolean(getInput, 'notify-incident-channel', true),
+    notifyIncidentChannel: notify,
     message: getInput('message'),
   };
 }
@@ -392,36 +465,62 @@ export function shortenKey(key: string, max: number): string {
   return head + suffix;
 }
 
-async function readChanges(getInput: GetInput, operation: 'create' | 'update'): Promise<IncidentChanges> {
-  const [customFields, roles, links, timestamps] = (await Promise.all(
-    ['custom-fields', 'roles', 'links', 'timestamps'].map((input) => parseMapping(input, getInput(input))),
-  )) as [Map<string, MappingValue>, Map<string, MappingValue>, Map<string, MappingValue>, Map<string, MappingValue>];
+/** The inputs of an update that change something (all but the required ones). */
+const CHANGE_INPUTS = ['severity', 'name', 'summary', 'status', 'custom-fields', 'roles', 'message', 'links', 'timestamps'];
+
+/** What a mapping input's names are checked for in the workspace, when it cannot be read at all. */
+const LOOKED_UP: Record<string, string> = {
+  'custom-fields': 'its fields and their values',
+  roles: 'its roles and their assignees',
+  timestamps: 'its timestamps',
+};
+
+/**
+ * A mapping input, or an empty one when it cannot be read (the mistake is recorded). A mapping
+ * whose names are looked up says that none of them could be.
+ */
+async function readMapping(getInput: GetInput, mistakes: Mistakes, input: string): Promise<Map<string, MappingValue>> {
+  return mistakes.takeAsync(input, new Map<string, MappingValue>(), () =>
+    parseMapping(input, getInput(input)).catch((error: unknown) => {
+      const what = LOOKED_UP[input];
+      if (!(error instanceof InputError) || !what) throw error;
+      throw new InputError(`${error.message} Until it reads as a mapping, ${what} cannot be checked against the workspace.`);
+    }),
+  );
+}
+
+async function readChanges(read: Reading, operation: 'create' | 'update'): Promise<IncidentChanges> {
+  const { getInput, mistakes, namesOnly } = read;
+  // One after another, so the mistakes are listed in a steady order.
+  const customFields = await readMapping(getInput, mistakes, 'custom-fields');
+  const roles = await readMapping(getInput, mistakes, 'roles');
+  const links = await readMapping(getInput, mistakes, 'links');
+  const timestamps = await readMapping(getInput, mistakes, 'timestamps');
   return {
     severity: getInput('severity'),
     name: getInput('name'),
     summary: getInput('summary'),
     status: getInput('status'),
-    customFields: checkFieldValues(customFields, operation),
-    roles: checkAssignees(roles),
-    links: checkLinks(links),
-    timestamps: checkTimestamps(timestamps, operation),
+    customFields: checkFieldValues(withoutRepeats('custom-fields', customFields, mistakes), operation, mistakes, namesOnly.customFields),
+    roles: checkAssignees(withoutRepeats('roles', roles, mistakes), mistakes, namesOnly.roles),
+    links: checkLinks(withoutRepeats('links', links, mistakes), mistakes),
+    timestamps: checkTimestamps(withoutRepeats('timestamps', timestamps, mistakes), operation, mistakes, namesOnly.timestamps),
   };
 }
 
-function checkLinks(links: Map<string, MappingValue>): Map<string, string> {
-  checkDuplicateKeys('links', links);
-  const errors: string[] = [];
+/** Each entry well-formed, or a mistake; the well-formed ones are kept. */
+function checkLinks(links: Map<string, MappingValue>, mistakes: Mistakes): Map<string, string> {
   const result = new Map<string, string>();
+  const add = (message: string) => mistakes.add('links', message);
   for (const [title, value] of links) {
-    if (typeof value !== 'string') errors.push(`Input "links" gives ${JSON.stringify(title)} a list; each title takes one URL.`);
-    else if (value.trim() === '') errors.push(`Input "links" gives ${JSON.stringify(title)} an empty URL. ${EMPTY_HINT}`);
+    if (typeof value !== 'string') add(`Input "links" gives ${JSON.stringify(title)} a list; each title takes one URL.`);
+    else if (value.trim() === '') add(`Input "links" gives ${JSON.stringify(title)} an empty URL. ${EMPTY_HINT}`);
     else if (!isLinkUrl(value.trim(), false)) {
-      errors.push(
+      add(
         `Input "links" gives ${JSON.stringify(title)} the URL ${JSON.stringify(redactUrl(value))}; allowed values: an https:// URL without credentials.`,
       );
     } else result.set(title.trim(), value.trim());
   }
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
   return result;
 }
 
@@ -451,22 +550,30 @@ export function isRfc3339(text: string): boolean {
   );
 }
 
-function checkTimestamps(timestamps: Map<string, MappingValue>, operation: 'create' | 'update'): Map<string, string> {
-  checkDuplicateKeys('timestamps', timestamps);
-  const errors: string[] = [];
+/** Each timestamp's value well-formed, or a mistake (its name can still be looked up). */
+function checkTimestamps(
+  timestamps: Map<string, MappingValue>,
+  operation: 'create' | 'update',
+  mistakes: Mistakes,
+  namesOnly: string[],
+): Map<string, string> {
   const result = new Map<string, string>();
+  const refuse = (name: string, message: string) => {
+    mistakes.add('timestamps', message);
+    namesOnly.push(name);
+  };
   for (const [name, value] of timestamps) {
     const text = typeof value === 'string' ? value.trim() : undefined;
     const none = operation === 'create' ? '"none" (do not set it)' : '"none" (unset it)';
-    if (text === undefined) errors.push(`Input "timestamps" gives ${JSON.stringify(name)} a list; each timestamp takes one time.`);
-    else if (text === '') errors.push(`Input "timestamps" gives ${JSON.stringify(name)} an empty value. ${EMPTY_HINT}`);
+    if (text === undefined) refuse(name, `Input "timestamps" gives ${JSON.stringify(name)} a list; each timestamp takes one time.`);
+    else if (text === '') refuse(name, `Input "timestamps" gives ${JSON.stringify(name)} an empty value. ${EMPTY_HINT}`);
     else if (!['now', 'none'].includes(text.toLowerCase()) && !isRfc3339(text)) {
-      errors.push(
+      refuse(
+        name,
         `Input "timestamps" gives ${JSON.stringify(name)} the value ${JSON.stringify(text)}; allowed values: an RFC 3339 time such as "2026-11-26T10:04:00Z", "now", or ${none}.`,
       );
     } else result.set(name, ['now', 'none'].includes(text.toLowerCase()) ? text.toLowerCase() : text);
   }
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
   return result;
 }
 
@@ -497,41 +604,54 @@ function checkSomethingToChange(settings: UpdateSettings): void {
 const EMPTY_HINT =
   'If it comes from `${{ vars.… }}` or `${{ secrets.… }}`, check that the variable or secret is set for this repository and environment.';
 
-function checkFieldValues(fields: Map<string, FieldValue>, operation: 'create' | 'update'): Map<string, FieldValue> {
-  checkDuplicateKeys('custom-fields', fields);
-  const errors: string[] = [];
+/** Each field's value well-formed, or a mistake (the field's name can still be looked up). */
+function checkFieldValues(
+  fields: Map<string, FieldValue>,
+  operation: 'create' | 'update',
+  mistakes: Mistakes,
+  namesOnly: string[],
+): Map<string, FieldValue> {
+  const result = new Map<string, FieldValue>();
+  const refuse = (name: string, message: string) => {
+    mistakes.add('custom-fields', message);
+    namesOnly.push(name);
+  };
   for (const [name, value] of fields) {
     const values = Array.isArray(value) ? value : [value];
-    if (Array.isArray(value) && value.length === 0) {
-      if (operation === 'create') {
-        errors.push(
-          `Input "custom-fields" sets ${JSON.stringify(name)} to [], which unsets a field on update; on create, leave the field out.`,
-        );
-      }
+    if (Array.isArray(value) && value.length === 0 && operation === 'create') {
+      refuse(
+        name,
+        `Input "custom-fields" sets ${JSON.stringify(name)} to [], which unsets a field on update; on create, leave the field out.`,
+      );
     } else if (values.some((v) => v.trim() === '')) {
-      errors.push(
+      refuse(
+        name,
         `Input "custom-fields" sets ${JSON.stringify(name)} to an empty value. ${EMPTY_HINT}` +
           (operation === 'update' ? ` To unset the field, write ${JSON.stringify(name)}: [].` : ''),
       );
-    }
+    } else result.set(name, value);
   }
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
-  return fields;
+  return result;
 }
 
-function checkAssignees(roles: Map<string, MappingValue>): Map<string, string> {
-  checkDuplicateKeys('roles', roles);
-  const errors: string[] = [];
+/** Each role's assignee well-formed, or a mistake (the role's name can still be looked up). */
+function checkAssignees(roles: Map<string, MappingValue>, mistakes: Mistakes, namesOnly: string[]): Map<string, string> {
   const result = new Map<string, string>();
+  const refuse = (role: string, message: string) => {
+    mistakes.add('roles', message);
+    namesOnly.push(role);
+  };
   for (const [role, value] of roles) {
     if (typeof value !== 'string') {
-      errors.push(
+      refuse(
+        role,
         `Input "roles" gives ${JSON.stringify(role)} a list; each role takes one assignee (an email, a user ID or a Slack user ID).`,
       );
     } else if (value.trim() === '') {
-      errors.push(`Input "roles" assigns ${JSON.stringify(role)} to an empty value. ${EMPTY_HINT}`);
+      refuse(role, `Input "roles" assigns ${JSON.stringify(role)} to an empty value. ${EMPTY_HINT}`);
     } else if (assigneeKind(value.trim()) === 'invalid') {
-      errors.push(
+      refuse(
+        role,
         `Input "roles" assigns ${JSON.stringify(role)} to ${JSON.stringify(value)}; allowed values: an email such as "alice@example.com", ` +
           'a Slack user ID such as "U0123ABC", or an incident.io user ID such as "01G0J1EXE7AXZ2C93K61WBPYEH".',
       );
@@ -539,23 +659,30 @@ function checkAssignees(roles: Map<string, MappingValue>): Map<string, string> {
       result.set(role, value.trim());
     }
   }
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
   return result;
 }
 
-/** The same key twice, in any case or spacing (YAML itself refuses only exact repeats). */
-function checkDuplicateKeys(input: string, mapping: Map<string, unknown>): void {
+/**
+ * The same key twice, in any case or spacing (YAML itself refuses only exact repeats): a mistake
+ * each, and only the first is kept.
+ */
+function withoutRepeats<T>(input: string, mapping: Map<string, T>, mistakes: Mistakes): Map<string, T> {
   const seen = new Map<string, string>();
-  for (const key of mapping.keys()) {
+  const result = new Map<string, T>();
+  for (const [key, value] of mapping) {
     const normal = key.trim().replace(/\s+/g, ' ').toLowerCase();
     const earlier = seen.get(normal);
     if (earlier !== undefined) {
-      throw new InputError(
+      mistakes.add(
+        input,
         `Input "${input}" names ${JSON.stringify(earlier)} and ${JSON.stringify(key)}, which are the same; name each once.`,
       );
+      continue;
     }
     seen.set(normal, key);
+    result.set(key, value);
   }
+  return result;
 }
 
 /** How an assignee is looked up: by email, by Slack user ID, or as an incident.io user ID. */
@@ -565,7 +692,6 @@ export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id'
   return /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/.test(assignee) ? 'id' : 'invalid';
 }
 
-/** Required inputs are present, and no input is set that the operation would ignore. */
 /**
  * A secret pasted into another input would go into the incident's text, a lookup's URL or the
  * log (redaction would leave `***` there at best): refused before any request, naming the input
@@ -585,13 +711,15 @@ function checkNoSecretElsewhere(getInput: GetInput): void {
   }
 }
 
-function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSecret: boolean): void {
+/** Required inputs are present, and no input is set that the operation would ignore. */
+function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSecret: boolean, mistakes: Mistakes): void {
   // An input of another operation first: `incident-key` on update says so, not only that `incident-id` is empty.
   const allowed = new Set([...COMMON, ...USES[operation]]);
   for (const input of ALL_INPUTS) {
     if (allowed.has(input) || getInput(input) === '') continue;
     const users = OPERATIONS.filter((op) => USES[op].includes(input));
-    throw new InputError(
+    mistakes.add(
+      input,
       `Input "${input}" is set, but operation "${operation}" does not use it (it is used by ${users.map((u) => `"${u}"`).join(', ')}). ` +
         `Remove it, or set "operation" to the operation you meant. Inputs used by "${operation}": ${quoteList(USES[operation])}.`,
     );
@@ -599,12 +727,14 @@ function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSe
   for (const input of REQUIRED[operation]) {
     if (getInput(input) !== '' || (allowMissingSecret && input === requiredSecret(operation))) continue;
     if (input === 'api-key') {
-      throw new InputError(
+      mistakes.add(
+        input,
         'Input "api-key" is empty: it must be an incident.io API key' +
           (operation === 'create' ? ' that may create incidents. ' : ' that may update incidents. ') +
           'If you pass it as `${{ secrets.INCIDENT_IO_API_KEY }}`, the secret may be missing: ' +
           'secrets are not given to workflows triggered from forks or by Dependabot, and a typo in the secret name also yields an empty value.',
       );
+      continue;
     }
     const source = operation === 'heartbeat' ? 'heartbeat' : 'HTTP alert';
     const hint =
@@ -613,6 +743,6 @@ function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSe
         : input === 'alert-token'
           ? ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`
           : ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`;
-    throw new InputError(`Input "${input}" is required when "operation" is "${operation}", but it is empty.${hint}`);
+    mistakes.add(input, `Input "${input}" is required when "operation" is "${operation}", but it is empty.${hint}`);
   }
 }
