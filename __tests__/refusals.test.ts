@@ -41,7 +41,12 @@ function workspace(forbidden?: string, refuse = false): (url: string, init: Requ
   const answers: Record<string, unknown> = {
     'GET /v1/severities': { severities: [{ id: 'sev', name: 'Major', rank: 1 }] },
     'GET /v1/incident_types': { incident_types: [{ id: 't', name: 'Platform' }] },
-    'GET /v1/incident_statuses': { incident_statuses: [{ id: 's', name: 'Investigating', category: 'live', rank: 1 }] },
+    'GET /v1/incident_statuses': {
+      incident_statuses: [
+        { id: 's', name: 'Investigating', category: 'live', rank: 1 },
+        { id: 'pi', name: 'Post-incident', category: 'learning', rank: 2 },
+      ],
+    },
     'GET /v2/custom_fields': { custom_fields: [{ id: 'f1', name: 'Team', field_type: 'single_select' }] },
     'GET /v1/custom_field_options': { custom_field_options: [{ id: 'o1', value: 'Payments' }] },
     'GET /v2/incident_roles': { incident_roles: [{ id: 'r1', name: 'Incident Lead', role_type: 'lead' }] },
