@@ -10,6 +10,7 @@ import type { CustomFieldEntry } from './custom-fields.js';
 import { resolveByName, resolveSeverity, resolveStatus, type IncidentStatus, type Named, type Severity } from './resolvers.js';
 import type { ResolvedRole } from './roles.js';
 import type { ChosenTimestamps } from './timestamps.js';
+import { boolean, id, loose, number, object, text, type Shape } from '../shape.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;
@@ -36,15 +37,25 @@ export interface CreateFields extends ChangeFields {
   incidentType?: IncidentType;
 }
 
+/** The lists names resolve against, read strictly: what each resolution uses must be there. */
+const SEVERITY: Shape<Severity> = object({ id, name: id, rank: number, description: loose(text) });
+const INCIDENT_TYPE: Shape<IncidentType> = object({
+  id,
+  name: id,
+  is_default: loose(boolean),
+  private_incidents_only: loose(boolean),
+});
+export const INCIDENT_STATUS: Shape<IncidentStatus> = object({ id, name: id, category: id, rank: number });
+
 /** Status categories an incident may be opened in. */
 export const OPEN_CATEGORIES = ['triage', 'live'];
 
 export async function lookUpForCreate(client: IncidentIoClient, settings: CreateSettings): Promise<CreateFields> {
   const [severity, incidentType, changes] = await settleAll([
-    client.getList<Severity>('/v1/severities', 'severities').then((list) => resolveSeverity(settings.severity, list)),
+    client.getList('/v1/severities', 'severities', undefined, SEVERITY).then((list) => resolveSeverity(settings.severity, list)),
     settings.incidentType
       ? client
-          .getList<IncidentType>('/v1/incident_types', 'incident_types')
+          .getList('/v1/incident_types', 'incident_types', undefined, INCIDENT_TYPE)
           .then((list) => resolveByName('incident-type', 'incident type', settings.incidentType, list))
       : undefined,
     // A retrospective is filed after the fact: incident.io's answer decides which statuses fit it.
@@ -71,11 +82,11 @@ async function lookUpChanges(
   const notices: string[] = [];
   const [severity, status, entries, roles, timestamps] = await settleAll([
     changes.severity
-      ? client.getList<Severity>('/v1/severities', 'severities').then((list) => resolveSeverity(changes.severity, list).severity)
+      ? client.getList('/v1/severities', 'severities', undefined, SEVERITY).then((list) => resolveSeverity(changes.severity, list).severity)
       : undefined,
     changes.status
       ? client
-          .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category'])
+          .getList('/v1/incident_statuses', 'incident_statuses', undefined, INCIDENT_STATUS)
           .then((list) =>
             purpose === 'create' && !anyStatus
               ? resolveStatus(changes.status, list, OPEN_CATEGORIES, 'to open an incident')
