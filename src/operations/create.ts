@@ -17,7 +17,7 @@ import { blocks, code, link, md, text } from '../output/markdown.js';
 import { card, headline, setIncidentOutputs } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
-import { clientFor, printDryRun, type OperationContext } from './operation.js';
+import { clientFor, enrichmentBudget, printDryRun, type OperationContext } from './operation.js';
 
 type Ctx = OperationContext<CreateSettings>;
 
@@ -38,23 +38,37 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const client = clientFor(ctx, settings.apiKey);
   const key = settings.incidentKey;
 
+  // Lookups that only enrich the incident (the failed jobs and their messages, the pull request,
+  // the timestamps list for "Impact started") share one short budget: none holds the create past
+  // it, and none waits as long as a server asks (a Retry-After of 100 s) within it.
+  const budget = enrichmentBudget(ctx, done);
   // Each lookup's code is loaded only when an input (or a GitHub token) asks for it. The pull
   // request is needed only for the attachments after the create: looked up alongside, waited for then.
   const pull: PullLookup =
     settings.githubToken || run.pullRequest
       ? import('../github/pulls.js').then(({ pullRequestOf }) =>
-          pullRequestOf(settings.githubToken, run, ctx.fetch, redactor, { signal: done }),
+          pullRequestOf(settings.githubToken, run, ctx.fetch, redactor, { timeoutMs: budget.ms, signal: budget.signal }),
         )
       : Promise.resolve({});
   const keyed = key ? import('./follow-up.js') : undefined;
-  const [fields, jobs, search, timestampList] = await settleAll([
+  // The timestamps list. Names the input gives are the user's: read at once, under the create's
+  // own deadline, and a name that is wrong is an error. Otherwise it only serves "Impact started",
+  // so it is read only once the jobs show when the first failed job started, alongside their
+  // annotations (no round trip more), under the budget; and not at all when no job failed.
+  let timestampList: Promise<IncidentTimestamp[] | Error> | undefined = settings.timestamps.size > 0 ? readTimestamps(client) : undefined;
+  const onListed = (firstFailureAt: string | undefined) => {
+    if (firstFailureAt && !timestampList) timestampList = readTimestamps(client.withDeadline(budget.deadline));
+  };
+  const [fields, jobs, search] = await settleAll([
     lookUpForCreate(client, settings),
     settings.githubToken
-      ? import('../github/jobs.js').then(({ failedJobs }) => failedJobs(settings.githubToken, run, ctx.fetch, redactor))
+      ? import('../github/jobs.js').then(({ failedJobs }) =>
+          failedJobs(settings.githubToken, run, ctx.fetch, redactor, { timeoutMs: budget.ms, signal: budget.signal, onListed }),
+        )
       : NO_JOBS,
     keyed?.then(({ findOpenByKey }) => findOpenByKey(client, { repository: run.repository, key, mode: settings.mode })),
-    timestampsNeeded(settings) ? import('../incident-io/timestamps.js').then(listTimestampsOrError(client)) : undefined,
   ] as const);
+  const timestampAnswer = await timestampList;
   for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
   if (search && !search.complete) {
     out.warning(
@@ -66,11 +80,11 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const open = search?.incidents[0];
   if (open && search && keyed) {
     // Not applied to the open incident, but checked like the other names: a typo fails here too.
-    if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampList, NO_JOBS);
+    if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampAnswer, NO_JOBS);
     return (await keyed).followUp(ctx, client, open, { jobs, search, pull, idempotencyKey });
   }
 
-  const timestamps = await timestampsFor(ctx, timestampList, jobs);
+  const timestamps = await timestampsFor(ctx, timestampAnswer, jobs);
   const { severity } = fields;
   if (fields.severityDefaulted) out.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
   // The incident text never carries a secret, even one a workflow interpolated into the summary.
@@ -162,21 +176,13 @@ function warnIfOver(ctx: Ctx, incident: Incident, idempotencyKey: string): void 
   );
 }
 
-/**
- * The timestamps list is read alongside the other lookups when the input names a timestamp, or
- * when failed jobs may give "Impact started" (a GitHub token is set and the input does not
- * name it): reading it later would add a round trip before the create.
- */
-function timestampsNeeded(settings: CreateSettings): boolean {
-  return settings.timestamps.size > 0 || settings.githubToken !== '';
-}
-
 const NO_JOBS: FailedJobs = { notices: [], failed: [] };
 
 /** The timestamps list, or the error that kept it from being read (which only matters when the input names one). */
-function listTimestampsOrError(client: IncidentIoClient) {
-  return async ({ listTimestamps }: typeof import('../incident-io/timestamps.js')): Promise<IncidentTimestamp[] | Error> =>
-    listTimestamps(client).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+function readTimestamps(client: IncidentIoClient): Promise<IncidentTimestamp[] | Error> {
+  return import('../incident-io/timestamps.js')
+    .then(({ listTimestamps }) => listTimestamps(client))
+    .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 }
 
 /**
