@@ -87,6 +87,7 @@ describe('rich incidents', () => {
       'GET /v2/custom_fields',
       'POST /v2/incidents',
       'POST /v1/incident_attachments',
+      'GET /v1/incident_attachments',
     ]);
   });
 

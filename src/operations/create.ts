@@ -2,7 +2,10 @@
  * `operation: create`: one round of lookups, with the GitHub calls (failed jobs and their
  * messages; the pull request) and the search for an open incident of the `incident-key`
  * alongside, then the create, or, when an incident of the key is already open, an incident
- * update to it instead. Outputs come first once the incident exists; attachments after.
+ * update to it instead. The lookups that only enrich the incident share a short budget of their
+ * own (ENRICHMENT_BUDGET_MS) and never hold the create past it. Outputs come first once the
+ * incident exists; attachments after, and `created` once they show that no other job of the run
+ * declared the same incident at the same moment.
  */
 import { settleAll } from '../errors.js';
 import { defaultIdempotencyKey, defaultIncidentName, incidentSummary, type PullRequest } from '../github/context.js';
@@ -14,9 +17,9 @@ import { lookUpForCreate } from '../incident-io/lookups.js';
 import type { ChosenTimestamps, IncidentTimestamp } from '../incident-io/timestamps.js';
 import { incidentCard } from '../output/incident-card.js';
 import { blocks, code, link, md, text } from '../output/markdown.js';
-import { card, headline, setIncidentOutputs } from '../output/report.js';
+import { card, describe, headline, setIncidentOutputs } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
-import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
+import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
 import { clientFor, enrichmentBudget, printDryRun, type OperationContext } from './operation.js';
 
 type Ctx = OperationContext<CreateSettings>;
@@ -135,30 +138,65 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   }
 
   const result = await createIncident(client, payload, ctx.clock.now);
-  const outcome = { severity: severity.name, visibility: settings.visibility, mode: settings.mode, idempotencyKey, ...result };
-  // The incident exists: its outputs come first, so nothing after this can lose them.
-  setIncidentOutputs(out, outcome.incident, outcome.created);
-  out.announce(headline(outcome), outcome.created ? 'incident.io incident declared' : 'incident.io incident already declared');
-  const { incident } = outcome;
+  const { incident } = result;
+  // The incident exists: its outputs come first, so nothing after this can lose them; `created`
+  // follows once the attachments have shown whether another job of the run raced this one.
+  setIncidentOutputs(out, incident, incident ? undefined : false);
   if (!incident) {
+    out.announce(headline({ ...outcomeOf(ctx, severity.name, idempotencyKey), ...result }), 'incident.io incident already declared');
     await out.summary(card(md`Already declared`, [['Idempotency key', code(idempotencyKey)]]));
     return;
   }
-  if (!outcome.created) warnIfOver(ctx, incident, idempotencyKey);
   if (keyed) await (await keyed).warnAboutTwins(ctx, client, incident);
   const plans: AttachmentPlan[] = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
-  // A new incident has no attachments to compare with; one declared earlier may.
-  const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: !outcome.created });
+  let created = result.created;
+  let attached: AttachmentPlan[];
+  let raced = false;
+  try {
+    if (created) {
+      // A new incident has no attachments to compare with, unless another job of this run (a
+      // matrix leg) declared it in the same moment: the claim tells which of them created it.
+      const claimed = await attachAndClaim(ctx, client, incident, plans);
+      attached = claimed.attached;
+      raced = claimed.claim === 'lost';
+      created = !raced;
+    } else {
+      warnIfOver(ctx, incident, idempotencyKey);
+      attached = await attachToIncident(ctx, client, incident, plans, { listFirst: true });
+    }
+  } finally {
+    // Written whatever happens above (an output that cannot be written, say): as the create
+    // answered, unless the claim showed another job's create came first.
+    out.setOutput('created', String(created));
+  }
+  if (raced) {
+    out.announce(
+      `Incident ${describe(incident)} was declared at the same moment by another job of this run, under the same idempotency key ` +
+        `"${idempotencyKey}"; this job reuses it (created=false).`,
+      'incident.io incident already declared',
+    );
+  } else {
+    const outcome = { ...outcomeOf(ctx, severity.name, idempotencyKey), incident, created };
+    out.announce(headline(outcome), created ? 'incident.io incident declared' : 'incident.io incident already declared');
+  }
   await out.summary(
-    incidentCard(md`${outcome.created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
+    incidentCard(md`${created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
       attachments: attached,
       // A replayed create applied nothing of this step's: its timestamps are the first run's.
-      timestamps: outcome.created ? timestamps.set : [],
+      timestamps: created ? timestamps.set : [],
       failed: jobs.failed,
       more: [['Incident key', key ? code(key) : undefined]],
-      created: outcome.created ? md`yes` : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,
+      created: created
+        ? md`yes`
+        : raced
+          ? md`no: another job of this run declared it at the same moment (its link to the run was attached first)`
+          : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,
     }),
   );
+}
+
+function outcomeOf(ctx: Ctx, severity: string, idempotencyKey: string) {
+  return { severity, visibility: ctx.settings.visibility, mode: ctx.settings.mode, idempotencyKey };
 }
 
 /**
