@@ -96,7 +96,11 @@ describe('IncidentIoClient', () => {
   });
 
   it.each([
-    ['an empty id', { severities: [{ id: '', name: 'Major' }] }, /item 1 has no text "id"/],
+    [
+      'an empty id',
+      { severities: [{ id: '', name: 'Major' }] },
+      /GET \/v1\/severities answered .*: severities\[0\]\.id is empty text where non-empty text is expected/,
+    ],
     [
       'an empty name',
       {
@@ -105,9 +109,17 @@ describe('IncidentIoClient', () => {
           { id: 's2', name: '' },
         ],
       },
-      /item 2 has no text "name"/,
+      /severities\[1\]\.name is empty text where non-empty text is expected/,
     ],
-    ['a name that is not text', { severities: [{ id: 's1', name: 3 }] }, /item 1 has no text "name"/],
+    [
+      'a name that is not text',
+      { severities: [{ id: 's1', name: 3 }] },
+      /severities\[0\]\.name is a number where non-empty text is expected/,
+    ],
+    ['a list that is an object', { severities: { s1: { id: 's1', name: 'Major' } } }, /severities is an object where a list is expected/],
+    ['an item that is null', { severities: [null] }, /severities\[0\] is null where an object is expected/],
+    ['a body that is a list', [{ id: 's1', name: 'Major' }], /the answer is a list where an object is expected/],
+    ['a body that is null', null, /the answer is null where an object is expected/],
   ])('refuses a list item with %s', async (_what, body, message) => {
     const { client } = setup([json(200, body)]);
     await expect(client.getList('/v1/severities', 'severities')).rejects.toThrow(message);
@@ -216,7 +228,10 @@ describe('IncidentIoClient', () => {
 
   it('checks the shape of a list', async () => {
     const { client } = setup([json(200, { nope: [] })]);
-    expect((await failure(client.getList('/v1/severities', 'severities'))).message).toMatch(/without the expected "severities" list/);
+    const error = await failure(client.getList('/v1/severities', 'severities'));
+    expect(error.message).toBe(
+      'incident.io GET /v1/severities answered with an answer the action cannot use: severities is missing (a list is expected).',
+    );
   });
 
   it('never follows a redirect: a 3xx is an error naming the status and the target host', async () => {

@@ -109,13 +109,19 @@ describe('listOptions', () => {
   });
 
   it.each([
-    ['without the list', { pagination_meta: {} }, /answered without the expected "custom_field_options" list/],
-    ['with an option that has no value', { custom_field_options: [{ id: 'o1' }] }, /whose item 1 has no text "value"/],
+    ['without the list', { pagination_meta: {} }, /GET \/v1\/custom_field_options answered .*: custom_field_options is missing/],
+    ['with an option that has no value', { custom_field_options: [{ id: 'o1' }] }, /custom_field_options\[0\]\.value is missing/],
     [
       'with an option that has no id',
       { custom_field_options: [{ id: 'o1', value: 'a' }, { value: 'b' }] },
-      /whose item 2 has no text "id"/,
+      /custom_field_options\[1\]\.id is missing/,
     ],
+    [
+      'whose list is an object',
+      { custom_field_options: { o1: { id: 'o1', value: 'a' } } },
+      /custom_field_options is an object where a list/,
+    ],
+    ['that is HTML-like text', '<html>', /the answer is text where an object is expected/],
   ])('blames incident.io, not the input, for an answer %s', async (_what, body, message) => {
     const { client: c } = client([json(200, body)]);
     await expect(listOptions(c, 'f')).rejects.toThrow(message);

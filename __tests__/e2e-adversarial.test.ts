@@ -279,7 +279,9 @@ describe('honest outcomes', () => {
     const result = await runAction(base(), { env: github() });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      new RegExp(`::error::incident\\.io POST /v2/incidents answered 200, but its incident.* lacks "${fields[0]}"`),
+      new RegExp(
+        `::error::incident\\.io POST /v2/incidents answered 200 with an incident the action cannot report: incident\\.${fields[0]} is missing`,
+      ),
     );
     expect(result.outputs.created).toBe('false');
   });
@@ -289,7 +291,7 @@ describe('honest outcomes', () => {
     sandbox.fault('GET /v2/incidents/:id', { type: 'omit', fields: ['reference'] });
     const result = await runAction({ 'api-key': KEY, 'api-url': sandbox.url, operation: 'update', 'incident-id': 'INC-1', name: 'x' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/lacks "reference"/);
+    expect(result.stdout).toMatch(/incident the action cannot report: incident\.reference is missing/);
     expect(sandbox.requests.filter((r) => r.route === 'POST /v2/incidents/:id/actions/edit')).toHaveLength(0);
   });
 

@@ -437,7 +437,7 @@ describe('the job summary card', () => {
       /<li><strong>Attachments:<\/strong> <a href="https:\/\/github\.com\/acme\/shop\/actions\/runs\/1001">GitHub Actions: Deploy #42<\/a>/,
     );
     expect(html).toMatch(
-      /<li><strong>What failed:<\/strong> <a href="https:\/\/github\.com\/acme\/shop\/actions\/runs\/1001\/job\/5002">deploy<\/a><\/li>/,
+      /<li><strong>What failed:<\/strong> <a href="https:\/\/github\.com\/acme\/shop\/actions\/runs\/1001\/job\/5002">deploy<\/a> at &quot;Deploy to production&quot;<\/li>/,
     );
     expect(html).toContain('Impact started: 2026-11-26T10:04:00.000Z');
   });

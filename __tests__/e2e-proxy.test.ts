@@ -75,6 +75,7 @@ describe('the bundle behind a proxy', () => {
         'GET /v2/incident_timestamps',
         'POST /v2/incidents',
         'POST /v1/incident_attachments',
+        'GET /v1/incident_attachments',
         'GET /github/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt/jobs',
         'GET /github/repos/:owner/:repo/check-runs/:id/annotations',
         'GET /github/repos/:owner/:repo/commits/:sha/pulls',

@@ -87,6 +87,7 @@ describe('rich incidents', () => {
       'GET /v2/custom_fields',
       'POST /v2/incidents',
       'POST /v1/incident_attachments',
+      'GET /v1/incident_attachments',
     ]);
   });
 
@@ -194,15 +195,17 @@ describe('rich incidents', () => {
         'GET /v2/incident_roles',
         'GET /v2/users',
         'GET /v2/users',
-        'GET /v2/incident_timestamps',
         'GET /github/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt/jobs',
         'GET /github/repos/:owner/:repo/commits/:sha/pulls',
       ].sort(),
     );
-    // The second round needs the first's IDs: the catalog entry (the field's catalog type) and
-    // the failed job's error messages (its check run).
+    // The second round needs the first's answers: the catalog entry (the field's catalog type),
+    // the failed job's error messages (its check run), and the timestamps list, read only once
+    // the jobs show a failure that gives "Impact started".
     const secondRound = lookups.filter((r) => r.startedAt >= firstAnswer).map((r) => r.route);
-    expect(secondRound.sort()).toEqual(['GET /github/repos/:owner/:repo/check-runs/:id/annotations', 'GET /v3/catalog_entries'].sort());
+    expect(secondRound.sort()).toEqual(
+      ['GET /github/repos/:owner/:repo/check-runs/:id/annotations', 'GET /v3/catalog_entries', 'GET /v2/incident_timestamps'].sort(),
+    );
     const elapsed = create.startedAt - Math.min(...lookups.map((r) => r.startedAt));
     expect(elapsed).toBeGreaterThanOrEqual(2 * delay);
     expect(elapsed).toBeLessThan(3 * delay); // in series they would take 12 × 400 ms

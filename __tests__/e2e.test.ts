@@ -44,7 +44,13 @@ describe('the bundle against the sandbox', () => {
     expect(result.summary).toContain(`[${incident.reference}: ${incident.name}](${incident.permalink})`);
     expect(result.summary).toContain('- **Severity:** Major');
     expect(result.summary).toContain('- **Created by this step:** yes');
-    expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities', 'POST /v2/incidents', 'POST /v1/incident_attachments']);
+    expect(sandbox.requests.map((r) => r.route)).toEqual([
+      'GET /v1/severities',
+      'POST /v2/incidents',
+      'POST /v1/incident_attachments',
+      // The list after the attachment: no other job of the run declared the incident at the same moment.
+      'GET /v1/incident_attachments',
+    ]);
     expect(sandbox.attachments().map((a) => [a.resource.title, a.resource.permalink])).toEqual([
       ['GitHub Actions: Deploy #42', 'https://github.com/acme/shop/actions/runs/1001'],
     ]);

@@ -58,7 +58,9 @@ describe('createIncident', () => {
   });
 
   it('fails clearly on a 200 without an incident', async () => {
-    await expect(createIncident(client([json(200, {})]), payload, () => T0)).rejects.toThrow(/answered 200 without an incident/);
+    await expect(createIncident(client([json(200, {})]), payload, () => T0)).rejects.toThrow(
+      /POST \/v2\/incidents answered 200 with an incident the action cannot report: incident is missing/,
+    );
   });
 });
 

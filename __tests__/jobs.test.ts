@@ -1,7 +1,8 @@
-import { describeFailures as describeFailed, failedJobs, MAX_JOB_PAGES, selectFailed, type Job } from '../src/github/jobs.js';
+import { describeFailures as describeFailed, failedJobs, failedSteps, MAX_JOB_PAGES, selectFailed, type Job } from '../src/github/jobs.js';
+import { pullRequestOf } from '../src/github/pulls.js';
 
 const describeFailures = (jobs: Job[], messages: Record<string, string[]> = {}) =>
-  describeFailed(selectFailed(jobs).map((job) => ({ job, messages: messages[job.name] ?? [] })));
+  describeFailed(selectFailed(jobs).map((job) => ({ job, steps: failedSteps(job), messages: messages[job.name] ?? [] })));
 import type { RunContext } from '../src/github/context.js';
 import { Redactor } from '../src/output/redact.js';
 
@@ -238,5 +239,220 @@ describe('what failed, in words', () => {
       subject: 'alert',
     });
     expect(refused.notices).toEqual([expect.stringMatching(/^The alert's description leaves out the failed jobs: /)]);
+  });
+});
+
+/**
+ * GitHub's answers of the wrong shape: every one ends in the incident declared with what could be
+ * read and a notice naming the request, never a TypeError (the bundle's "t.value.filter is not a
+ * function" was an annotations answer that was not a list).
+ */
+describe('GitHub answers of the wrong shape', () => {
+  const run = { repository: 'acme/shop', runId: 1, runAttempt: 1, apiUrl: 'https://api.github.com', sha: '4f1c2a9e' } as RunContext;
+  const deploy = {
+    id: 11,
+    name: 'deploy',
+    conclusion: 'failure',
+    started_at: '2026-11-26T10:04:00Z',
+    html_url: 'https://github.com/acme/shop/actions/runs/1/job/11',
+    steps: [
+      { name: 'Checkout', conclusion: 'success', number: 1 },
+      { name: 'Deploy to production', conclusion: 'failure', number: 3 },
+    ],
+  };
+  const good = { total_count: 1, jobs: [deploy] };
+  const annotations = [{ annotation_level: 'failure', message: 'error: rollout stuck' }];
+  const HTML = '<!DOCTYPE html><html><body>Sign in</body></html>';
+  const answer = (body: unknown) =>
+    body === HTML
+      ? new Response(HTML, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } })
+      : new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  const fetchWith = ({ jobs = good as unknown, notes = annotations as unknown }) =>
+    (async (url: string) => answer(url.includes('/annotations') ? notes : jobs)) as (url: string) => Promise<Response>;
+
+  const JOBS_REQUEST = 'GET /repos/acme/shop/actions/runs/1/attempts/1/jobs';
+  it.each([
+    ['null', null, 'the answer is null where an object is expected'],
+    ['an HTML page', HTML, 'the answer is text where an object is expected'],
+    ['the list of jobs instead of the page', [deploy], 'the answer is a list where an object is expected'],
+    ['jobs that are an object', { total_count: 1, jobs: { 0: deploy } }, 'jobs is an object where a list is expected'],
+    ['jobs that are null', { total_count: 1, jobs: null }, 'jobs is null where a list is expected'],
+    ['no jobs at all', { total_count: 1 }, 'jobs is missing (a list is expected)'],
+  ])('jobs answered as %s: declared without the list, with a notice naming the request', async (_what, jobs, problem) => {
+    const result = await failedJobs('ghs_token', run, fetchWith({ jobs }), redactor);
+    expect(result).toEqual({
+      notices: [
+        `The incident was declared without the list of failed jobs: GitHub's answer to ${JOBS_REQUEST} is not what the action reads (${problem}).`,
+      ],
+      failed: [],
+    });
+  });
+
+  it.each([
+    ['a job that is null', { total_count: 2, jobs: [null, deploy] }, 'jobs[0] is null where an object is expected'],
+    ['a job without a name', { total_count: 1, jobs: [{ ...deploy, name: undefined }] }, ''],
+    [
+      'a job whose name is a list',
+      { total_count: 1, jobs: [{ ...deploy, name: ['deploy'] }] },
+      'jobs[0].name is a list where text is expected',
+    ],
+    [
+      'a step that is null',
+      { total_count: 1, jobs: [{ ...deploy, steps: [null, ...deploy.steps] }] },
+      'jobs[0].steps[0] is null where an object is expected',
+    ],
+    [
+      'steps that are an object',
+      { total_count: 1, jobs: [{ ...deploy, steps: { a: 1 } }] },
+      'jobs[0].steps is an object where a list is expected',
+    ],
+    [
+      'a step without a name',
+      { total_count: 1, jobs: [{ ...deploy, steps: [{ conclusion: 'failure' }, ...deploy.steps] }] },
+      'jobs[0].steps[0].name is missing (text is expected)',
+    ],
+    [
+      'a conclusion that is a number',
+      { total_count: 1, jobs: [{ ...deploy, conclusion: 1 }] },
+      'jobs[0].conclusion is a number where text is expected',
+    ],
+    [
+      'an html_url that is a number',
+      { total_count: 1, jobs: [{ ...deploy, html_url: 42 }] },
+      'jobs[0].html_url is a number where text is expected',
+    ],
+    [
+      'a started_at that is not text',
+      { total_count: 1, jobs: [{ ...deploy, started_at: false }] },
+      'jobs[0].started_at is true or false where text is expected',
+    ],
+    ['an id that is text', { total_count: 1, jobs: [{ ...deploy, id: '11' }] }, 'jobs[0].id is text where a whole number is expected'],
+    ['a total_count that is text', { total_count: '1', jobs: [deploy] }, 'total_count is text where a whole number is expected'],
+  ])('jobs with %s: the failed job is still listed, and what was left out is said', async (_what, jobs, problem) => {
+    const result = await failedJobs('ghs_token', run, fetchWith({ jobs }), redactor);
+    expect(result.failed).toHaveLength(1);
+    expect(result.markdown?.source).toMatch(/^\*\*What failed\*\*\n- Job /);
+    if (problem) {
+      expect(result.notices).toContainEqual(
+        `The incident lists what could be read of the jobs: GitHub's answer to ${JOBS_REQUEST} had parts the action could not read, and they were left out (${problem}).`,
+      );
+    }
+  });
+
+  it('names a job without a name by its ID', async () => {
+    const result = await failedJobs(
+      'ghs_token',
+      run,
+      fetchWith({ jobs: { total_count: 1, jobs: [{ ...deploy, name: undefined }] } }),
+      redactor,
+    );
+    expect(result.failed[0]?.job.name).toBe('job 11');
+    expect(result.markdown?.source).toContain('- Job [job 11](');
+  });
+
+  it.each([
+    ['null', null, 'the answer is null where a list is expected'],
+    ['an HTML page', HTML, 'the answer is text where a list is expected'],
+    ['an object', { annotations }, 'the answer is an object where a list is expected'],
+  ])('annotations answered as %s: the jobs are listed without their messages, with a notice', async (_what, notes, problem) => {
+    const result = await failedJobs('ghs_token', run, fetchWith({ notes }), redactor);
+    expect(result.markdown?.source).toContain('- Job [deploy]');
+    expect(result.notices).toEqual([
+      `The incident lists the failed jobs without their error messages: GitHub's answer to GET /repos/acme/shop/check-runs/11/annotations is not what the action reads (${problem}).`,
+    ]);
+  });
+
+  it.each([
+    ['items that are null', [null, ...annotations], 'the answer[0]'],
+    ['a message that is an object', [{ annotation_level: 'failure', message: { text: 'x' } }, ...annotations], '[0].message is an object'],
+    ['a level that is a number', [{ annotation_level: 3, message: 'x' }, ...annotations], '[0].annotation_level is a number'],
+  ])('annotations with %s: the rest is quoted, and what was left out is said', async (_what, notes, problem) => {
+    const result = await failedJobs('ghs_token', run, fetchWith({ notes }), redactor);
+    expect(result.markdown?.source).toContain('  - error: rollout stuck');
+    expect(result.notices).toEqual([expect.stringContaining('quotes what could be read of the error messages')]);
+    expect(result.notices[0]).toContain(problem.replace('the answer[0]', '[0] is null'));
+  });
+
+  it('reads a listing whose every page repeats the first, up to the page cap, each job once', async () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      ...deploy,
+      id: 100 + i,
+      name: `shard-${i}`,
+      conclusion: i === 0 ? 'failure' : 'success',
+      steps: [],
+    }));
+    let pages = 0;
+    const fetch = async (url: string) => {
+      if (url.includes('/annotations')) return answer([]);
+      pages++;
+      return answer({ total_count: 100_000, jobs: many });
+    };
+    const result = await failedJobs('ghs_token', run, fetch, redactor);
+    expect(pages).toBe(MAX_JOB_PAGES);
+    expect(result.failed.map((f) => f.job.name)).toEqual(['shard-0']);
+  });
+
+  it('never reads the timestamps it does not need: onListed says when the first failed job started, or that none did', async () => {
+    const seen: (string | undefined)[] = [];
+    await failedJobs('ghs_token', run, fetchWith({}), redactor, { onListed: (at) => seen.push(at) });
+    await failedJobs(
+      'ghs_token',
+      run,
+      fetchWith({ jobs: { total_count: 1, jobs: [{ ...deploy, conclusion: 'success', steps: [] }] } }),
+      redactor,
+      {
+        onListed: (at) => seen.push(at),
+      },
+    );
+    await failedJobs('ghs_token', run, fetchWith({ jobs: null }), redactor, { onListed: (at) => seen.push(at) });
+    expect(seen).toEqual(['2026-11-26T10:04:00.000Z', undefined, undefined]);
+  });
+});
+
+describe('pullRequestOf, on answers of the wrong shape', () => {
+  const run = { repository: 'acme/shop', runId: 1, apiUrl: 'https://api.github.com', sha: '4f1c2a9e' } as RunContext;
+  const merged = {
+    number: 128,
+    title: 'Retry payments',
+    html_url: 'https://github.com/acme/shop/pull/128',
+    merged_at: '2026-11-26T09:00:00Z',
+  };
+  const REQUEST = 'GET /repos/acme/shop/commits/4f1c2a9e/pulls';
+  const reply =
+    (body: unknown, type = 'application/json') =>
+    async () =>
+      new Response(typeof body === 'string' ? body : JSON.stringify(body), { status: 200, headers: { 'content-type': type } });
+
+  it('finds the merged pull request', async () => {
+    expect(await pullRequestOf('ghs_token', run, reply([merged]), redactor)).toEqual({
+      pull: { number: 128, title: 'Retry payments', url: 'https://github.com/acme/shop/pull/128' },
+    });
+  });
+
+  it.each([
+    ['null', null, 'the answer is null where a list is expected'],
+    ['an object', { pull_requests: [merged] }, 'the answer is an object where a list is expected'],
+  ])('answered as %s: a notice naming the request, and no pull request', async (_what, body, problem) => {
+    expect(await pullRequestOf('ghs_token', run, reply(body), redactor)).toEqual({
+      notice: `The incident was declared without its pull request attached: GitHub's answer to ${REQUEST} is not what the action reads (${problem}).`,
+    });
+  });
+
+  it('answered with an HTML page: a notice, and no pull request', async () => {
+    const result = await pullRequestOf('ghs_token', run, reply('<html>Sign in</html>', 'text/html'), redactor);
+    expect(result.notice).toContain('the answer is text where a list is expected');
+  });
+
+  it('leaves out a pull request of the wrong shape and says so when no other was merged', async () => {
+    const result = await pullRequestOf('ghs_token', run, reply([{ ...merged, number: '128', html_url: null }]), redactor);
+    expect(result.pull).toBeUndefined();
+    expect(result.notice).toMatch(
+      /had parts the action could not read, and they were left out \(\[0\]\.number is text where a whole number is expected; \[0\]\.html_url is null where non-empty text is expected\)\.$/,
+    );
+  });
+
+  it('takes a well-formed merged pull request beside one of the wrong shape', async () => {
+    const result = await pullRequestOf('ghs_token', run, reply([{ number: null }, merged]), redactor);
+    expect(result).toEqual({ pull: { number: 128, title: 'Retry payments', url: merged.html_url } });
   });
 });

@@ -17,6 +17,17 @@ const attached = () =>
       resource: { resource_type: 'arbitrary_url', permalink: 'x', title: 't', external_id: 'x' },
     },
   });
+/** The incident's attachments as listed after this step attached the run: only its own. */
+const listedAfter = () =>
+  json(200, {
+    incident_attachments: [
+      {
+        id: 'att',
+        incident_id: '01INC',
+        resource: { resource_type: 'arbitrary_url', permalink: 'https://github.com/acme/shop/actions/runs/1001' },
+      },
+    ],
+  });
 const severities = () =>
   json(200, {
     severities: [
@@ -67,11 +78,18 @@ describe('run', () => {
       created_at: '2026-11-26T12:00:00Z',
       severity: { id: 'sev-major', name: 'Major' },
     };
-    const r = await runWith({ severity: ' major ', summary: 'Checkout 500s' }, [severities(), json(200, { incident }), attached()]);
+    const r = await runWith({ severity: ' major ', summary: 'Checkout 500s' }, [
+      severities(),
+      json(200, { incident }),
+      attached(),
+      listedAfter(),
+    ]);
     expect(r.fetch.calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
       'GET https://api.incident.io/v1/severities',
       'POST https://api.incident.io/v2/incidents',
       'POST https://api.incident.io/v1/incident_attachments',
+      // After attaching: is this step's link to the run the first on the incident (no other job of the run raced it)?
+      'GET https://api.incident.io/v1/incident_attachments?incident_id=01INC',
     ]);
     expect(r.bodies[2]).toEqual({
       incident_id: '01INC',
@@ -104,7 +122,7 @@ describe('run', () => {
 
   it('says when it defaults to the lowest severity', async () => {
     const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
-    const r = await runWith({}, [severities(), json(200, { incident }), attached()]);
+    const r = await runWith({}, [severities(), json(200, { incident }), attached(), listedAfter()]);
     expect(r.bodies[1].severity_id).toBe('sev-minor');
     expect(r.log.map((l) => l.message)).toContain('Input "severity" is empty, so the lowest-ranked severity "Minor" is used.');
   });
@@ -168,6 +186,7 @@ describe('run', () => {
       json(200, { incident }),
       json(200, { incident_attachments: [] }),
       attached(),
+      listedAfter(),
     ]);
     expect(r.failed).toBeUndefined();
     expect(r.outputs.created).toBe('false');
@@ -259,7 +278,7 @@ describe('run', () => {
     };
     await run({
       core: core.core,
-      fetch: scriptedFetch([severities(), json(200, { incident }), attached()]),
+      fetch: scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]),
       env,
       clock: new FakeClock(),
       context: () => context,
@@ -277,7 +296,7 @@ describe('run', () => {
       const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
       await run({
         core: core.core,
-        fetch: scriptedFetch([severities(), json(200, { incident }), attached()]),
+        fetch: scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]),
         env: { ...env, GITHUB_OUTPUT: '/runner/output' },
         clock: new FakeClock(),
         context: () => context,
@@ -361,7 +380,7 @@ describe('run', () => {
     it('runs normally on such a run when the key is there', async () => {
       const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
       const core = fakeCore({ 'api-key': KEY, severity: 'Major' });
-      const fetch = scriptedFetch([severities(), json(200, { incident }), attached()]);
+      const fetch = scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]);
       await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => ({ ...context, actor: 'dependabot[bot]' }) });
       expect(core.outputs).toMatchObject({ created: 'true', skipped: 'false' });
     });

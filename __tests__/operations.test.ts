@@ -110,7 +110,7 @@ describe('update refuses answers that would make it green on nothing', () => {
       json(200, { incident: incident() }),
       json(200, { incident_statuses: [statuses[0], { name: 'Closed', rank: 3, category: 'closed' }] }),
     ]);
-    expect(r.failed).toMatch(/GET \/v1\/incident_statuses answered a "incident_statuses" list whose item 2 has no text "id"/);
+    expect(r.failed).toMatch(/GET \/v1\/incident_statuses answered .*: incident_statuses\[1\]\.id is missing/);
     expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
   });
 

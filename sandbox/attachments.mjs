@@ -1,6 +1,7 @@
 /**
  * Incident attachments (`/v1/incident_attachments`): links to external resources on an incident.
- * No idempotency key, as in incident.io: a repeated POST adds a duplicate.
+ * No idempotency key, as in incident.io: a repeated POST adds a duplicate. IDs are ULID-like and
+ * monotonic, so the order of IDs is the order the attachments were made; `DELETE …/{id}` removes one.
  */
 import { forbidden, invalid, isObject, newId, notFound, ok, optionalString, required } from './common.mjs';
 
@@ -28,7 +29,9 @@ const PULL_URL = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+)\/pull\/(\d+)\/?$/
 const PULL_ID = /^([\w.-]+)\/([\w.-]+)#(\d+)$/;
 
 function allowed(state, scope) {
-  if (state.attachmentsForbidden) throw forbidden(`The API key lacks the ${scope} scope`);
+  if (state.attachmentsForbidden || (scope === 'attachments.destroy' && state.attachmentDeleteForbidden)) {
+    throw forbidden(`The API key lacks the ${scope} scope`);
+  }
 }
 
 /** A pull request given by URL or external ID "owner/repo#123" -> the answer's resource. */
@@ -105,8 +108,18 @@ function listAttachments(state, { query }) {
   return ok({ incident_attachments: attachments });
 }
 
+/** 204 with no body; an unknown ID is a 404. */
+function deleteAttachment(state, { params }) {
+  allowed(state, 'attachments.destroy');
+  const index = state.attachments.findIndex((a) => a.id === params.id);
+  if (index < 0) throw notFound(`No incident attachment with ID ${params.id} exists`);
+  state.deletedAttachments.push(...state.attachments.splice(index, 1));
+  return { status: 204, headers: {}, raw: '' };
+}
+
 /** Route key -> { auth, handle } for attachments. */
 export const attachmentRoutes = {
   'POST /v1/incident_attachments': { auth: 'api', handle: createAttachment },
   'GET /v1/incident_attachments': { auth: 'api', handle: listAttachments },
+  'DELETE /v1/incident_attachments/:id': { auth: 'api', handle: deleteAttachment },
 };

@@ -12,13 +12,37 @@ export function seedId(tag, n) {
   return n === undefined ? head.padEnd(26, '0') : head + String(n).padStart(26 - head.length, '0');
 }
 
-/** A random ULID-like ID: 10 characters of time, 16 random, Crockford base32. */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+let lastId = '';
+
+/**
+ * A ULID-like ID: 10 characters of time, 16 random, Crockford base32. Monotonic, as ULID
+ * generators are: an ID made in the same millisecond as the last one is that one plus one, so
+ * IDs sort in the order they were made (the action's tie-break between racing attachments
+ * relies on it).
+ */
 export function newId() {
-  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   let time = Date.now();
   let head = '';
-  for (let i = 0; i < 10; i++, time = Math.floor(time / 32)) head = alphabet[time % 32] + head;
-  return head + [...randomBytes(16)].map((b) => alphabet[b % 32]).join('');
+  for (let i = 0; i < 10; i++, time = Math.floor(time / 32)) head = CROCKFORD[time % 32] + head;
+  let id = head + [...randomBytes(16)].map((b) => CROCKFORD[b % 32]).join('');
+  if (id <= lastId) id = increment(lastId);
+  lastId = id;
+  return id;
+}
+
+/** The Crockford base32 string one greater (same length; the random part never overflows in practice). */
+function increment(id) {
+  const digits = [...id];
+  for (let i = digits.length - 1; i >= 0; i--) {
+    const next = CROCKFORD.indexOf(digits[i]) + 1;
+    if (next < CROCKFORD.length) {
+      digits[i] = CROCKFORD[next];
+      return digits.join('');
+    }
+    digits[i] = CROCKFORD[0];
+  }
+  return digits.join('');
 }
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────

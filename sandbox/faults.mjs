@@ -18,6 +18,7 @@ export const FAULT_TYPES = [
   'redirect',
   'huge',
   'omit',
+  'answer',
 ];
 
 const NGINX_502 =
@@ -36,6 +37,7 @@ export function checkFault(spec) {
   }
   if (spec.type === 'echo-key' && !['json', 'text', undefined].includes(spec.format)) fail('format must be "json" or "text"');
   if (spec.type === 'omit' && (!Array.isArray(spec.fields) || spec.fields.length === 0)) fail('fields must be a non-empty array');
+  if (spec.type === 'answer' && spec.raw !== undefined && typeof spec.raw !== 'string') fail('raw must be a string');
 }
 
 export function takeFault(state, routeKey) {
@@ -99,6 +101,10 @@ export function replyBeforeProcessing(spec, { github, headers }) {
     return github ? githubErrorReply(status, message) : errorReply(status, errorType(status), message);
   }
   if (spec.type === 'html-502') return { status: 502, headers: { 'content-type': 'text/html' }, raw: NGINX_502 };
+  if (spec.type === 'answer') {
+    const raw = spec.raw ?? (spec.body === undefined ? '' : JSON.stringify(spec.body));
+    return { status: spec.status ?? 200, headers: raw === '' ? {} : { 'content-type': spec.contentType ?? 'application/json' }, raw };
+  }
   return undefined;
 }
 

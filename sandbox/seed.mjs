@@ -266,7 +266,8 @@ function defaultPulls() {
  * @property {boolean} usersIgnoreFilter GET /v2/users ignores email and slack_user_id, listing non-matching users first
  * @property {null | number} listPageCap GET /v2/incidents answers at most this many per page, whatever page_size asks
  * @property {boolean} githubIntegration attachments of type github_pull_request are accepted
- * @property {boolean} attachmentsForbidden both attachment routes answer 403
+ * @property {boolean} attachmentsForbidden every attachment route answers 403
+ * @property {boolean} attachmentDeleteForbidden DELETE /v1/incident_attachments/{id} answers 403 (no attachments.destroy)
  * @property {boolean} catalogForbidden GET /v3/catalog_entries answers 403
  * @property {{ jobs: GithubMode, annotations: GithubMode, pulls: GithubMode }} githubModes per GitHub endpoint
  * @property {null | { capacity: number, refillPerSecond: number, tokens: number, at: number }} rateLimit token bucket for incident.io routes
@@ -292,7 +293,8 @@ function defaultPulls() {
  * @property {any[]} edits { incident_id, at, body } per accepted edit
  * @property {Map<string, any>} updateIdempotency idempotency_key -> incident update
  * @property {any[]} incidentUpdates every incident update, oldest first
- * @property {any[]} attachments every incident attachment, oldest first
+ * @property {any[]} attachments every incident attachment, oldest first (deleted ones removed)
+ * @property {any[]} deletedAttachments every attachment deleted, in the order deleted
  * @property {any[]} alerts
  * @property {any[]} heartbeats { alert_source_config_id, received_at } per accepted ping
  * @property {Record<string, string>} alertStatus deduplication_key -> latest status
@@ -300,7 +302,7 @@ function defaultPulls() {
  * @property {{ route: string, spec: any, remaining: number }[]} faults
  */
 
-/** @typedef {'ok' | 'forbidden' | 'error'} GithubMode */
+/** @typedef {string} GithubMode 'ok', 'forbidden', 'error', or one of the malformed answers in github.mjs's MALFORMED */
 
 /**
  * Everything reset() restores. The `requests` array lives outside this so its identity never changes.
@@ -319,6 +321,7 @@ export function freshState(options) {
     listPageCap: null,
     githubIntegration: false,
     attachmentsForbidden: false,
+    attachmentDeleteForbidden: false,
     catalogForbidden: false,
     githubModes: { jobs: 'ok', annotations: 'ok', pulls: 'ok' },
     rateLimit: bucket(options.rateLimit),
@@ -345,6 +348,7 @@ export function freshState(options) {
     updateIdempotency: new Map(),
     incidentUpdates: [],
     attachments: [],
+    deletedAttachments: [],
     alerts: [],
     heartbeats: [],
     alertStatus: {},

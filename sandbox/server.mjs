@@ -30,9 +30,11 @@
  *   usersIgnoreFilter                 GET /v2/users ignores email/slack_user_id; non-matching users come first
  *   listPageCap: number | null        GET /v2/incidents pages hold at most this many, whatever page_size says
  *   githubIntegration                 attachments of github_pull_request are accepted (else 422)
- *   attachmentsForbidden              both attachment routes answer 403
+ *   attachmentsForbidden              every attachment route answers 403
+ *   attachmentDeleteForbidden         DELETE /v1/incident_attachments/{id} answers 403 (a key without attachments.destroy)
  *   catalogForbidden                  GET /v3/catalog_entries answers 403
- *   githubModes { jobs, annotations, pulls }: 'ok' | 'forbidden' (403) | 'error' (500), per GitHub endpoint
+ *   githubModes { jobs, annotations, pulls }: 'ok' | 'forbidden' (403) | 'error' (500), per GitHub endpoint, or a
+ *       malformed 200 (GITHUB_MODES in github.mjs: 'html', 'null', 'nameless', 'null-step', 'wrong-types', …)
  *   pageCap: number | null            the newer lists (escalation paths, escalations, schedules, maintenance
  *                                     windows, alerts, incident alerts) answer at most this many a page
  *   escalationsIgnoreFilters          GET /v2/escalations checks its filters, then ignores them
@@ -65,12 +67,14 @@
  *   { type: 'redirect', status = 302, location? }         that status, a Location header, no body, nothing processed
  *   { type: 'huge', status = 503, bytes = 5_000_000 }     an incident.io error whose message is `bytes` long
  *   { type: 'omit', fields: string[] }                    processed, then those fields are left out of the answer's object
+ *   { type: 'answer', status = 200, body?, raw?, contentType? }  nothing processed: that status with that JSON body
+ *       (or raw text), for answers of a shape the action does not expect (`{"status":"error"}` to a heartbeat, HTML)
  *
  * Incidents made by others (a responder, another integration): `addIncident(sandbox.state, {...})`
  * from incidents.mjs.
  *
  * Records: requests (method, path, query, queryAll, headers, body, route, status, startedAt,
- * respondedAt), incidents(), incidentUpdates(), attachments(), alerts() (events), heartbeats(),
+ * respondedAt), incidents(), incidentUpdates(), attachments(), deletedAttachments(), alerts() (events), heartbeats(),
  * escalations(), maintenanceWindows(), alertRecords(), incidentAlerts(). The objects are the live
  * ones: a test may set an escalation's status to 'resolved', or move a window's times.
  */
@@ -84,7 +88,7 @@ import { ApiError, errorReply, githubErrorReply, isObject } from './common.mjs';
 import { runDue } from './deferred.mjs';
 import { escalationRoutes } from './escalations.mjs';
 import { bucket, checkFault, omitFields, replyBeforeProcessing, takeFault, takeToken } from './faults.mjs';
-import { githubRoutes } from './github.mjs';
+import { GITHUB_MODES, githubRoutes } from './github.mjs';
 import { incidentUpdateRoutes } from './incident-updates.mjs';
 import { incidentRoutes } from './incidents.mjs';
 import { maintenanceRoutes } from './maintenance.mjs';
@@ -290,11 +294,13 @@ export async function startSandbox(options = {}) {
   });
   const actualPort = server.address().port;
 
-  /** @param {{ jobs?: string, annotations?: string, pulls?: string }} modes 'ok' | 'forbidden' | 'error' each */
+  /** @param {{ jobs?: string, annotations?: string, pulls?: string }} modes one of GITHUB_MODES[endpoint] each */
   function setGithubModes(modes) {
     for (const [endpoint, mode] of Object.entries(modes)) {
       if (!(endpoint in state.githubModes)) throw new Error(`Unknown GitHub endpoint "${endpoint}"; known: jobs, annotations, pulls`);
-      if (!['ok', 'forbidden', 'error'].includes(mode)) throw new Error(`Unknown GitHub mode "${mode}"`);
+      if (!GITHUB_MODES[endpoint].includes(mode)) {
+        throw new Error(`Unknown GitHub mode "${mode}" for ${endpoint}; known: ${GITHUB_MODES[endpoint].join(', ')}`);
+      }
     }
     Object.assign(state.githubModes, modes);
   }
@@ -320,6 +326,8 @@ export async function startSandbox(options = {}) {
     incidentUpdates: () => [...state.incidentUpdates],
     /** @returns {any[]} every incident attachment created (duplicates included), oldest first */
     attachments: () => [...state.attachments],
+    /** @returns {any[]} every incident attachment deleted, in the order deleted */
+    deletedAttachments: () => [...state.deletedAttachments],
     /** @returns {any[]} every alert event received, oldest first */
     alerts: () => [...state.alerts],
     /** @returns {any[]} every accepted heartbeat ping, { alert_source_config_id, received_at }, oldest first */

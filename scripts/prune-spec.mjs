@@ -50,6 +50,7 @@ export const OPERATIONS = [
   'POST /v2/heartbeat/{alert_source_config_id}/ping',
   'POST /v1/incident_attachments',
   'GET /v1/incident_attachments',
+  'DELETE /v1/incident_attachments/{id}',
   'GET /v2/incident_timestamps',
   'GET /v3/catalog_entries',
   'GET /v1/identity',

@@ -3,11 +3,13 @@
  * imported only when a run needs it, with the action's fetch (so a proxy applies), its user
  * agent, one abort signal for the time limit, and no logging of its own. GitHub's errors are
  * explained here in one way: "GitHub answered 403" only for an answer, "could not be reached"
- * for no answer.
+ * for no answer, and an answer of an unexpected shape (read through src/shape.ts by `readGitHub`)
+ * as what it was, naming the request.
  */
 import { describeNetworkError, type FetchLike } from '../incident-io/client.js';
 import type { Redactor } from '../output/redact.js';
 import { serverText } from '../output/server-text.js';
+import { check, describeProblems, type Problem, type Shape } from '../shape.js';
 import { USER_AGENT } from '../version.js';
 import type { RunContext } from './context.js';
 
@@ -22,6 +24,35 @@ export async function githubApi(token: string, run: RunContext, fetch: FetchLike
     request: { fetch: (url: string, init: RequestInit) => fetch(url, init), signal },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
+}
+
+/** A GitHub answer the action could not read at all: a notice names the request and what was wrong. */
+export class GitHubAnswerError extends Error {
+  override name = 'GitHubAnswerError';
+  constructor(
+    readonly request: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(`GitHub's answer to ${request} is not what the action reads (${describeProblems(problems)})`);
+  }
+}
+
+/**
+ * A GitHub answer's `data` read as `shape`: the value and what was left out of it (see
+ * src/shape.ts), or a GitHubAnswerError naming `request` ("GET /repos/acme/shop/…/jobs").
+ * Octokit hands over text for an answer that is not JSON (an HTML page with a 200), so that is
+ * caught here too.
+ */
+export function readGitHub<T>(shape: Shape<T>, data: unknown, request: string): { value: T; dropped: Problem[] } {
+  const result = check(shape, data);
+  if (!result.ok) throw new GitHubAnswerError(request, result.problems);
+  return { value: result.value, dropped: result.dropped };
+}
+
+/** A notice for the parts of GitHub's answers that were left out, or undefined when nothing was. */
+export function droppedNotice(what: string, request: string, dropped: readonly Problem[]): string | undefined {
+  if (dropped.length === 0) return undefined;
+  return `${what}: GitHub's answer to ${request} had parts the action could not read, and they were left out (${describeProblems(dropped)}).`;
 }
 
 /** "owner" and "repo" of the run's repository, or undefined outside GitHub Actions. */
@@ -44,6 +75,7 @@ export function explainGitHubError(
   error: unknown,
   { what, grant, timeoutMs, redactor, apiUrl }: { what: string; grant: string; timeoutMs: number; redactor: Redactor; apiUrl: string },
 ): string {
+  if (error instanceof GitHubAnswerError) return `${what}: ${error.message}.`;
   const status = answeredStatus(error);
   const failure = error as { cause?: { name?: string }; name?: string };
   const name = failure.cause?.name ?? failure.name;

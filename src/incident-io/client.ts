@@ -10,6 +10,7 @@ import { ApiError } from '../errors.js';
 import { routeOf } from '../net/fetch.js';
 import type { Redactor } from '../output/redact.js';
 import { serverText } from '../output/server-text.js';
+import { expectShape, id, list, object, type Shape } from '../shape.js';
 import { USER_AGENT } from '../version.js';
 import { forbidden, unauthorized, type Credential } from './refusals.js';
 import {
@@ -124,18 +125,16 @@ export class IncidentIoClient {
   }
 
   /**
-   * GETs an unpaginated list such as `{severities: [...]}` and checks its shape: the list, and
-   * in each item non-empty text in `id` and whichever other fields the caller reads (`name`,
-   * by default). An item without them would resolve a name to nothing and send an
-   * edit that changes nothing, so it is an error, not a silent skip.
+   * GETs an unpaginated list such as `{severities: [...]}` and reads it as a list of `item`
+   * (src/shape.ts), or of objects with non-empty text in `id` and in each field named (`name`,
+   * by default). Every item must match: an item without its ID or name is incident.io's fault,
+   * named with the request and the field, never a name resolved to nothing or an edit that
+   * changes nothing.
    */
-  async getList<T>(path: string, key: string, query?: Query, fields: readonly string[] = ['name']): Promise<T[]> {
+  async getList<T>(path: string, key: string, query?: Query, item: Shape<T> | readonly string[] = ['name']): Promise<T[]> {
     const body = await this.get<unknown>(path, query);
-    const list = isRecord(body) ? body[key] : undefined;
-    if (!Array.isArray(list)) {
-      throw new ApiError(`incident.io GET ${path} answered without the expected "${key}" list.`);
-    }
-    return checkItems<T>(list, `GET ${path}`, key, ['id', ...fields]);
+    const shape = Array.isArray(item) ? (withText(item) as Shape<T>) : (item as Shape<T>);
+    return expectShape(object({ [key]: list(shape) }), body, `incident.io GET ${path} answered`)[key] as T[];
   }
 
   /**
@@ -310,13 +309,9 @@ export class IncidentIoClient {
   }
 }
 
-/** The items of a list incident.io answered, each with non-empty text in every one of `fields`. */
-export function checkItems<T>(list: readonly unknown[], what: string, key: string, fields: readonly string[]): T[] {
-  list.forEach((item, i) => {
-    const missing = fields.find((field) => !isRecord(item) || typeof item[field] !== 'string' || item[field] === '');
-    if (missing) throw new ApiError(`incident.io ${what} answered a "${key}" list whose item ${i + 1} has no text "${missing}".`);
-  });
-  return list as T[];
+/** Objects with non-empty text in `id` and in each of `fields`. */
+function withText(fields: readonly string[]): Shape<Record<string, string>> {
+  return object(Object.fromEntries(['id', ...fields].map((field) => [field, id])));
 }
 
 /**

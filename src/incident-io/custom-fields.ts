@@ -7,8 +7,8 @@
 import { ApiError, collectInputErrors, InputError, settleAll } from '../errors.js';
 import type { MappingValue } from '../settings/mapping.js';
 import { closest, normalize } from '../suggest.js';
-import { checkItems, type IncidentIoClient } from './client.js';
-import { isRecord } from './retry.js';
+import type { IncidentIoClient } from './client.js';
+import { AnswerError, expectShape, id, items, list, loose, object, text, type Shape } from '../shape.js';
 import { resolveByName, someOf, type IdName, type Named } from './resolvers.js';
 
 export interface CustomField extends Named {
@@ -34,6 +34,17 @@ export interface CustomFieldEntry {
   values: FieldValue[];
 }
 
+const CUSTOM_FIELD: Shape<CustomField> = object({ id, name: id, field_type: id, catalog_type_id: loose(id) });
+const OPTIONS_PAGE = object({
+  custom_field_options: list(object({ id, value: id, custom_field_id: loose(text) })),
+  pagination_meta: loose(object({ after: loose(text) })),
+});
+/**
+ * Catalog entries only check a value (optional work: the value can go to incident.io unchecked),
+ * so an entry that cannot be read is left out, not a failure.
+ */
+const CATALOG_ENTRY: Shape<CatalogEntry> = object({ id, name: loose(text), external_id: loose(text), aliases: loose(items(text)) });
+
 /** Options are listed 250 a page, for at most this many pages per field. */
 export const OPTION_PAGE_SIZE = 250;
 export const MAX_OPTION_PAGES = 20;
@@ -58,7 +69,7 @@ export async function customFieldEntries(
   { names = new Map(), namesOnly = [] }: FieldLookup = {},
 ): Promise<CustomFieldEntry[]> {
   if (mapping.size === 0 && namesOnly.length === 0) return [];
-  const fields = await client.getList<CustomField>('/v2/custom_fields', 'custom_fields', undefined, ['name', 'field_type']);
+  const fields = await client.getList('/v2/custom_fields', 'custom_fields', undefined, CUSTOM_FIELD);
   const find = (name: string, value?: MappingValue) => {
     try {
       return resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
@@ -135,8 +146,12 @@ async function catalogValues(
       names.set(entry.id, { kind: 'catalog entry', name: entry.name ?? entry.external_id ?? entry.id, field: field.name });
     return found.map((entry) => ({ value_catalog_entry_id: entry.id }));
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 403) throw error;
-    const notice = `The API key may not read the catalog (incident.io answered 403), so the values of catalog-backed custom fields go to incident.io unchecked; give the key the "catalog_entries.view" scope to check them before the incident is declared.`;
+    let notice: string;
+    if (error instanceof AnswerError) {
+      notice = `The values of catalog-backed custom fields go to incident.io unchecked: ${error.message}`;
+    } else if (error instanceof ApiError && error.status === 403) {
+      notice = `The API key may not read the catalog (incident.io answered 403), so the values of catalog-backed custom fields go to incident.io unchecked; give the key the "catalog_entries.view" scope to check them before the incident is declared.`;
+    } else throw error;
     if (!notices.includes(notice)) notices.push(notice);
     for (const identifier of list)
       names.set(identifier, {
@@ -150,7 +165,7 @@ async function catalogValues(
 }
 
 async function findCatalogEntry(client: IncidentIoClient, field: CustomField, typeId: string, identifier: string): Promise<CatalogEntry> {
-  const entries = await client.getList<CatalogEntry>(
+  const entries = await client.getList(
     '/v3/catalog_entries',
     'catalog_entries',
     {
@@ -158,7 +173,7 @@ async function findCatalogEntry(client: IncidentIoClient, field: CustomField, ty
       identifier,
       page_size: CATALOG_PAGE_SIZE,
     },
-    [],
+    CATALOG_ENTRY,
   );
   const matches = entries.filter(
     (e) => e.id === identifier || e.external_id === identifier || (e.aliases ?? []).includes(identifier) || e.name === identifier,
@@ -171,14 +186,14 @@ async function findCatalogEntry(client: IncidentIoClient, field: CustomField, ty
         `${matches.map((m) => `${m.name ?? m.id} = ${m.id}`).join(', ')}.`,
     );
   }
-  const some = await client.getList<CatalogEntry>(
+  const some = await client.getList(
     '/v3/catalog_entries',
     'catalog_entries',
     {
       catalog_type_id: typeId,
       page_size: CATALOG_PAGE_SIZE,
     },
-    [],
+    CATALOG_ENTRY,
   );
   const names = some.map((e) => e.name ?? e.external_id ?? e.id);
   const suggestion = closest(
@@ -205,30 +220,20 @@ export async function listOptions(client: IncidentIoClient, fieldId: string): Pr
   const seen = new Set<string>();
   let after: string | undefined;
   for (let page = 0; page < MAX_OPTION_PAGES; page++) {
-    const body = await client.get<{ custom_field_options?: unknown; pagination_meta?: { after?: string } }>('/v1/custom_field_options', {
-      custom_field_id: fieldId,
-      page_size: OPTION_PAGE_SIZE,
-      after,
-    });
-    const items = readOptions(body);
-    options.push(...items);
-    const next = body?.pagination_meta?.after;
-    if (items.length === 0 || !next || seen.has(next)) return { options, complete: true };
+    // Read strictly: an answer without the list, or with an option lacking its `id` or `value`,
+    // is incident.io's fault, never "no such option" blamed on the input.
+    const body = expectShape(
+      OPTIONS_PAGE,
+      await client.get<unknown>('/v1/custom_field_options', { custom_field_id: fieldId, page_size: OPTION_PAGE_SIZE, after }),
+      'incident.io GET /v1/custom_field_options answered',
+    );
+    options.push(...body.custom_field_options);
+    const next = body.pagination_meta?.after;
+    if (body.custom_field_options.length === 0 || !next || seen.has(next)) return { options, complete: true };
     seen.add(next);
     after = next;
   }
   return { options, complete: false };
-}
-
-/**
- * One page of options, read strictly: an answer without the list, or with an option lacking its
- * `id` or `value`, is incident.io's fault, never "no such option" blamed on the input.
- */
-function readOptions(body: unknown): FieldOption[] {
-  const list = isRecord(body) ? body['custom_field_options'] : undefined;
-  const what = 'GET /v1/custom_field_options';
-  if (!Array.isArray(list)) throw new ApiError(`incident.io ${what} answered without the expected "custom_field_options" list.`);
-  return checkItems<FieldOption>(list, what, 'custom_field_options', ['id', 'value']);
 }
 
 /** Converts one mapping value to the value list incident.io takes for this field's type. */

@@ -6,6 +6,7 @@
 import type { IncidentIoClient } from './client.js';
 import { ApiError, InputError } from '../errors.js';
 import { isRecord } from './retry.js';
+import { AnswerError, check, describeProblems, id, loose, object, text } from '../shape.js';
 
 export interface Incident {
   id: string;
@@ -78,25 +79,43 @@ function mayHaveLanded(error: unknown, idempotencyKey: string): unknown {
   );
 }
 
-/** What the action reports of an incident: an answer without these is not one it can trust. */
-const REQUIRED_FIELDS = ['id', 'reference', 'name'] as const;
+const NAMED = object({ id, name: id });
 
 /**
- * The `incident` of an answer, read strictly: its ID, reference and name must be non-empty
- * text, or the answer is an error that names what is missing. `what` says which answer it was.
+ * An incident as the action reads it: its ID, reference and name must be non-empty text (the
+ * action reports them), and the fields it shows or decides on must have their types; one of
+ * those that does not is left out, as if incident.io had not sent it. Other fields are kept as
+ * they came, for the job summary to read defensively.
+ */
+const INCIDENT = object({
+  incident: object({
+    id,
+    reference: id,
+    name: id,
+    permalink: loose(text),
+    summary: loose(text),
+    created_at: loose(text),
+    visibility: loose(text),
+    mode: loose(text),
+    severity: loose(NAMED),
+    incident_status: loose(object({ id, name: id, category: loose(text) })),
+    incident_type: loose(NAMED),
+  }),
+});
+
+/**
+ * The `incident` of an answer, read strictly (see INCIDENT): an answer without it, or whose
+ * incident lacks what the action reports, is an error that names the request and the field.
+ * `what` says which answer it was ("POST /v2/incidents answered 200").
  */
 export function readIncident(body: unknown, what: string): Incident {
-  const incident = isRecord(body) ? body['incident'] : undefined;
-  if (!isRecord(incident)) throw new ApiError(`incident.io ${what} without an incident in its body, so there is nothing to report.`);
-  const missing = REQUIRED_FIELDS.filter((field) => typeof incident[field] !== 'string' || incident[field] === '');
-  if (missing.length > 0) {
-    const id = typeof incident['id'] === 'string' && incident['id'] !== '' ? ` (incident ${incident['id']})` : '';
-    throw new ApiError(
-      `incident.io ${what}, but its incident${id} lacks ${missing.map((f) => `"${f}"`).join(', ')}, so the action cannot report it. ` +
-        'This is not an answer the action expects from incident.io: check "api-url".',
-    );
-  }
-  return incident as unknown as Incident;
+  const result = check(INCIDENT, body);
+  if (result.ok) return result.value.incident;
+  throw new AnswerError(
+    `incident.io ${what} with an incident the action cannot report: ${describeProblems(result.problems)}. ` +
+      'This is not an answer the action expects from incident.io: check "api-url".',
+    result.problems,
+  );
 }
 
 /**

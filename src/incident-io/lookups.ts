@@ -20,6 +20,7 @@ import {
 } from './resolvers.js';
 import type { ResolvedRole } from './roles.js';
 import type { ChosenTimestamps } from './timestamps.js';
+import { boolean, id, loose, number, object, text, type Shape } from '../shape.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;
@@ -48,6 +49,16 @@ export interface CreateFields extends ChangeFields {
   incidentType?: IncidentType;
 }
 
+/** The lists names resolve against, read strictly: what each resolution uses must be there. */
+const SEVERITY: Shape<Severity> = object({ id, name: id, rank: number, description: loose(text) });
+const INCIDENT_TYPE: Shape<IncidentType> = object({
+  id,
+  name: id,
+  is_default: loose(boolean),
+  private_incidents_only: loose(boolean),
+});
+export const INCIDENT_STATUS: Shape<IncidentStatus> = object({ id, name: id, category: id, rank: number });
+
 /** Status categories an incident may be opened in. */
 export const OPEN_CATEGORIES = ['triage', 'live'];
 /** Categories `resolve` may move an incident to. */
@@ -59,7 +70,7 @@ export async function lookUpForCreate(client: IncidentIoClient, settings: Create
   const [severity, incidentType, changes] = await settleAll([
     client
       .sentFor('severity')
-      .getList<Severity>('/v1/severities', 'severities')
+      .getList('/v1/severities', 'severities', undefined, SEVERITY)
       .then((list) => resolveSeverity(settings.severity, list)),
     settings.incidentType ? incidentTypeLookup(client, settings, true) : undefined,
     // A retrospective is filed after the fact: incident.io's answer decides which statuses fit it.
@@ -85,7 +96,7 @@ export async function incidentTypeLookup(
   settings: CreateSettings,
   checkVisibility: boolean,
 ): Promise<IncidentType> {
-  const list = await client.sentFor('incident-type').getList<IncidentType>('/v1/incident_types', 'incident_types');
+  const list = await client.sentFor('incident-type').getList('/v1/incident_types', 'incident_types', undefined, INCIDENT_TYPE);
   const incidentType = resolveByName('incident-type', 'incident type', settings.incidentType, list);
   if (checkVisibility && incidentType.private_incidents_only && settings.visibility === 'public') {
     throw new InputError(
@@ -103,7 +114,7 @@ export function statusLookup(
 ): Promise<IncidentStatus> {
   return client
     .sentFor('status')
-    .getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category'])
+    .getList('/v1/incident_statuses', 'incident_statuses', undefined, INCIDENT_STATUS)
     .then((list) =>
       categories ? resolveStatus(value, list, categories, purpose) : resolveByName('status', 'incident status', value, list),
     );
@@ -121,7 +132,7 @@ export function changeLookups(
     severity: changes.severity
       ? client
           .sentFor('severity')
-          .getList<Severity>('/v1/severities', 'severities')
+          .getList('/v1/severities', 'severities', undefined, SEVERITY)
           .then((list) => resolveSeverity(changes.severity, list).severity)
       : undefined,
     status: changes.status

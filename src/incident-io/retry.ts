@@ -3,6 +3,7 @@
  * wait before it, and the deadline that bounds them all. Pure functions, so the rules are tested
  * without a network.
  */
+import { isRecord } from '../shape.js';
 
 export interface RetryPolicy {
   /** Attempts per request, the first included, when the server does not say how long to wait. */
@@ -32,6 +33,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export const WRITE_DEADLINE_MS = 120_000;
 /** Work after the write (attachments, reads for the summary) gets its own, shorter one. */
 export const AFTER_WRITE_DEADLINE_MS = 20_000;
+/**
+ * Lookups that only enrich the write (the failed jobs and their annotations, the pull request,
+ * the timestamps list when only "Impact started" needs it) share this budget, counted from the
+ * start of the step's lookups. No such lookup holds the write past it, and no wait a server
+ * asks for (Retry-After) is honoured beyond it.
+ */
+export const ENRICHMENT_BUDGET_MS = 3_000;
 
 /** A point in time (clock ms) no attempt may start after, and how to name it in a message. */
 export interface Deadline {
@@ -97,6 +105,5 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** The JSON object guard has one home, beside the answer shapes; re-exported for the modules that import it from here. */
+export { isRecord };

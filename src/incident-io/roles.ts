@@ -8,6 +8,12 @@ import { ApiError, InputError, settleAll } from '../errors.js';
 import { assigneeKind } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
 import { resolveByName, type Role, type User } from './resolvers.js';
+import { expectShape, id, loose, object, optional, text, type Shape } from '../shape.js';
+
+const ROLE: Shape<Role> = object({ id, name: id, shortform: loose(text), role_type: loose(text) });
+/** A user is matched by what the answer says exactly; a field of another type is no match, not a failure. */
+const USER: Shape<User> = object({ id, name: loose(text), email: loose(text), slack_user_id: loose(text) });
+const ONE_USER = object({ user: optional(USER) });
 
 export interface RoleAssignment {
   incident_role_id: string;
@@ -32,7 +38,7 @@ export async function roleAssignments(
   { namesOnly = [] }: { namesOnly?: readonly string[] } = {},
 ): Promise<ResolvedRole[]> {
   if (mapping.size === 0 && namesOnly.length === 0) return [];
-  const rolesRequest = client.getList<Role>('/v2/incident_roles', 'incident_roles');
+  const rolesRequest = client.getList('/v2/incident_roles', 'incident_roles', undefined, ROLE);
   const findRole = async (name: string): Promise<Role> => {
     const role = resolveByName('roles', 'incident role', name, await rolesRequest, {
       aliases: (r) => (r.shortform ? [r.shortform] : []),
@@ -84,15 +90,18 @@ async function assigneeOf(client: IncidentIoClient, role: string, assignee: stri
 export async function findUser(client: IncidentIoClient, assignee: string): Promise<User | undefined> {
   const kind = assigneeKind(assignee);
   if (kind === 'id') {
-    const body = await client.get<{ user?: User }>(`/v2/users/${encodeURIComponent(assignee)}`).catch((error: unknown) => {
+    const path = `/v2/users/${encodeURIComponent(assignee)}`;
+    const body = await client.get<unknown>(path).catch((error: unknown) => {
       if (isNotFound(error)) return undefined;
       throw error;
     });
-    return body?.user?.id === assignee ? body.user : undefined;
+    if (body === undefined) return undefined;
+    const { user } = expectShape(ONE_USER, body, `incident.io GET ${path} answered`);
+    return user?.id === assignee ? user : undefined;
   }
   if (kind === 'invalid') return undefined;
   // The filter is the server's; the match is ours, so a server that ignores the filter cannot misassign.
-  const users = await client.getList<User>('/v2/users', 'users', { [kind]: assignee, page_size: 25 }, []);
+  const users = await client.getList('/v2/users', 'users', { [kind]: assignee, page_size: 25 }, USER);
   return kind === 'email'
     ? users.find((u) => typeof u.email === 'string' && u.email.toLowerCase() === assignee.toLowerCase())
     : users.find((u) => u.slack_user_id === assignee);

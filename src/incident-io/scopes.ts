@@ -8,6 +8,7 @@ export const SCOPES: Readonly<Record<string, readonly string[]>> = {
   'GET /v1/identity': [],
   'GET /v1/incident_attachments': ['attachments.view'],
   'POST /v1/incident_attachments': ['attachments.create'],
+  'DELETE /v1/incident_attachments/{id}': ['attachments.destroy'],
   'GET /v1/incident_statuses': ['incident_statuses.view'],
   'GET /v1/incident_types': ['incident_types.view'],
   'GET /v1/maintenance_windows': ['maintenance_windows.view'],

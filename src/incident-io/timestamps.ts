@@ -7,6 +7,7 @@
 import { collectInputErrors } from '../errors.js';
 import type { IncidentIoClient } from './client.js';
 import { resolveByName, type Named } from './resolvers.js';
+import { id, loose, number, object, type Shape } from '../shape.js';
 
 export interface IncidentTimestamp extends Named {
   rank?: number;
@@ -36,8 +37,10 @@ export interface ChosenTimestamps {
 
 const IMPACT_STARTED = 'impact started';
 
+const TIMESTAMP: Shape<IncidentTimestamp> = object({ id, name: id, rank: loose(number) });
+
 export function listTimestamps(client: IncidentIoClient): Promise<IncidentTimestamp[]> {
-  return client.getList<IncidentTimestamp>('/v2/incident_timestamps', 'incident_timestamps');
+  return client.getList('/v2/incident_timestamps', 'incident_timestamps', undefined, TIMESTAMP);
 }
 
 /**

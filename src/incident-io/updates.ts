@@ -5,11 +5,11 @@
  * a retried or re-run step posts one update while a different message posts its own.
  */
 import { createHash } from 'node:crypto';
-import { ApiError } from '../errors.js';
 import type { RunContext } from '../github/context.js';
 import type { IncidentIoClient } from './client.js';
 import { isNew, type Incident } from './incidents.js';
 import { isRecord } from './retry.js';
+import { AnswerError, check, describeProblems, id, loose, object, text } from '../shape.js';
 
 export interface IncidentUpdateRequest {
   idempotency_key: string;
@@ -48,19 +48,36 @@ export function updateIdempotencyKey(run: RunContext, incidentId: string, what: 
   return `github-actions/${where}/incidents/${incidentId}/updates/${hash}`;
 }
 
+/**
+ * The answer to the job's own write, read strictly where it proves the write (the update's ID)
+ * and loosely where it only reports (the status and severity it moved to, when it was made).
+ */
+const NAMED = object({ id, name: id, category: loose(text) });
+const UPDATE_ANSWER = object({
+  incident_update: object({
+    id,
+    incident_id: loose(text),
+    new_incident_status: loose(NAMED),
+    new_severity: loose(NAMED),
+    created_at: loose(text),
+  }),
+});
+
 export async function postIncidentUpdate(client: IncidentIoClient, request: IncidentUpdateRequest): Promise<IncidentUpdate> {
   const sentAt = client.now();
   const response = await client.post<unknown>(UPDATES_PATH, request);
-  const update = isRecord(response.body) ? response.body['incident_update'] : undefined;
-  if (!isRecord(update) || typeof update['id'] !== 'string' || update['id'] === '') {
-    throw new ApiError(
-      `incident.io POST ${UPDATES_PATH} answered ${response.status} without the incident update's "id", so the action cannot tell that it was posted. ` +
-        "Check the incident's timeline in incident.io.",
+  const result = check(UPDATE_ANSWER, response.body);
+  if (!result.ok) {
+    throw new AnswerError(
+      `incident.io POST ${UPDATES_PATH} answered ${response.status}, but not with an incident update the action can read ` +
+        `(${describeProblems(result.problems)}), so it cannot tell that it was posted. Check the incident's timeline in incident.io.`,
+      result.problems,
     );
   }
+  const update = result.value.incident_update;
   // A repeated key returns the first update: older than this request, it was posted before.
   const replayed = !isNew(update, sentAt, client.now(), response.date);
-  return { ...(update as unknown as Omit<IncidentUpdate, 'replayed'>), replayed };
+  return { ...update, incident_id: update.incident_id ?? request.incident_id, replayed };
 }
 
 /** The incident as the update left it: its new status and severity, when the answer names them. */

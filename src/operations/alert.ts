@@ -8,7 +8,7 @@ import { ApiError, InputError } from '../errors.js';
 import { failedJobs } from '../github/jobs.js';
 import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 import { nothingFailed, refusedResolve, skipStep } from './skip.js';
-import { isRecord } from '../incident-io/retry.js';
+import { check, loose, object, optional, text as anyText, type Infer } from '../shape.js';
 import { code, link, md, text } from '../output/markdown.js';
 import { card, type CardItem } from '../output/report.js';
 import { serverText } from '../output/server-text.js';
@@ -65,9 +65,8 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
   }
   const response = await clientFor(ctx, 'alert-token').post<unknown>(path, event);
   const answer = acceptedEvent(response.body, path);
-  const key =
-    typeof answer['deduplication_key'] === 'string' && answer['deduplication_key'] !== '' ? answer['deduplication_key'] : deduplicationKey;
-  const message = typeof answer['message'] === 'string' ? serverText(answer['message'], redactor, 200) : `HTTP ${response.status}`;
+  const key = answer.deduplication_key || deduplicationKey;
+  const message = answer.message !== undefined ? serverText(answer.message, redactor, 200) : `HTTP ${response.status}`;
   out.setOutput('deduplication-key', key);
   out.announce(
     `Sent a ${settings.alertStatus} alert event "${event.title}" (deduplication key "${key}"): ${message}. ` +
@@ -98,16 +97,21 @@ function eventItems(event: AlertEvent, deduplicationKey: string, sourceId: strin
     ],
   ];
 }
+/** What an accepted event's answer says; a `status` or `message` of another type is no acceptance. */
+const EVENT_ANSWER = object({ status: optional(anyText), message: optional(anyText), deduplication_key: loose(anyText) });
 
 /**
  * incident.io accepts an event with `{status: "success", message, deduplication_key}`. Any other
  * answer (a list, a failure status, an object that says nothing) is not taken as sent.
  */
-function acceptedEvent(body: unknown, path: string): Record<string, unknown> {
-  const says = isRecord(body) ? body['status'] : undefined;
-  if (isRecord(body) && (says === 'success' || (says === undefined && typeof body['message'] === 'string'))) return body;
-  const shown = isRecord(body) && typeof says === 'string' ? `status ${JSON.stringify(says)}` : 'no "status": "success"';
-  throw new ApiError(`incident.io POST ${path} answered with ${shown}, so the alert event is not known to be accepted.`);
+function acceptedEvent(body: unknown, path: string): Infer<typeof EVENT_ANSWER> {
+  const result = check(EVENT_ANSWER, body);
+  if (result.ok) {
+    const { status, message } = result.value;
+    if (status === 'success' || (status === undefined && message !== undefined)) return result.value;
+  }
+  const says = result.ok && result.value.status !== undefined ? `status ${JSON.stringify(result.value.status)}` : 'no "status": "success"';
+  throw new ApiError(`incident.io POST ${path} answered with ${says}, so the alert event is not known to be accepted.`);
 }
 
 /**

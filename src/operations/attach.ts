@@ -11,7 +11,10 @@ import {
   attachmentRequest,
   ATTACHMENTS_PATH,
   normaliseUrl,
+  type AttachmentOutcome,
   type AttachmentPlan,
+  type AttachOptions,
+  type Claim,
 } from '../incident-io/attachments.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import type { Incident } from '../incident-io/incidents.js';
@@ -61,9 +64,57 @@ export async function attachToIncident(
     }
     return [];
   }
-  const outcome = await attach(client.withDeadline(afterWriteDeadline(ctx)), incident.id, plans, { listFirst });
+  return (await attachAndReport(ctx, client, incident, plans, { listFirst })).made;
+}
+
+/**
+ * For an incident the create answered as new: attaches the plans, and tells whether this step's
+ * link to the run is the first run link on the incident (`claim`). Two jobs of one run (matrix
+ * legs) that fail at the same moment both get the incident back as new; only the one whose run
+ * link incident.io attached first reports `created=true`, and the others remove their copies.
+ * `unknown` when there is no run link to claim with, or the attachments could not be made or listed.
+ */
+export async function attachAndClaim(
+  ctx: OperationContext,
+  client: IncidentIoClient,
+  incident: Incident,
+  plans: readonly AttachmentPlan[],
+): Promise<{ attached: AttachmentPlan[]; claim: Claim }> {
+  const claims = runLinkTest(ctx.run);
+  const outcome = await attachAndReport(ctx, client, incident, plans, { listFirst: false, ...(claims && { claims }) });
+  return { attached: outcome.made, claim: outcome.claim ?? 'unknown' };
+}
+
+/** Whether a normalised URL is a link to a run of this repository (the run's own, or another run sharing its idempotency key). */
+function runLinkTest(run: RunContext): ((url: string) => boolean) | undefined {
+  const own = runUrl(run);
+  if (!own) return undefined;
+  const prefix = normaliseUrl(own).replace(/\d+$/, '');
+  return (url) => url.startsWith(prefix) && /^\d+$/.test(url.slice(prefix.length));
+}
+
+async function attachAndReport(
+  ctx: OperationContext,
+  client: IncidentIoClient,
+  incident: Incident,
+  plans: readonly AttachmentPlan[],
+  options: AttachOptions,
+): Promise<AttachmentOutcome> {
+  const outcome = await attach(client.withDeadline(afterWriteDeadline(ctx)), incident.id, plans, options);
   for (const warning of outcome.warnings) ctx.out.warning(warning, 'incident.io attachment not made');
+  for (const { dropped, kept } of outcome.merged) {
+    ctx.out.notice(
+      `"${dropped.title}" links to ${dropped.url}, as "${kept.title}" does, so it is attached once, as "${kept.title}".`,
+      'incident.io link attached once',
+    );
+  }
   if (outcome.skipped.length > 0)
     ctx.out.info(`Already attached to ${incident.reference}, so not attached again: ${outcome.skipped.map((p) => p.url).join(', ')}.`);
-  return outcome.made;
+  if (outcome.removed.length > 0) {
+    ctx.out.info(
+      `Another step attached ${outcome.removed.map((p) => p.url).join(', ')} to ${incident.reference} at the same moment as this one, ` +
+        "so this step's copies were removed and the earlier ones kept.",
+    );
+  }
+  return outcome;
 }

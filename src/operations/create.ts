@@ -2,7 +2,10 @@
  * `operation: create`: one round of lookups, with the GitHub calls (failed jobs and their
  * messages; the pull request) and the search for an open incident of the `incident-key`
  * alongside, then the create, or, when an incident of the key is already open, an incident
- * update to it instead. Outputs come first once the incident exists; attachments after.
+ * update to it instead. The lookups that only enrich the incident share a short budget of their
+ * own (ENRICHMENT_BUDGET_MS) and never hold the create past it. Outputs come first once the
+ * incident exists; attachments after, and `created` once they show that no other job of the run
+ * declared the same incident at the same moment.
  */
 import { settleAll } from '../errors.js';
 import { defaultIdempotencyKey, defaultIncidentName, incidentSummary, type PullRequest } from '../github/context.js';
@@ -16,10 +19,10 @@ import type { ChosenTimestamps, IncidentTimestamp } from '../incident-io/timesta
 import { incidentCard } from '../output/incident-card.js';
 import { fieldEntriesShown } from '../output/dry-run.js';
 import { code, link, md, text } from '../output/markdown.js';
-import { card, headline, setIncidentOutputs, type CardItem } from '../output/report.js';
+import { card, describe, headline, setIncidentOutputs, type CardItem } from '../output/report.js';
 import type { CreateSettings } from '../settings/settings.js';
-import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
-import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
+import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
+import { clientFor, dryRunChecks, enrichmentBudget, printDryRun, type OperationContext } from './operation.js';
 import { nothingFailed, skipStep } from './skip.js';
 
 type Ctx = OperationContext<CreateSettings>;
@@ -43,29 +46,42 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const client = clientFor(ctx, 'api-key');
   const key = settings.incidentKey;
 
+  // Lookups that only enrich the incident (the failed jobs and their messages, the pull request,
+  // the timestamps list for "Impact started") share one short budget: none holds the create past
+  // it, and none waits as long as a server asks (a Retry-After of 100 s) within it.
+  const budget = enrichmentBudget(ctx, done);
   // Each lookup's code is loaded only when an input (or a GitHub token) asks for it. The pull
   // request is needed only for the attachments after the create: looked up alongside, waited for then.
   const pull: PullLookup =
     settings.githubToken || run.pullRequest
       ? import('../github/pulls.js').then(({ pullRequestOf }) =>
-          pullRequestOf(settings.githubToken, run, ctx.fetch, redactor, { signal: done }),
+          pullRequestOf(settings.githubToken, run, ctx.fetch, redactor, { timeoutMs: budget.ms, signal: budget.signal }),
         )
       : Promise.resolve({});
   const keyed = key ? import('./follow-up.js') : undefined;
-  const [fields, jobs, search, timestampList] = await settleAll([
+  // The timestamps list. Names the input gives are the user's: read at once, under the create's
+  // own deadline, and a name that is wrong is an error. Otherwise it only serves "Impact started",
+  // so it is read only once the jobs show when the first failed job started, alongside their
+  // annotations (no round trip more), under the budget; and not at all when no job failed.
+  let timestampList: Promise<IncidentTimestamp[] | Error> | undefined =
+    settings.timestamps.size > 0 ? readTimestamps(client.sentFor('timestamps')) : undefined;
+  const onListed = (firstFailureAt: string | undefined) => {
+    if (firstFailureAt && !timestampList) timestampList = readTimestamps(client.sentFor('github-token').withDeadline(budget.deadline));
+  };
+  const [fields, jobs, search] = await settleAll([
     lookUpForCreate(client, settings),
     settings.githubToken
-      ? import('../github/jobs.js').then(({ failedJobs }) => failedJobs(settings.githubToken, run, ctx.fetch, redactor))
+      ? import('../github/jobs.js').then(({ failedJobs }) =>
+          failedJobs(settings.githubToken, run, ctx.fetch, redactor, { timeoutMs: budget.ms, signal: budget.signal, onListed }),
+        )
       : NO_JOBS,
     keyed?.then(({ findOpenByKey, keyScope }) =>
       findOpenByKey(client.sentFor('incident-key'), { scope: keyScope(run), key, mode: settings.mode }),
     ),
-    timestampsNeeded(settings)
-      ? import('../incident-io/timestamps.js').then(
-          listTimestampsOrError(client.sentFor(settings.timestamps.size > 0 ? 'timestamps' : 'github-token'), settings, ctx.clock),
-        )
-      : undefined,
+    // The names the input gives are checked beside the other lookups, so an unknown timestamp is reported with an unknown severity.
+    timestampList && checkNamedTimestamps(timestampList, settings, ctx.clock),
   ] as const);
+  const timestampAnswer = await timestampList;
   for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
   if (search && !search.complete) {
     out.warning(
@@ -78,12 +94,12 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const open = search?.incidents[0];
   if (open && search && keyed) {
     // Not applied to the open incident, but checked like the other names: a typo fails here too.
-    if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampList, NO_JOBS);
+    if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampAnswer, NO_JOBS);
     // An incident closed between the search and the update is not this outage's any more: declare one.
     if ((await (await keyed).followUp(ctx, client, open, { jobs, search, pull, idempotencyKey })) !== 'closed') return;
   }
 
-  const timestamps = await timestampsFor(ctx, timestampList, jobs);
+  const timestamps = await timestampsFor(ctx, timestampAnswer, jobs);
   const { severity } = fields;
   if (fields.severityDefaulted) out.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
   // The incident text never carries a secret, even one a workflow interpolated into the summary.
@@ -134,28 +150,59 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   }
 
   const result = await createIncident(client, payload, ctx.clock.now);
-  const outcome = { severity: severity.name, visibility: settings.visibility, mode: settings.mode, idempotencyKey, ...result };
-  // The incident exists: its outputs come first, so nothing after this can lose them.
-  setIncidentOutputs(out, outcome.incident, outcome.created);
-  out.announce(headline(outcome), outcome.created ? 'incident.io incident declared' : 'incident.io incident already declared');
-  const { incident } = outcome;
+  const { incident } = result;
+  // The incident exists: its outputs come first, so nothing after this can lose them; `created`
+  // follows once the attachments have shown whether another job of the run raced this one.
+  setIncidentOutputs(out, incident, incident ? undefined : false);
   if (!incident) {
+    out.announce(headline({ ...outcomeOf(ctx, severity.name, idempotencyKey), ...result }), 'incident.io incident already declared');
     await out.summary(card(md`Already declared`, [['Idempotency key', code(idempotencyKey)]]));
     return;
   }
-  if (!outcome.created) warnIfOver(ctx, incident, idempotencyKey);
   if (keyed) await (await keyed).warnAboutTwins(ctx, client, incident);
   const plans: AttachmentPlan[] = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
-  // A new incident has no attachments to compare with; one declared earlier may.
-  const attached = await attachToIncident(ctx, client, incident, plans, { listFirst: !outcome.created });
+  let created = result.created;
+  let attached: AttachmentPlan[];
+  let raced = false;
+  try {
+    if (created) {
+      // A new incident has no attachments to compare with, unless another job of this run (a
+      // matrix leg) declared it in the same moment: the claim tells which of them created it.
+      const claimed = await attachAndClaim(ctx, client, incident, plans);
+      attached = claimed.attached;
+      raced = claimed.claim === 'lost';
+      created = !raced;
+    } else {
+      warnIfOver(ctx, incident, idempotencyKey);
+      attached = await attachToIncident(ctx, client, incident, plans, { listFirst: true });
+    }
+  } finally {
+    // Written whatever happens above (an output that cannot be written, say): as the create
+    // answered, unless the claim showed another job's create came first.
+    out.setOutput('created', String(created));
+  }
+  if (raced) {
+    out.announce(
+      `Incident ${describe(incident)} was declared at the same moment by another job of this run, under the same idempotency key ` +
+        `"${idempotencyKey}"; this job reuses it (created=false).`,
+      'incident.io incident already declared',
+    );
+  } else {
+    const outcome = { ...outcomeOf(ctx, severity.name, idempotencyKey), incident, created };
+    out.announce(headline(outcome), created ? 'incident.io incident declared' : 'incident.io incident already declared');
+  }
   await out.summary(
-    incidentCard(md`${outcome.created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
+    incidentCard(md`${created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
       attachments: attached,
       // A replayed create applied nothing of this step's: its timestamps are the first run's.
-      timestamps: outcome.created ? timestamps.set : [],
+      timestamps: created ? timestamps.set : [],
       failed: jobs.failed,
       more: [['Incident key', key ? code(key) : undefined]],
-      created: outcome.created ? md`yes` : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,
+      created: created
+        ? md`yes`
+        : raced
+          ? md`no: another job of this run declared it at the same moment (its link to the run was attached first)`
+          : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,
     }),
   );
 }
@@ -188,6 +235,10 @@ function wouldDeclare(
   ];
 }
 
+function outcomeOf(ctx: Ctx, severity: string, idempotencyKey: string) {
+  return { severity, visibility: ctx.settings.visibility, mode: ctx.settings.mode, idempotencyKey };
+}
+
 /**
  * A re-run after the incident was resolved gets the same incident back (the idempotency key is
  * the run's): still the step's incident, so green, but it is not reopened, and a user expecting
@@ -203,33 +254,25 @@ function warnIfOver(ctx: Ctx, incident: Incident, idempotencyKey: string): void 
   );
 }
 
-/**
- * The timestamps list is read alongside the other lookups when the input names a timestamp, or
- * when failed jobs may give "Impact started" (a GitHub token is set and the input does not
- * name it): reading it later would add a round trip before the create.
- */
-function timestampsNeeded(settings: CreateSettings): boolean {
-  return settings.timestamps.size > 0 || settings.githubToken !== '';
-}
-
 const NO_JOBS: FailedJobs = { notices: [], failed: [] };
 
-/**
- * The timestamps list, or the error that kept it from being read (which only matters when the
- * input names one). The names the input gives are checked here, beside the other lookups, so an
- * unknown timestamp is reported with an unknown severity, not after it.
- */
-function listTimestampsOrError(client: IncidentIoClient, settings: CreateSettings, clock: Ctx['clock']) {
-  return async ({
-    listTimestamps,
-    chooseTimestamps,
-  }: typeof import('../incident-io/timestamps.js')): Promise<IncidentTimestamp[] | Error> => {
-    const list = await listTimestamps(client).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-    if (settings.timestamps.size === 0) return list;
-    if (list instanceof Error) throw list;
-    chooseTimestamps(list, { given: settings.timestamps, purpose: 'create', now: clock.now });
-    return list;
-  };
+/** The timestamps list, or the error that kept it from being read (which only matters when the input names one). */
+function readTimestamps(client: IncidentIoClient): Promise<IncidentTimestamp[] | Error> {
+  return import('../incident-io/timestamps.js')
+    .then(({ listTimestamps }) => listTimestamps(client))
+    .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
+
+/** The timestamps the input names, resolved against the list: an unknown name is an input error, reported with the others. */
+async function checkNamedTimestamps(
+  list: Promise<IncidentTimestamp[] | Error>,
+  settings: CreateSettings,
+  clock: Ctx['clock'],
+): Promise<void> {
+  const answer = await list;
+  if (answer instanceof Error) throw answer;
+  const { chooseTimestamps } = await import('../incident-io/timestamps.js');
+  chooseTimestamps(answer, { given: settings.timestamps, purpose: 'create', now: clock.now });
 }
 
 /**

@@ -5,7 +5,13 @@
  */
 import type { RunContext } from '../github/context.js';
 import { IncidentIoClient, type Clock, type FetchLike } from '../incident-io/client.js';
-import { AFTER_WRITE_DEADLINE_MS, DEFAULT_RETRY_POLICY, type Deadline, type RetryPolicy } from '../incident-io/retry.js';
+import {
+  AFTER_WRITE_DEADLINE_MS,
+  DEFAULT_RETRY_POLICY,
+  ENRICHMENT_BUDGET_MS,
+  type Deadline,
+  type RetryPolicy,
+} from '../incident-io/retry.js';
 import type { IdName } from '../incident-io/resolvers.js';
 import { lookupsMade, oneLineJson, whereLines } from '../output/dry-run.js';
 import { text } from '../output/markdown.js';
@@ -70,6 +76,24 @@ export function clientFor(ctx: ApiKeyContext | SourceContext, input: 'api-key' |
 export function afterWriteDeadline(ctx: OperationContext): Deadline {
   const seconds = AFTER_WRITE_DEADLINE_MS / 1000;
   return { at: ctx.clock.now() + AFTER_WRITE_DEADLINE_MS, name: `the ${seconds} s deadline for work after the write` };
+}
+
+/** The budget lookups that only enrich the write share: a deadline for incident.io, a signal for GitHub. */
+export interface Budget {
+  ms: number;
+  deadline: Deadline;
+  signal: AbortSignal;
+}
+
+/** A fresh enrichment budget (ENRICHMENT_BUDGET_MS from now); `done` ends it early (the step is over). */
+export function enrichmentBudget(ctx: OperationContext, done?: AbortSignal): Budget {
+  const ms = ENRICHMENT_BUDGET_MS;
+  const limit = AbortSignal.timeout(ms);
+  return {
+    ms,
+    deadline: { at: ctx.clock.now() + ms, name: `the ${ms / 1000} s budget for optional lookups` },
+    signal: done ? AbortSignal.any([limit, done]) : limit,
+  };
 }
 
 /** The request timeout can be lowered through the environment (tests, slow proxies). */

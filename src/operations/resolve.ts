@@ -9,7 +9,7 @@
 import { ApiError, InputError, settleAll } from '../errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { ENDED_CATEGORIES, fetchIncident, readIncident, type Incident } from '../incident-io/incidents.js';
-import { RESOLVED_CATEGORIES } from '../incident-io/lookups.js';
+import { INCIDENT_STATUS, RESOLVED_CATEGORIES } from '../incident-io/lookups.js';
 import { resolveStatus, type IdName, type IncidentStatus } from '../incident-io/resolvers.js';
 import { quoted } from '../output/dry-run.js';
 import { describeRejected, findOpenByKey, keyScope } from '../incident-io/tracking.js';
@@ -167,7 +167,7 @@ function isOver(incident: Incident, asked: IncidentStatus | undefined): boolean 
 }
 
 function listStatuses(client: IncidentIoClient): Promise<IncidentStatus[]> {
-  return client.getList<IncidentStatus>('/v1/incident_statuses', 'incident_statuses', undefined, ['name', 'category']);
+  return client.getList('/v1/incident_statuses', 'incident_statuses', undefined, INCIDENT_STATUS);
 }
 
 function candidatesFor(ctx: Ctx, statuses: readonly IncidentStatus[]): IncidentStatus[] {

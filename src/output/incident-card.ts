@@ -36,14 +36,7 @@ export function incidentCard(title: Markdown, incident: Incident, extras: CardEx
       'Timestamps',
       list(extras.timestamps?.map((t) => md`${t.name}: ${t.value ?? 'unset'}${t.automatic ? ' (when the first failed job started)' : ''}`)),
     ],
-    [
-      'What failed',
-      list(
-        extras.failed?.map(
-          ({ job }) => md`${link(job.name, job.html_url ?? undefined)}${job.conclusion === 'cancelled' ? ' (cancelled)' : ''}`,
-        ),
-      ),
-    ],
+    ['What failed', list(extras.failed?.map(failure), '; ')],
     ['Visibility', typeof incident.visibility === 'string' ? text(incident.visibility) : undefined],
     ['Mode', typeof incident.mode === 'string' ? text(incident.mode) : undefined],
     ...(extras.more ?? []),
@@ -51,8 +44,24 @@ export function incidentCard(title: Markdown, incident: Incident, extras: CardEx
   ]);
 }
 
-function list(items: readonly Markdown[] | undefined): Markdown | undefined {
-  return items && items.length > 0 ? join(items, ', ') : undefined;
+/** Steps of a job the card names, at most; the incident's own text has the full list. */
+const MAX_STEPS = 3;
+
+/** `deploy at "Deploy to production", "Smoke test"`, or `e2e (cancelled)`: each failed job with its failed steps. */
+function failure({ job, steps }: FailedJob): Markdown {
+  const name = link(job.name, job.html_url ?? undefined);
+  if (job.conclusion === 'cancelled' && steps.length === 0) return md`${name} (cancelled)`;
+  if (steps.length === 0) return name;
+  const shown = join(
+    steps.slice(0, MAX_STEPS).map((step) => md`"${step.name}"`),
+    ', ',
+  );
+  const more = steps.length > MAX_STEPS ? md` and ${steps.length - MAX_STEPS} more` : md``;
+  return md`${name} at ${shown}${more}`;
+}
+
+function list(items: readonly Markdown[] | undefined, separator = ', '): Markdown | undefined {
+  return items && items.length > 0 ? join(items, separator) : undefined;
 }
 
 function named(value: unknown): Markdown | undefined {

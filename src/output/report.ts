@@ -8,13 +8,16 @@ import type { Incident } from '../incident-io/incidents.js';
 import { join, link, Markdown, md } from './markdown.js';
 import type { Output } from './output.js';
 
-/** The `incident-*` outputs, `created`, and (update, resolve) `status`. */
-export function setIncidentOutputs(out: Output, incident: Incident | undefined, created: boolean, withStatus = false): void {
+/**
+ * The `incident-*` outputs, `created`, and (update, resolve) `status`. `created` undefined leaves
+ * that output for later (a create settles it once it knows no other job of the run raced it).
+ */
+export function setIncidentOutputs(out: Output, incident: Incident | undefined, created: boolean | undefined, withStatus = false): void {
   out.setOutput('incident-id', incident?.id ?? '');
   out.setOutput('incident-reference', incident?.reference ?? '');
   out.setOutput('incident-url', incident?.permalink ?? '');
   out.setOutput('incident-name', incident?.name ?? '');
-  out.setOutput('created', String(created));
+  if (created !== undefined) out.setOutput('created', String(created));
   if (withStatus) out.setOutput('status', incident?.incident_status?.name ?? '');
 }
 
