@@ -135,7 +135,7 @@ describe('attach to a new incident, with a claim', () => {
     ]);
     const outcome = await attach(testClient(fetch), '01INC', [run], { listFirst: false, claims: isRun });
     expect(outcome.claim).toBe('unknown');
-    expect(outcome.warnings).toEqual([expect.stringMatching(/"attachments\.create" scope/)]);
+    expect(outcome.warnings).toEqual([expect.stringMatching(/the scope "attachments\.create"/)]);
     expect(fetch.calls).toHaveLength(1);
   });
 
@@ -143,7 +143,7 @@ describe('attach to a new incident, with a claim', () => {
     const fetch = scriptedFetch([created('01B'), json(403, { type: 'forbidden', errors: [{ message: 'no' }] })]);
     const outcome = await attach(testClient(fetch), '01INC', [run], { listFirst: false, claims: isRun });
     expect(outcome).toMatchObject({ claim: 'unknown', made: [run] });
-    expect(outcome.warnings).toEqual([expect.stringMatching(/list the attachments after adding them.*"attachments\.view" scope/)]);
+    expect(outcome.warnings).toEqual([expect.stringMatching(/list the attachments after adding them.*the scope "attachments\.view"/)]);
   });
 
   it('warns, naming attachments.destroy, when its later copy cannot be removed; the claim still stands', async () => {
@@ -154,7 +154,7 @@ describe('attach to a new incident, with a claim', () => {
     ]);
     const outcome = await attach(testClient(fetch), '01INC', [run], { listFirst: false, claims: isRun });
     expect(outcome).toMatchObject({ claim: 'lost', made: [run], removed: [] });
-    expect(outcome.warnings).toEqual([expect.stringMatching(/attached twice\. Give the API key the "attachments\.destroy" scope/)]);
+    expect(outcome.warnings).toEqual([expect.stringMatching(/attached twice\. .*give it the scope "attachments\.destroy"/)]);
   });
 
   it('counts a copy already removed (404) as removed', async () => {

@@ -218,7 +218,7 @@ describe('matrix legs of one run that fail at the same moment', () => {
     const runLinks = sandbox.attachments().filter((a) => a.resource.permalink === RUN_URL);
     if (runLinks.length === 2) {
       const loser = results.find((r) => r.outputs.created === 'false')!;
-      expect(loser.stdout).toMatch(/attached twice\. Give the API key the "attachments\.destroy" scope/);
+      expect(loser.stdout).toMatch(/attached twice\. .*give it the scope "attachments\.destroy"/);
     }
   });
 
