@@ -330,9 +330,29 @@ export function describeNetworkError(error: unknown, timeoutMs: number, host: st
   const code = chain.find((link) => link.code !== undefined)?.code;
   const refused = via ? chain.map((link) => PROXY_REFUSAL.exec(link.message)?.[1]).find((status) => status !== undefined) : undefined;
   const message = chain.findLast((link) => link.message !== '')?.message ?? String(error);
-  let detail = refused === '407' ? 'the proxy asked for credentials: 407' : refused ? `the proxy answered ${refused}` : (code ?? message);
+  // Through a proxy, the other side of the socket is the proxy. undici 8 reports a CONNECT the proxy
+  // closed unanswered as UND_ERR_PRX_CONN: no tunnel, so nothing reached the host.
+  const closedBy = via ? proxyClosed(chain) : undefined;
+  let detail =
+    refused === '407'
+      ? 'the proxy asked for credentials: 407'
+      : refused
+        ? `the proxy answered ${refused}`
+        : closedBy === 'connect'
+          ? 'the proxy closed the connection without answering CONNECT'
+          : closedBy === 'request'
+            ? 'the proxy closed the connection'
+            : (code ?? message);
   if (route?.hint) detail += `; ${route.hint}`;
-  return `${code && LOST.has(code) ? 'lost the connection to' : 'could not reach'} ${host}${via} (${detail})`;
+  const lost = closedBy !== 'connect' && code !== undefined && LOST.has(code);
+  return `${lost ? 'lost the connection to' : 'could not reach'} ${host}${via} (${detail})`;
+}
+
+/** Whether the proxy closed the connection: on the CONNECT (no tunnel), or on a request sent through it. */
+function proxyClosed(chain: { code?: string; message: string }[]): 'connect' | 'request' | undefined {
+  if (chain.some((link) => link.code === 'UND_ERR_PRX_CONN')) return 'connect';
+  if (chain.some((link) => link.code === 'UND_ERR_SOCKET' && link.message === 'other side closed')) return 'request';
+  return undefined;
 }
 
 /** The error and its causes, outermost first (at most 5), each with its string code and message. */
