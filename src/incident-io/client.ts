@@ -136,33 +136,41 @@ export class IncidentIoClient {
     // link, alert metadata): a secret never reaches the incident, its channel or an alert.
     const body = init.body === undefined ? undefined : JSON.stringify(this.options.redactor.redactValues(init.body));
     const started = clock.now();
-    let serverDirected = true;
+    // Two budgets: failures the action times itself (network errors, timeouts, 5xx without a
+    // Retry-After) get policy.maxAttempts; waits incident.io asks for are bounded by the deadline
+    // (and a backstop count). Neither spends the other's: a run that has waited out ten 429s
+    // still has its retries for a connection reset, which a busy machine makes more likely.
+    let ownFailures = 0;
+    let asked = false;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline.at - clock.now();
       if (remaining <= 0) throw this.error(method, path, { brief: `was not asked: ${deadline.name} had passed`, retryable: false }, '');
       const result = await this.attempt<T>(method, url, body, Math.min(this.policy.timeoutMs, remaining));
       if (result.ok) return result.response;
       const failure = result.failure;
-      serverDirected &&= failure.serverDelayMs !== undefined;
+      const directed = failure.serverDelayMs !== undefined;
+      if (directed) asked = true;
+      else ownFailures += 1;
       const wait =
         failure.serverDelayMs !== undefined
           ? serverDirectedDelay(failure.serverDelayMs, clock.random)
-          : backoffDelay(attempt, this.policy, clock.random);
-      const limit = serverDirected ? this.policy.maxServerDirectedAttempts : this.policy.maxAttempts;
+          : backoffDelay(ownFailures, this.policy, clock.random);
       const elapsed = clock.now() - started;
       let stop: string | undefined;
       if (!failure.retryable) stop = '';
-      else if (attempt >= limit) stop = ` Gave up after ${attempt} attempts in ${seconds(elapsed)}.`;
-      else if (clock.now() + wait >= deadline.at) {
+      else if ((!directed && ownFailures >= this.policy.maxAttempts) || attempt >= this.policy.maxServerDirectedAttempts) {
+        stop = ` Gave up after ${attempt} attempts in ${seconds(elapsed)}.`;
+      } else if (clock.now() + wait >= deadline.at) {
         stop =
           ` Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${seconds(elapsed)}: ` +
           `waiting ${seconds(wait)} more would pass ${deadline.name}.`;
       }
       if (stop !== undefined) throw this.error(method, path, failure, stop);
-      const of = serverDirected ? '' : ` of ${limit}`;
-      const asked = failure.serverDelayMs !== undefined ? `, as incident.io asked (plus jitter)` : '';
+      // "of 5" only while every failure was one the action times: then it is the whole budget.
+      const of = asked ? '' : ` of ${this.policy.maxAttempts}`;
+      const why = directed ? `, as incident.io asked (plus jitter)` : '';
       this.options.onRetry?.(
-        `incident.io ${method} ${path} ${failure.brief}${requestIdText(failure)}; retrying in ${seconds(wait)}${asked} (attempt ${attempt + 1}${of}).`,
+        `incident.io ${method} ${path} ${failure.brief}${requestIdText(failure)}; retrying in ${seconds(wait)}${why} (attempt ${attempt + 1}${of}).`,
       );
       await clock.sleep(wait);
       if (init.landed && (await this.tookEffect(init.landed, method, path, failure))) {
