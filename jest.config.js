@@ -1,9 +1,10 @@
 /**
  * Jest in ESM mode: ts-jest transpiles the TypeScript, Node runs it as ES modules. The global setup
- * builds the bundle from src/ once per run (ACTION_BUNDLE) for the tests that run the action.
+ * builds the bundle from src/ once per run (ACTION_BUNDLE) for the tests that run the action, and
+ * the test environment prints the action's output in the report of a test that fails.
  */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/__tests__/helpers/environment.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^#actions-core/(.*)$': '<rootDir>/node_modules/@actions/core/lib/$1',

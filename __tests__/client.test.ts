@@ -79,20 +79,40 @@ describe('IncidentIoClient', () => {
     });
   });
 
-  it('keeps its own attempt limit when a wait incident.io asks for follows a failure it did not time', async () => {
+  it('keeps the two budgets apart: waits incident.io asked for do not spend the retries for its own failures', async () => {
     const limited = () => json(429, { type: 'rate_limited' }, { 'retry-after': '1' });
-    const { client, fetch, retries } = setup([
-      json(503, { type: 'internal_error' }),
-      limited(),
-      limited(),
-      limited(),
-      limited(),
-      limited(),
+    // A run that has waited out six 429s, as the jobs sharing a rate-limited key do, then loses a
+    // connection (a busy machine makes that likelier): it retries, and is not given up at once.
+    const { client, fetch, retries, clock } = setup([
+      ...Array.from({ length: 6 }, limited),
+      networkError('ECONNRESET'),
+      json(200, { ok: 1 }),
     ]);
+    await expect(client.get('/v1/severities')).resolves.toEqual({ ok: 1 });
+    expect(fetch.calls).toHaveLength(8);
+    // The reset's wait is the first step of the action's own backoff, not the seventh.
+    expect(clock.waits.at(-1)).toBeLessThanOrEqual(500);
+    expect(retries.at(-1)).toMatch(/lost the connection to api\.incident\.io \(ECONNRESET\); retrying in 0\.\d s \(attempt 8\)\.$/);
+  });
+
+  it('gives up after its own budget of failures, whatever 429s came between them', async () => {
+    const limited = () => json(429, { type: 'rate_limited' }, { 'retry-after': '1' });
+    const busy = () => json(503, { type: 'internal_error' });
+    const { client, fetch } = setup([busy(), limited(), busy(), limited(), limited(), busy(), busy(), limited(), busy(), limited()]);
     const error = await failure(client.get('/v1/severities'));
-    expect(error.message).toMatch(/Gave up after 5 attempts/);
-    expect(fetch.calls).toHaveLength(5);
-    expect(retries.every((line) => / of 5\)\.$/.test(line))).toBe(true);
+    expect(error.message).toMatch(/answered 503 internal_error.*Gave up after 9 attempts/);
+    expect(fetch.calls).toHaveLength(9);
+  });
+
+  it('counts "of 5" only while every failure was one it timed itself', async () => {
+    const { client, retries } = setup([json(503, {}), json(503, {}), json(429, {}, { 'retry-after': '1' }), json(503, {}), json(200, {})]);
+    await client.get('/v1/severities');
+    expect(retries.map((line) => /\(attempt \d+( of 5)?\)/.exec(line)?.[0])).toEqual([
+      '(attempt 2 of 5)',
+      '(attempt 3 of 5)',
+      '(attempt 4)',
+      '(attempt 5)',
+    ]);
   });
 
   it.each([

@@ -15,7 +15,15 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundlePath, runAction } from '../scripts/run-action.mjs';
-import { deadPort, selfSignedCertificate, startProxy, startTlsFront, type Certificate, type TestProxy } from './helpers/proxy.js';
+import {
+  deadPort,
+  selfSignedCertificate,
+  startProxy,
+  startTlsFront,
+  type Certificate,
+  type ProxyBehaviour,
+  type TestProxy,
+} from './helpers/proxy.js';
 import { leakedFragments } from './helpers/leaks.js';
 import { useSandbox } from './helpers/sandbox.js';
 
@@ -196,6 +204,123 @@ describe('the bundle behind a proxy', () => {
     );
     expect(leakedFragments(result.stdout + result.stderr, ['hunter2-proxy-secret'])).toEqual([]);
     expect(sandbox.requests).toHaveLength(0);
+  });
+});
+
+describe('a proxy that misbehaves: the step ends within its deadline, and says what happened', () => {
+  // The deadline the tests set (SHORT), and what a step may take beyond it here: starting Node and
+  // the bundle, and the work after the write, on a busy machine. A step that does not end is
+  // killed by runAction after a minute and fails the test as `timedOut`.
+  const DEADLINE_MS = Number(SHORT.INCIDENT_IO_DEADLINE_MS);
+  const SLACK_MS = 10_000;
+  /** The GitHub lookups' own time limit (src/github/jobs.ts, pulls.ts). */
+  const GITHUB_LIMIT_MS = 5_000;
+  const GITHUB = 'api.github.test';
+  let behaviours: Record<string, ProxyBehaviour>;
+  let bad: TestProxy;
+
+  beforeAll(async () => {
+    bad = await startProxy({ routes, behaviour: (host) => behaviours[host] ?? 'forward' });
+  });
+  afterAll(() => bad?.close());
+  beforeEach(() => {
+    behaviours = {};
+    bad.requests.length = 0;
+  });
+
+  const run = (extra: Record<string, string> = {}, env: Record<string, string> = {}) =>
+    runAction(inputs(extra), { env: { HTTPS_PROXY: bad.url, ...SHORT, ...trustTestCertificate(), ...env }, timeoutMs: 60_000 });
+  const connects = () => bad.requests.filter((r) => r.method === 'CONNECT').length;
+  const through = () => `through the proxy ${bad.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+
+  it('that closes the connection on CONNECT to incident.io: fails at once, naming what the proxy did', async () => {
+    behaviours[API] = 'close';
+    const result = await run();
+    expect(result.timedOut).toBe(false);
+    expect(result.code).toBe(1);
+    expect(result.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^::error::incident\\.io GET /v1/severities could not reach api\\.incident\\.test ${through()} ` +
+          '\\(the proxy closed the connection without answering CONNECT\\)\\. Gave up after',
+        'm',
+      ),
+    );
+    // One CONNECT per attempt: undici 7 reconnected thousands of times a second and the step never ended.
+    expect(connects()).toBeGreaterThanOrEqual(1);
+    expect(connects()).toBeLessThanOrEqual(10);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('that lets incident.io through and closes the connection on CONNECT to GitHub: declares the incident, and says why the jobs are missing', async () => {
+    behaviours[GITHUB] = 'close';
+    const result = await run({ 'github-token': sandbox.githubToken }, { GITHUB_API_URL: `https://${GITHUB}` });
+    expect(result.timedOut).toBe(false);
+    expect(result.code).toBe(0);
+    expect(result.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(result.outputs.created).toBe('true');
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^::notice .*could not reach api\\.github\\.test ${through()} \\(the proxy closed the connection without answering CONNECT\\)`,
+        'm',
+      ),
+    );
+    expect(bad.requests.filter((r) => r.target.startsWith(GITHUB)).length).toBeLessThanOrEqual(10);
+  });
+
+  it('that never answers: gives up at the deadline, and ends', async () => {
+    behaviours[API] = 'hang';
+    const result = await run();
+    expect(result.timedOut).toBe(false);
+    expect(result.code).toBe(1);
+    expect(result.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^::error::incident\\.io GET /v1/severities got no answer within \\d\\.\\d s from api\\.incident\\.test ${through()}\\. Gave up`,
+        'm',
+      ),
+    );
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('that never answers for GitHub: declares the incident, and ends when the GitHub lookups give up', async () => {
+    behaviours[GITHUB] = 'hang';
+    // A deadline past the GitHub lookups' limit, so that the create waits for them and is made.
+    const result = await run(
+      { 'github-token': sandbox.githubToken },
+      { GITHUB_API_URL: `https://${GITHUB}`, INCIDENT_IO_DEADLINE_MS: '30000' },
+    );
+    expect(result.timedOut).toBe(false);
+    expect(result.code).toBe(0);
+    expect(result.ms).toBeLessThan(GITHUB_LIMIT_MS + SLACK_MS);
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(result.stdout).toMatch(/^::notice .*GitHub did not answer within 5 s/m);
+  });
+
+  it('that echoes Proxy-Authorization in its error page: the credentials, in base64 too, reach no log line, notice, output or summary', async () => {
+    const password = 'p@ss w0rd:proxy-secret';
+    const credentials = `build-bot:${password}`;
+    const basic = Buffer.from(credentials).toString('base64');
+    const echoing = await startProxy({ routes, credentials, behaviour: (host) => (host === 'github.test' ? 'echo' : 'forward') });
+    const url = echoing.url.replace('//', `//build-bot:${encodeURIComponent(password)}@`);
+    try {
+      const result = await runAction(inputs({ 'github-token': sandbox.githubToken }), {
+        env: { HTTPS_PROXY: url, HTTP_PROXY: url, GITHUB_API_URL: githubUrl(), ...trustTestCertificate() },
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(0);
+      expect(sandbox.incidents()).toHaveLength(1);
+      // The page reached the notice (so the test shows something), with the header's value redacted.
+      expect(result.stdout).toMatch(/^::notice .*GitHub answered 502: .*Proxy-Authorization: Basic \*\*\*/m);
+      expect(result.stdout).toContain(`::add-mask::${basic}`);
+      const printed = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n');
+      expect(leakedFragments(printed, [password, credentials, basic, encodeURIComponent(password)])).toEqual([]);
+      // incident.io never saw it either.
+      expect(JSON.stringify(sandbox.incidents())).not.toContain(basic.slice(0, 12));
+    } finally {
+      await echoing.close();
+    }
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * End-to-end: the bundle, built from the current src/ by jest's global setup (ACTION_BUNDLE),
  * runs as a child process, the way the runner runs it, against the local incident.io sandbox.
- * ACTION_NODE picks the Node binary (CI runs the e2e files again under Node 24, the runner's
- * runtime).
+ * It runs on the Node that runs jest, which is the project's Node 24, the runner's runtime
+ * (ACTION_NODE picks another binary, to try one).
  */
 import { runAction } from '../scripts/run-action.mjs';
 import { runnerCommands } from './helpers/runner-commands.js';

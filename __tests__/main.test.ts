@@ -1,5 +1,6 @@
 import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
+import { secretForms } from '../src/output/redact.js';
 import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
 // Loaded here because the create imports both at once, and jest's ESM loader can fail
 // ("… is not in cache") when two dynamic imports share a module that is not loaded yet.
@@ -64,9 +65,9 @@ describe('run', () => {
     expect(pullSignal!.aborted).toBe(true);
   });
 
-  it('masks the key before anything else', async () => {
+  it('masks the key, in every form the Redactor knows, before anything else', async () => {
     const r = await runWith({ visibility: 'nope' }, []);
-    expect(r.secrets).toEqual([KEY]);
+    expect(r.secrets).toEqual(secretForms(KEY));
   });
 
   it('resolves the severity, creates once with the derived key, and reports', async () => {

@@ -18,15 +18,22 @@ function fakes(reply: (url: string) => Promise<Response> = async () => json(200,
   const made: Proxy[] = [];
   let loads = 0;
   const base: Fetch = (url) => (direct.push(url), reply(url));
+  const closed: string[] = [];
   const load = async (): Promise<ProxiedFetchFactory> => {
     loads += 1;
     return (proxy) => {
       made.push(proxy);
-      return (url) => (proxied.push({ proxy: proxy.shown, url }), reply(url));
+      return {
+        fetch: (url) => (proxied.push({ proxy: proxy.shown, url }), reply(url)),
+        close: async () => void closed.push(proxy.shown),
+      };
     };
   };
-  return { base, load, direct, proxied, made, loads: () => loads };
+  return { base, load, direct, proxied, made, closed, loads: () => loads };
 }
+
+/** A proxied fetch with nothing to close. */
+const closable = (fetch: Fetch) => ({ fetch, close: async () => {} });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -40,14 +47,14 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe('networkFetch', () => {
   it('is the runtime fetch itself when no proxy variable is set', () => {
     const { base, load } = fakes();
-    expect(networkFetch(base, {}, load)).toBe(base);
-    expect(networkFetch(base, { NO_PROXY: '*', HTTPS_PROXY: ' ' }, load)).toBe(base);
+    expect(networkFetch(base, {}, load).fetch).toBe(base);
+    expect(networkFetch(base, { NO_PROXY: '*', HTTPS_PROXY: ' ' }, load).fetch).toBe(base);
   });
 
   it('sends through the proxy what proxyFor says, and the rest direct, loading the chunk once and only when needed', async () => {
     const f = fakes();
     const env = { HTTPS_PROXY: 'http://user:pw-123@proxy:3128', NO_PROXY: 'internal.corp' };
-    const fetch = networkFetch(f.base, env, f.load);
+    const { fetch } = networkFetch(f.base, env, f.load);
     await fetch('http://127.0.0.1:4010/v1/severities', {});
     await fetch('https://gw.internal.corp/v1/severities', {});
     expect(f.loads()).toBe(0);
@@ -64,13 +71,14 @@ describe('networkFetch', () => {
 
   it('passes the request through unchanged', async () => {
     let seen: RequestInit | undefined;
-    const fetch = networkFetch(
+    const { fetch } = networkFetch(
       async () => json(200, {}),
       { HTTPS_PROXY: 'proxy:1' },
-      async () => () => async (_url, init) => {
-        seen = init;
-        return json(201, { ok: true });
-      },
+      async () => () =>
+        closable(async (_url, init) => {
+          seen = init;
+          return json(201, { ok: true });
+        }),
     );
     const init = { method: 'POST', headers: { a: 'b' }, body: '{}', redirect: 'manual' as const };
     const response = await fetch(API, init);
@@ -78,22 +86,45 @@ describe('networkFetch', () => {
     expect(response.status).toBe(201);
   });
 
+  it('closes every proxied fetch it made when closed, and sends nothing through a proxy after that', async () => {
+    const f = fakes();
+    const network = networkFetch(f.base, { HTTPS_PROXY: 'http://one:1', HTTP_PROXY: 'http://two:2' }, f.load);
+    await network.fetch(API, {});
+    await network.fetch('http://ghes.corp/api/v3', {});
+    await network.close();
+    expect(f.closed.sort()).toEqual(['http://one:1', 'http://two:2']);
+    const error = await rejection(network.fetch(API, {}));
+    expect(String(error)).toContain('the request was not sent: the connections through the proxy http://one:1 were closed');
+    expect(routeOf(error)).toEqual({ proxy: 'http://one:1' });
+    expect(f.proxied).toHaveLength(2);
+    await network.close();
+    expect(f.closed).toHaveLength(2);
+  });
+
+  it('has nothing to close without a proxy variable', async () => {
+    const f = fakes();
+    const network = networkFetch(f.base, {}, f.load);
+    await network.close();
+    await network.fetch(API, {});
+    expect(f.direct).toEqual([API]);
+  });
+
   it('reads the variables on the first request, so a malformed one is an InputError there, not at start', async () => {
     const f = fakes();
-    const fetch = networkFetch(f.base, { HTTPS_PROXY: 'http://proxy:99999' }, f.load);
+    const { fetch } = networkFetch(f.base, { HTTPS_PROXY: 'http://proxy:99999' }, f.load);
     expect(await rejection(fetch(API, {}))).toBeInstanceOf(InputError);
   });
 
   it('tags a failed request with the proxy it went through, credentials hidden', async () => {
     const f = fakes(() => Promise.reject(networkError('ECONNREFUSED')));
-    const error = await rejection(networkFetch(f.base, { https_proxy: 'http://u:secret-pw@proxy:3128' }, f.load)(API, {}));
+    const error = await rejection(networkFetch(f.base, { https_proxy: 'http://u:secret-pw@proxy:3128' }, f.load).fetch(API, {}));
     expect(routeOf(error)).toEqual({ proxy: 'http://***@proxy:3128' });
     expect(JSON.stringify(routeOf(error))).not.toContain('secret');
   });
 
   it('tags a direct failure with a hint when only HTTP_PROXY is set for an https target', async () => {
     const f = fakes(() => Promise.reject(networkError('ENOTFOUND')));
-    const error = await rejection(networkFetch(f.base, { HTTP_PROXY: 'http://proxy:3128' }, f.load)(API, {}));
+    const error = await rejection(networkFetch(f.base, { HTTP_PROXY: 'http://proxy:3128' }, f.load).fetch(API, {}));
     expect(routeOf(error)).toEqual({ hint: 'HTTP_PROXY is set, but it applies to http:// URLs only: set HTTPS_PROXY' });
     expect(f.direct).toEqual([API]);
   });
@@ -103,9 +134,9 @@ describe('networkFetch', () => {
     const load = async (): Promise<ProxiedFetchFactory> => {
       attempts += 1;
       if (attempts === 1) throw new Error('Cannot find module 123.index.js');
-      return () => async () => json(200, {});
+      return () => closable(async () => json(200, {}));
     };
-    const fetch = networkFetch(async () => json(200, {}), { HTTPS_PROXY: 'proxy:3128' }, load);
+    const { fetch } = networkFetch(async () => json(200, {}), { HTTPS_PROXY: 'proxy:3128' }, load);
     const error = await rejection(fetch(API, {}));
     expect(routeOf(error)).toEqual({ proxy: 'http://proxy:3128' });
     await expect(fetch(API, {})).resolves.toBeInstanceOf(Response);
@@ -114,14 +145,14 @@ describe('networkFetch', () => {
 
   it('keeps an error that cannot be tagged as it is', async () => {
     const frozen = Object.freeze(new Error('frozen'));
-    const fetch = networkFetch(
+    const { fetch } = networkFetch(
       () => Promise.reject(frozen),
       { HTTP_PROXY: 'proxy:1' },
-      async () => () => async () => json(200, {}),
+      async () => () => closable(async () => json(200, {})),
     );
     expect(await rejection(fetch(API, {}))).toBe(frozen);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a fetch may reject with anything
-    const text = await rejection(networkFetch(() => Promise.reject('text'), { HTTP_PROXY: 'proxy:1' })(API, {}));
+    const text = await rejection(networkFetch(() => Promise.reject('text'), { HTTP_PROXY: 'proxy:1' }).fetch(API, {}));
     expect(text).toBe('text');
   });
 });
@@ -130,7 +161,7 @@ describe('describeNetworkError', () => {
   const tagged = async (env: Record<string, string>, error: unknown, url = API) => {
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the errors a fetch rejects with, as they are
     const fail = () => Promise.reject(error);
-    return rejection(networkFetch(fail, env, async () => () => fail)(url, {}));
+    return rejection(networkFetch(fail, env, async () => () => closable(fail)).fetch(url, {}));
   };
   const proxyEnv = { HTTPS_PROXY: 'http://alice:pw-secret-1@proxy.corp:3128' };
 
@@ -178,6 +209,29 @@ describe('describeNetworkError', () => {
     expect(describeNetworkError(plain, 10_000, 'ghes.corp')).toContain('(the proxy asked for credentials: 407)');
   });
 
+  it('says the proxy closed the connection when it did, on the CONNECT or on a request sent through it', async () => {
+    // undici 8's errors, as its fetch rejects with them (nodejs/undici#3897: undici 7 reconnected for ever instead).
+    const socketClosed = () => Object.assign(new Error('other side closed'), { name: 'SocketError', code: 'UND_ERR_SOCKET' });
+    const onConnect = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('Proxy Connection failed', { cause: socketClosed() }), {
+        name: 'ProxyConnectionError',
+        code: 'UND_ERR_PRX_CONN',
+      }),
+    });
+    expect(describeNetworkError(await tagged(proxyEnv, onConnect), 10_000, 'api.incident.io')).toBe(
+      'could not reach api.incident.io through the proxy http://***@proxy.corp:3128 (the proxy closed the connection without answering CONNECT)',
+    );
+    // A plain proxy request (an http:// target): the request reached the proxy, so the connection was lost.
+    const onRequest = new TypeError('fetch failed', { cause: socketClosed() });
+    expect(describeNetworkError(await tagged({ HTTP_PROXY: 'proxy:1' }, onRequest, 'http://ghes.corp/api/v3'), 10_000, 'ghes.corp')).toBe(
+      'lost the connection to ghes.corp through the proxy http://proxy:1 (the proxy closed the connection)',
+    );
+    // Without a proxy, the other side is the host, and the words stay as they were.
+    expect(describeNetworkError(new TypeError('fetch failed', { cause: socketClosed() }), 10_000, 'h')).toBe(
+      'lost the connection to h (UND_ERR_SOCKET)',
+    );
+  });
+
   it('says how long it waited, and through which proxy', async () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     expect(describeNetworkError(timeout, 10_000, 'api.incident.io')).toBe('got no answer within 10 s from api.incident.io');
@@ -206,10 +260,10 @@ describe('describeNetworkError', () => {
 describe('the client behind a dead proxy', () => {
   it('retries, then fails saying the proxy was in the way, without the credentials', async () => {
     const env = { HTTPS_PROXY: 'http://alice:pw-secret-1@proxy.corp:3128' };
-    const fetch = networkFetch(
+    const { fetch } = networkFetch(
       () => Promise.reject(new Error('not direct')),
       env,
-      async () => () => () => Promise.reject(networkError('ECONNREFUSED')),
+      async () => () => closable(() => Promise.reject(networkError('ECONNREFUSED'))),
     );
     const retries: string[] = [];
     const client = testClient(fetch, { onRetry: (m) => retries.push(m) });

@@ -1,6 +1,7 @@
 /** Which proxy a request takes (src/net/proxy.ts): the variables, NO_PROXY's forms, careless and hostile values. */
 import { InputError } from '../src/errors.js';
 import { hasProxyVariable, isLoopback, proxyFor, proxySecrets, readProxyConfig, redactProxyValue } from '../src/net/proxy.js';
+import { Redactor } from '../src/output/redact.js';
 
 const PROXY = 'http://proxy.corp:3128';
 
@@ -230,8 +231,20 @@ describe('the credentials to mask', () => {
     );
   });
 
-  it('are the user name when there is no password (a token)', () => {
-    expect(proxySecrets({ http_proxy: 'https://ghp_token123@proxy' })).toEqual(['ghp_token123']);
+  it('are the user name when there is no password (a token), and `token:` as the Basic header encodes it', () => {
+    expect(proxySecrets({ http_proxy: 'https://ghp_token123@proxy' })).toEqual(['ghp_token123', 'ghp_token123:']);
+  });
+
+  it('cover the Proxy-Authorization header a proxy may echo, whatever the credentials look like', () => {
+    for (const value of [
+      'http://bot:p%40ss%20w0rd@proxy:3128',
+      'http://ghp_token123@proxy',
+      'http://a-much-longer-user:pw-0123456789@p:1',
+    ]) {
+      const env = { HTTPS_PROXY: value };
+      const header = `Proxy-Authorization: ${readProxyConfig(env)!.https!.authorization}`;
+      expect(new Redactor(proxySecrets(env)).redact(`<pre>${header}</pre>`)).toBe('<pre>Proxy-Authorization: Basic ***</pre>');
+    }
   });
 
   it('come from every proxy variable, malformed ones too, and from none without credentials', () => {

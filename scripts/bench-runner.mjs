@@ -4,7 +4,7 @@
  * (which also loads the OIDC client, @actions/http-client and undici). Re-measure it when
  * @actions/core is updated, and put the figure in runner.ts's comment.
  *
- * Under Node 24 (fetched with `npx -y node@24` when this Node is older), it times
+ * On the Node the project states (Node 24, .nvmrc; it stops on an older one), it times
  * `await import()` in fresh processes, interleaved, for four modules:
  *   - `@actions/core` and the light runner as they sit in node_modules (the runner transpiled from
  *     runner.ts, its `#actions-core/*` imports pointed at node_modules/@actions/core/lib/);
@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { median } from './bench-stats.mjs';
 import { NCC_FLAGS, ncc, root } from './build.mjs';
-import { runUnderNode24 } from './node24.mjs';
+import { requireNode } from './node-version.mjs';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--runs');
@@ -91,4 +91,5 @@ async function bench() {
   }
 }
 
-await runUnderNode24(bench);
+requireNode();
+await bench();

@@ -7,9 +7,9 @@
  * (type, status, a select field, a role) and (d) its own bare floor. Each pair is checked to make
  * the same requests. It prints the median wall time of each, the median ratios a/b (goal ≤ 1.10)
  * and c/d with a 95% confidence interval for each (scripts/bench-stats.mjs), the time to the
- * first request, peak memory and the size of dist/. It runs under Node 24, the runner's runtime,
- * fetching it with `npx -y node@24` when this Node is older. It is for people: CI does not gate
- * on it.
+ * first request, peak memory and the size of dist/. It runs on the Node the project states
+ * (package.json's engines, .nvmrc: Node 24, the runner's runtime) and stops on an older one. It is
+ * for people: CI does not gate on it.
  *
  *   npm run bench -- --pairs 30
  */
@@ -19,7 +19,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.mjs';
 import { median, medianInterval, verdict } from './bench-stats.mjs';
-import { runUnderNode24 } from './node24.mjs';
+import { requireNode } from './node-version.mjs';
 import { githubEnv, inputEnv, root } from './run-action.mjs';
 
 const args = process.argv.slice(2);
@@ -33,7 +33,8 @@ const GOAL = 1.1;
 const WARMUP = 3;
 const MEMORY_RUNS = 5;
 
-await runUnderNode24(bench);
+requireNode();
+await bench();
 
 async function bench() {
   const sandbox = await startSandbox();

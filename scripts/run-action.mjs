@@ -83,13 +83,21 @@ export function bundlePath() {
   return process.env.ACTION_BUNDLE || join(root, 'dist/index.js');
 }
 
+/** Inputs shown as `***` when a failed test prints its runs (__tests__/helpers/environment.mjs). */
+const SECRET_INPUTS = new Set(['api-key', 'alert-token', 'heartbeat-token', 'github-token']);
+/** A run still going after this long is killed (options.timeoutMs): a step must end, and a test must say so. */
+export const RUN_TIMEOUT_MS = 90_000;
+
 /**
  * Runs the bundle (bundlePath(), or options.bundle) with the given inputs.
  * options: { env, node (binary path, default: ACTION_NODE or this process's), withDefaults, summaryFile (false to unset),
- * bundle (path to another index.js) }
+ * bundle (path to another index.js), timeoutMs (kill the run after this long; default RUN_TIMEOUT_MS),
+ * readDelayMs (start reading the run's stdout only after this long, as a slow reader of the pipe would) }
+ * A run that is killed resolves with `timedOut: true` and `code: null`.
+ * Under jest, each run is also recorded for the test environment, which prints the runs of a failed test.
  * @param {Record<string, string>} inputs
- * @param {{ env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false, bundle?: string }} [options]
- * @returns {Promise<{ code: number, stdout: string, stderr: string, ms: number, outputs: Record<string, string>, summary: string }>}
+ * @param {{ env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false, bundle?: string, timeoutMs?: number, readDelayMs?: number }} [options]
+ * @returns {Promise<{ code: number | null, timedOut: boolean, stdout: string, stderr: string, ms: number, outputs: Record<string, string>, summary: string }>}
  */
 export async function runAction(inputs, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'incident-io-action-'));
@@ -116,23 +124,44 @@ export async function runAction(inputs, options = {}) {
   });
   let stdout = '';
   let stderr = '';
+  let timedOut = false;
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  if (options.readDelayMs) {
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), options.readDelayMs);
+  }
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs ?? RUN_TIMEOUT_MS);
   const code = await new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
-  });
+  }).finally(() => clearTimeout(timer));
   const ms = performance.now() - started;
   try {
-    return {
-      code,
+    const result = {
+      code: timedOut ? null : code,
+      timedOut,
       stdout,
       stderr,
       ms,
       outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
       summary: readFileSync(summaryFile, 'utf8'),
     };
+    record(result, inputs, options.env);
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Keeps the run for the test environment (__tests__/helpers/environment.mjs), when it asked for runs. */
+function record(result, inputs, env = {}) {
+  const runs = globalThis.__actionRuns__;
+  if (!Array.isArray(runs)) return;
+  const shown = Object.entries(inputs).map(([name, value]) => `${name}=${SECRET_INPUTS.has(name) ? '***' : JSON.stringify(value)}`);
+  const names = Object.keys(env);
+  runs.push({ ...result, label: `${shown.join(', ') || '(none)'}${names.length > 0 ? `; env ${names.join(', ')}` : ''}` });
 }

@@ -4,6 +4,10 @@
  * `run` applies the failure policy itself; the catch below is the last resort that keeps a bug
  * from reaching stderr as a stack trace with bundle source. The fetch is the runtime's, wrapped
  * once to honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY (src/net/); without them it is the runtime's.
+ *
+ * Then the step ends, whatever is still open: the proxy connections are closed, and the process
+ * exits with the outcome's code as soon as stdout and stderr have handed over their last line
+ * (src/runner/exit.ts says why it does not wait for Node to find nothing left to do).
  */
 import { Context } from '#actions-github/context.js';
 import { systemClock } from './incident-io/client.js';
@@ -11,12 +15,16 @@ import { run } from './main.js';
 import { networkFetch } from './net/fetch.js';
 import { inertAnnotation } from './output/commands.js';
 import { Redactor } from './output/redact.js';
+import { exitWhenFlushed, within } from './runner/exit.js';
 import { runner } from './runner/runner.js';
 import { SECRET_INPUTS } from './settings/settings.js';
 
+/** Closing the proxy connections destroys sockets, which takes a moment; this bounds it all the same. */
+const CLOSE_LIMIT_MS = 2_000;
+
+const network = networkFetch(globalThis.fetch, process.env);
 try {
-  const fetch = networkFetch(globalThis.fetch, process.env);
-  await run({ core: runner, fetch, env: process.env, clock: systemClock, context: () => new Context() });
+  await run({ core: runner, fetch: network.fetch, env: process.env, clock: systemClock, context: () => new Context() });
 } catch (error) {
   // Even here, no secret and no runner command: the inputs' secrets are redacted, the text made inert.
   const secrets = SECRET_INPUTS.map((name) => runner.getInput(name));
@@ -24,4 +32,11 @@ try {
   const message = inertAnnotation(raw).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   process.stdout.write(`::error::The incident.io action failed unexpectedly: ${message}\n`);
   process.exitCode = 1;
+} finally {
+  await within(network.close(), CLOSE_LIMIT_MS);
+  const code = Number(process.exitCode ?? 0);
+  await exitWhenFlushed(Number.isInteger(code) ? code : 1, {
+    streams: [process.stdout, process.stderr],
+    exit: (code) => process.exit(code),
+  });
 }

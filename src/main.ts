@@ -112,8 +112,11 @@ function maskSecrets(core: Core, proxySecrets: readonly string[]): Redactor {
   const values = [...inputs, ...proxySecrets].filter((value) => value !== '');
   const lines = values.flatMap((value) => value.split(/\r\n|\r|\n/).map((line) => line.trim()));
   const all = [...new Set([...values, ...lines])].filter((value) => value !== '');
-  for (const secret of all) core.setSecret(secret);
-  return new Redactor(all);
+  const redactor = new Redactor(all);
+  // The runner masks exact values only: tell it every form the Redactor knows (URL-encoded,
+  // JSON-escaped, base64 …), and the short values too, which the Redactor leaves to it.
+  for (const secret of new Set([...all, ...redactor.masks()])) core.setSecret(secret);
+  return redactor;
 }
 
 /** The default create is in the bundle's entry; the other operations' code is loaded when a run asks for it. */

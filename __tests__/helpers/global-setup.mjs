@@ -3,15 +3,21 @@
  * directory, once per test run, with scripts/build.mjs (the build `npm run package` runs), and
  * sets ACTION_BUNDLE to its index.js. scripts/run-action.mjs runs ACTION_BUNDLE, so the
  * end-to-end, contract and workflow tests run the source as it stands, never the committed dist/
- * (`npm run check-dist` compares the two). Jest starts its workers after this, with this process's
- * environment, so they see ACTION_BUNDLE; global-teardown.mjs removes the directory.
+ * (`npm run check-dist` compares the two). Jest starts its workers after this, with this
+ * process's environment, so they see ACTION_BUNDLE; global-teardown.mjs removes the directory.
+ * Before all that it stops on a Node older than package.json's engines (scripts/node-version.mjs),
+ * naming the fix.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../scripts/build.mjs';
+import { nodeProblem } from '../../scripts/node-version.mjs';
 
 export default async function globalSetup() {
+  // The bundle and its undici need the Node package.json states: say so at once, not in 40 failures.
+  const problem = nodeProblem();
+  if (problem) throw new Error(problem);
   const dir = mkdtempSync(join(tmpdir(), 'incident-io-action-bundle-'));
   const started = performance.now();
   try {

@@ -3,7 +3,8 @@
  * (`GET http://host/path`) for http targets and CONNECT tunnels for https ones, each counted in
  * `requests`. `routes` says where a target's host really is (names such as `api.incident.test`
  * resolve nowhere else, so a run that reaches them went through here). With `credentials`, a
- * request without that `Proxy-Authorization: Basic …` gets a 407.
+ * request without that `Proxy-Authorization: Basic …` gets a 407. `behaviour` makes it misbehave
+ * for some hosts, as broken and hostile proxies do (see ProxyBehaviour).
  * Also: a self-signed certificate made with openssl, and a TLS front that decrypts into the
  * plain-http sandbox, so an https:// api-url can be served locally.
  */
@@ -26,16 +27,43 @@ export interface ProxiedRequest {
 export interface TestProxy {
   url: string;
   requests: ProxiedRequest[];
+  /** Connections from clients still open. */
+  connections: () => number;
   close: () => Promise<void>;
 }
 
 type Route = (host: string) => { host: string; port: number } | undefined;
 
-export async function startProxy({ routes, credentials }: { routes: Route; credentials?: string }): Promise<TestProxy> {
+/**
+ * What the proxy does with an authorized request for a host:
+ * - `forward`: its job (the default);
+ * - `close`: closes the connection without answering (a CONNECT, or a plain request);
+ * - `hang`: never answers, and keeps the connection open;
+ * - `echo`: answers 502 with an error page that repeats the request's headers,
+ *   `Proxy-Authorization` included, on one line (as some proxies' error pages do).
+ */
+export type ProxyBehaviour = 'forward' | 'close' | 'hang' | 'echo';
+
+export async function startProxy({
+  routes,
+  credentials,
+  behaviour = () => 'forward',
+}: {
+  routes: Route;
+  credentials?: string;
+  behaviour?: (host: string) => ProxyBehaviour;
+}): Promise<TestProxy> {
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
   const expected = credentials === undefined ? undefined : `Basic ${Buffer.from(credentials).toString('base64')}`;
   const authorized = (header: string | undefined) => expected === undefined || header === expected;
+  // Proxy-Authorization first, so that it is in any excerpt of the page.
+  const errorPage = ({ 'proxy-authorization': authorization, ...headers }: Record<string, string | string[] | undefined>) =>
+    '<html><body><h1>502 Bad Gateway</h1><pre>' +
+    [`Proxy-Authorization: ${String(authorization)}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${String(value)}`)].join(
+      ' | ',
+    ) +
+    '</pre></body></html>';
 
   const server = createServer((req, res) => {
     let target: URL;
@@ -51,6 +79,10 @@ export async function startProxy({ routes, credentials }: { routes: Route; crede
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"' }).end();
       return;
     }
+    const act = behaviour(target.hostname);
+    if (act === 'close') return void req.socket.destroy();
+    if (act === 'hang') return void closeWhenClientDoes(req.socket);
+    if (act === 'echo') return void res.writeHead(502, { 'content-type': 'text/html' }).end(errorPage(req.headers));
     const to = routes(target.hostname);
     if (!to) {
       res.writeHead(502).end(`no route to ${target.hostname}`);
@@ -78,7 +110,17 @@ export async function startProxy({ routes, credentials }: { routes: Route; crede
       client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
       return;
     }
-    const to = routes((req.url ?? '').replace(/:\d+$/, ''));
+    const host = (req.url ?? '').replace(/:\d+$/, '');
+    const act = behaviour(host);
+    if (act === 'close') return void client.destroy();
+    if (act === 'hang') return void closeWhenClientDoes(client);
+    if (act === 'echo') {
+      const page = errorPage(req.headers);
+      return void client.end(
+        `HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(page)}\r\n\r\n${page}`,
+      );
+    }
+    const to = routes(host);
     if (!to) {
       client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
       return;
@@ -91,12 +133,17 @@ export async function startProxy({ routes, credentials }: { routes: Route; crede
     track(sockets, upstream);
     upstream.on('error', () => client.destroy());
   });
-  server.on('connection', (socket: Socket) => track(sockets, socket));
+  const clients = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    track(sockets, socket);
+    track(clients, socket);
+  });
 
   await listen(server);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    connections: () => clients.size,
     close: () => close(server, sockets),
   };
 }
@@ -167,6 +214,12 @@ export async function deadPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await close(server, new Set());
   return port;
+}
+
+/** Reads and drops what a client sends, and closes its side when the client closes its own (the server allows half-open sockets). */
+function closeWhenClientDoes(socket: Socket): void {
+  socket.on('end', () => socket.destroy());
+  socket.resume();
 }
 
 function track(sockets: Set<Socket>, socket: Socket): void {

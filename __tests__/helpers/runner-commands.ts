@@ -9,6 +9,7 @@
  *   registered;
  * - "::stop-commands::token" turns parsing off until a line "::token::".
  */
+import { secretForms } from '../../src/output/redact.js';
 
 /** The commands the runner registers. */
 export const REGISTERED = new Set([
@@ -98,13 +99,15 @@ export function runnerCommands(stdout: string): RunnerCommand[] {
 }
 
 /**
- * The commands this action issues itself: masks of its own secrets, and debug lines and
- * annotations, none of whose data starts with an injected payload. Returns what breaks that.
+ * The commands this action issues itself: masks of its own secrets (each in every form the
+ * Redactor knows, secretForms), and debug lines and annotations, none of whose data starts with
+ * an injected payload. Returns what breaks that.
  */
 export function foreignCommands(stdout: string, secrets: readonly string[], marker = 'PWNED'): RunnerCommand[] {
   const own = new Set(['debug', 'notice', 'warning', 'error']);
+  const masks = new Set([...secrets, ...secrets.flatMap(secretForms)]);
   return runnerCommands(stdout).filter((command) => {
-    if (command.name === 'add-mask') return !secrets.includes(command.data);
+    if (command.name === 'add-mask') return !masks.has(command.data);
     if (!own.has(command.name) || command.form !== 'v2') return true;
     return command.data.startsWith(marker) || Object.values(command.properties).some((v) => v.startsWith(marker));
   });

@@ -153,33 +153,41 @@ export class IncidentIoClient {
     // link, alert metadata): a secret never reaches the incident, its channel or an alert.
     const body = init.body === undefined ? undefined : JSON.stringify(this.options.redactor.redactValues(init.body));
     const started = clock.now();
-    let serverDirected = true;
+    // Two budgets: failures the action times itself (network errors, timeouts, 5xx without a
+    // Retry-After) get policy.maxAttempts; waits incident.io asks for are bounded by the deadline
+    // (and a backstop count). Neither spends the other's: a run that has waited out ten 429s
+    // still has its retries for a connection reset, which a busy machine makes more likely.
+    let ownFailures = 0;
+    let asked = false;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline.at - clock.now();
       if (remaining <= 0) throw this.error(method, path, { brief: `was not asked: ${deadline.name} had passed`, retryable: false }, '');
       const result = await this.attempt<T>(method, url, body, Math.min(this.policy.timeoutMs, remaining));
       if (result.ok) return result.response;
       const failure = result.failure;
-      serverDirected &&= failure.serverDelayMs !== undefined;
+      const directed = failure.serverDelayMs !== undefined;
+      if (directed) asked = true;
+      else ownFailures += 1;
       const wait =
         failure.serverDelayMs !== undefined
           ? serverDirectedDelay(failure.serverDelayMs, clock.random)
-          : backoffDelay(attempt, this.policy, clock.random);
-      const limit = serverDirected ? this.policy.maxServerDirectedAttempts : this.policy.maxAttempts;
+          : backoffDelay(ownFailures, this.policy, clock.random);
       const elapsed = clock.now() - started;
       let stop: string | undefined;
       if (!failure.retryable) stop = '';
-      else if (attempt >= limit) stop = ` Gave up after ${attempt} attempts in ${seconds(elapsed)}.`;
-      else if (clock.now() + wait >= deadline.at) {
+      else if ((!directed && ownFailures >= this.policy.maxAttempts) || attempt >= this.policy.maxServerDirectedAttempts) {
+        stop = ` Gave up after ${attempt} attempts in ${seconds(elapsed)}.`;
+      } else if (clock.now() + wait >= deadline.at) {
         stop =
           ` Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${seconds(elapsed)}: ` +
           `waiting ${seconds(wait)} more would pass ${deadline.name}.`;
       }
       if (stop !== undefined) throw this.error(method, path, failure, stop);
-      const of = serverDirected ? '' : ` of ${limit}`;
-      const asked = failure.serverDelayMs !== undefined ? `, as incident.io asked (plus jitter)` : '';
+      // "of 5" only while every failure was one the action times: then it is the whole budget.
+      const of = asked ? '' : ` of ${this.policy.maxAttempts}`;
+      const why = directed ? `, as incident.io asked (plus jitter)` : '';
       this.options.onRetry?.(
-        `incident.io ${method} ${path} ${failure.brief}${requestIdText(failure)}; retrying in ${seconds(wait)}${asked} (attempt ${attempt + 1}${of}).`,
+        `incident.io ${method} ${path} ${failure.brief}${requestIdText(failure)}; retrying in ${seconds(wait)}${why} (attempt ${attempt + 1}${of}).`,
       );
       await clock.sleep(wait);
       if (init.landed && (await this.tookEffect(init.landed, method, path, failure))) {
@@ -373,9 +381,29 @@ export function describeNetworkError(error: unknown, timeoutMs: number, host: st
   const code = chain.find((link) => link.code !== undefined)?.code;
   const refused = via ? chain.map((link) => PROXY_REFUSAL.exec(link.message)?.[1]).find((status) => status !== undefined) : undefined;
   const message = chain.findLast((link) => link.message !== '')?.message ?? String(error);
-  let detail = refused === '407' ? 'the proxy asked for credentials: 407' : refused ? `the proxy answered ${refused}` : (code ?? message);
+  // Through a proxy, the other side of the socket is the proxy. undici 8 reports a CONNECT the proxy
+  // closed unanswered as UND_ERR_PRX_CONN: no tunnel, so nothing reached the host.
+  const closedBy = via ? proxyClosed(chain) : undefined;
+  let detail =
+    refused === '407'
+      ? 'the proxy asked for credentials: 407'
+      : refused
+        ? `the proxy answered ${refused}`
+        : closedBy === 'connect'
+          ? 'the proxy closed the connection without answering CONNECT'
+          : closedBy === 'request'
+            ? 'the proxy closed the connection'
+            : (code ?? message);
   if (route?.hint) detail += `; ${route.hint}`;
-  return `${code && LOST.has(code) ? 'lost the connection to' : 'could not reach'} ${host}${via} (${detail})`;
+  const lost = closedBy !== 'connect' && code !== undefined && LOST.has(code);
+  return `${lost ? 'lost the connection to' : 'could not reach'} ${host}${via} (${detail})`;
+}
+
+/** Whether the proxy closed the connection: on the CONNECT (no tunnel), or on a request sent through it. */
+function proxyClosed(chain: { code?: string; message: string }[]): 'connect' | 'request' | undefined {
+  if (chain.some((link) => link.code === 'UND_ERR_PRX_CONN')) return 'connect';
+  if (chain.some((link) => link.code === 'UND_ERR_SOCKET' && link.message === 'other side closed')) return 'request';
+  return undefined;
 }
 
 /** The error and its causes, outermost first (at most 5), each with its string code and message. */

@@ -6,14 +6,19 @@
 import { isRecord } from '../shape.js';
 
 export interface RetryPolicy {
-  /** Attempts per request, the first included, when the server does not say how long to wait. */
+  /**
+   * Failures per request whose wait is the action's own backoff (network errors, timeouts, 5xx
+   * without Retry-After); the request gives up at the last. Waits the server asked for do not
+   * count against it.
+   */
   maxAttempts: number;
   /**
-   * Attempts per request when every wait is one the server asked for (429 with Retry-After):
-   * then the deadline, not this count, is what normally ends the retries.
+   * Attempts per request in all, a backstop. Waits the server asks for (429 with Retry-After) are
+   * ended by the deadline: with a Retry-After of a second or more, plus jitter, the 120 s deadline
+   * comes well before this count. (At 30, runs sharing a rate-limited key reached it first.)
    */
   maxServerDirectedAttempts: number;
-  /** Backoff before the first retry; it doubles each retry. */
+  /** Backoff before the first retry of the action's own; it doubles each such retry. */
   baseDelayMs: number;
   /** No backoff of our own is longer than this. */
   maxDelayMs: number;
@@ -23,7 +28,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 5,
-  maxServerDirectedAttempts: 30,
+  maxServerDirectedAttempts: 100,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
   timeoutMs: 10_000,
@@ -59,7 +64,8 @@ export function isRetryableStatus(status: number): boolean {
 /**
  * Capped exponential backoff with "equal jitter": half the step is fixed, half random, so
  * clients that failed together do not retry together, and no wait collapses to zero.
- * `retry` counts from 1 (the wait before the second attempt).
+ * `retry` counts the request's failures of the action's own timing so far, from 1 (with no 429
+ * between them, the wait before the second attempt is retry 1).
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));

@@ -88,7 +88,9 @@ export function proxyFor(target: string | URL, config: ProxyConfig | undefined):
 
 /**
  * The credentials in any proxy variable, for masking: the password (and `user:password`), or the
- * user name when there is no password (a token in the user part), each as written and decoded.
+ * user name when there is no password (a token in the user part, and `token:`), each as written
+ * and decoded. `user:password` decoded is what `Proxy-Authorization: Basic …` encodes, so the
+ * Redactor's base64 forms of it cover a proxy that echoes that header.
  * Works on values that are not valid URLs too, so a malformed variable's credentials are masked.
  */
 export function proxySecrets(env: Env): string[] {
@@ -105,6 +107,7 @@ export function proxySecrets(env: Env): string[] {
       secrets.add(form);
       secrets.add(decode(form));
     }
+    if (colon < 0 && userinfo !== '') secrets.add(`${decode(userinfo)}:`);
   }
   return [...secrets].filter((secret) => secret !== '');
 }
