@@ -18,7 +18,7 @@ const github = () => ({ GITHUB_API_URL: `${sandbox.url}/github` });
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/1001';
 
 /** Fails with the run's output when it did not exit with `code`, so a failure says why. */
-function expectExit(result: { code: number; stdout: string; stderr: string }, code: number): void {
+function expectExit(result: { code: number | null; stdout: string; stderr: string }, code: number): void {
   if (result.code !== code) throw new Error(`exit ${result.code}, not ${code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
 }
 
