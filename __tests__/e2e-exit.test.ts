@@ -16,9 +16,10 @@ it('delivers every line of a long log to a reader that falls behind before it ex
   const result = await runAction(inputs, { readDelayMs: 1_000 });
   expect(result.code).toBe(0);
   expect(result.stdout.length).toBeGreaterThan(300_000);
-  // The attachment's request is what a dry run prints last.
+  // The attachment's request is the last request a dry run prints, and the line saying what it checked its very last line.
   expect(result.stdout).toMatch(
-    /this request would be sent to POST \S+\/v1\/incident_attachments:\n\{\n[\s\S]*"title": "GitHub Actions: Deploy #42"\n {2}\}\n\}\n$/,
+    /this request would be sent to POST \S+\/v1\/incident_attachments:\n\{\n[\s\S]*"title": "GitHub Actions: Deploy #42"\n {2}\}\n\}\n/,
   );
+  expect(result.stdout).toMatch(/\nDry run: checked against the incident\.io workspace: severities\.[^\n]*\n$/);
   expect(sandbox.incidents()).toHaveLength(0);
 });

@@ -26,6 +26,7 @@ import {
 } from './helpers/proxy.js';
 import { leakedFragments } from './helpers/leaks.js';
 import { useSandbox } from './helpers/sandbox.js';
+import { ENRICHMENT_BUDGET_MS } from '../src/incident-io/retry.js';
 
 const sandbox = useSandbox();
 const API = 'api.incident.test';
@@ -213,8 +214,8 @@ describe('a proxy that misbehaves: the step ends within its deadline, and says w
   // killed by runAction after a minute and fails the test as `timedOut`.
   const DEADLINE_MS = Number(SHORT.INCIDENT_IO_DEADLINE_MS);
   const SLACK_MS = 10_000;
-  /** The GitHub lookups' own time limit (src/github/jobs.ts, pulls.ts). */
-  const GITHUB_LIMIT_MS = 5_000;
+  /** The enrichment budget the GitHub lookups share (ENRICHMENT_BUDGET_MS in src/incident-io/retry.ts). */
+  const GITHUB_LIMIT_MS = ENRICHMENT_BUDGET_MS;
   const GITHUB = 'api.github.test';
   let behaviours: Record<string, ProxyBehaviour>;
   let bad: TestProxy;
@@ -295,7 +296,7 @@ describe('a proxy that misbehaves: the step ends within its deadline, and says w
     expect(result.code).toBe(0);
     expect(result.ms).toBeLessThan(GITHUB_LIMIT_MS + SLACK_MS);
     expect(sandbox.incidents()).toHaveLength(1);
-    expect(result.stdout).toMatch(/^::notice .*GitHub did not answer within 5 s/m);
+    expect(result.stdout).toMatch(new RegExp(`^::notice .*GitHub did not answer within ${GITHUB_LIMIT_MS / 1000} s`, 'm'));
   });
 
   it('that echoes Proxy-Authorization in its error page: the credentials, in base64 too, reach no log line, notice, output or summary', async () => {
