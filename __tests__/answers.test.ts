@@ -12,9 +12,9 @@ import { lookUpForCreate, lookUpForUpdate } from '../src/incident-io/lookups.js'
 import { findUser } from '../src/incident-io/roles.js';
 import { postIncidentUpdate } from '../src/incident-io/updates.js';
 import { run } from '../src/main.js';
-import type { CreateSettings, UpdateSettings } from '../src/settings/settings.js';
+import type { DeclareSettings, UpdateSettings } from '../src/settings/settings.js';
 import { AnswerError } from '../src/shape.js';
-import { FakeClock, fakeCore, json, pushContext, testClient } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, testClient, stepOf, type Step } from './helpers/fakes.js';
 // The lookups load these on demand; loaded here first, as jest's ESM loader asks.
 import '../src/incident-io/custom-fields.js';
 import '../src/incident-io/roles.js';
@@ -122,7 +122,7 @@ describe('the lookups names resolve against, each answered in the wrong shape', 
     async (_w, body, message) => {
       const settings = { ...updateSettings, severity: '', status: '', incidentType: 'Platform', visibility: 'public', mode: 'standard' };
       const fetch = routed({ ...GOOD, '/v1/incident_types': body });
-      const error = await failure(lookUpForCreate(testClient(fetch), settings as unknown as CreateSettings));
+      const error = await failure(lookUpForCreate(testClient(fetch), settings as unknown as DeclareSettings));
       expect(error).toBeInstanceOf(ApiError);
       expect(error.message).toMatch(/incident\.io GET \/v1\/incident_types/);
       expect(error.message).toMatch(message);
@@ -243,14 +243,15 @@ describe("the answers to the job's own writes, in the wrong shape", () => {
 
 describe('alert events and heartbeats: green only on an answer that says so', () => {
   const ALERT_TOKEN = 'alert_tok_0123456789';
-  async function runOp(inputs: Record<string, string>, reply: () => Response) {
+  async function runOp(step: Step, reply: () => Response) {
+    const { job, inputs } = stepOf(step);
     const core = fakeCore(inputs);
     const fetch = async () => reply();
-    await run({ core: core.core, fetch, env: { GITHUB_REPOSITORY: 'acme/shop' }, clock: new FakeClock(), context: () => pushContext });
+    await run({ core: core.core, fetch, env: { GITHUB_REPOSITORY: 'acme/shop' }, clock: new FakeClock(), context: () => pushContext }, job);
     return core;
   }
-  const heartbeat = { operation: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': ALERT_TOKEN };
-  const alert = { operation: 'alert', 'alert-source-id': 'src-1', 'alert-token': ALERT_TOKEN };
+  const heartbeat = { job: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': ALERT_TOKEN };
+  const alert = { job: 'alert', 'alert-source-id': 'src-1', 'alert-token': ALERT_TOKEN };
 
   it.each([
     ['a 204', () => new Response(null, { status: 204 })],

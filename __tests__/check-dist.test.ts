@@ -31,7 +31,7 @@ it('passes identical directories', () => {
   write(built(), bundle);
   write(dist(), bundle);
   const result = compareDirs(built(), dist());
-  expect(result).toEqual({ differ: [], missing: [], extra: [], same: 4 });
+  expect(result).toEqual({ differ: [], missing: [], extra: [], noEntry: [], same: 4 });
   expect(staleMessage(result)).toBeUndefined();
 });
 
@@ -43,6 +43,7 @@ it('finds a changed byte, a file dist/ lacks and a file only dist/ has, in subdi
     differ: ['index.js', 'package.json'],
     missing: ['sub/a.js'],
     extra: ['old.index.js', 'sub/b.js'],
+    noEntry: [],
     same: 2,
   });
 });
@@ -63,4 +64,12 @@ it('names every stale file and says to run npm run package', () => {
       'Run `npm run package` and commit dist/.',
     ].join('\n'),
   );
+});
+
+it("names a job's entry that dist/ lacks, even when the build made none either", () => {
+  write(built(), bundle);
+  write(dist(), { ...bundle, 'declare.js': 'entry' });
+  const result = compareDirs(built(), dist(), ['declare.js', 'resolve.js']);
+  expect(result.noEntry).toEqual(['resolve.js']);
+  expect(staleMessage(result)).toContain("  a job's action.yml runs it, but it is missing: dist/resolve.js");
 });

@@ -25,10 +25,11 @@ describe('contract: the bundle against Prism serving the published incident.io s
     await prism?.close();
   });
 
-  /** Runs the bundle and checks Prism found nothing to reject. */
-  async function run(inputs: Record<string, string>) {
+  /** Runs the bundle's `job` and checks Prism found nothing to reject. */
+  async function run(inputs: Record<string, string>, job = 'declare') {
     const logsBefore = prism.logs().length;
-    const result = await runAction({ 'api-key': KEY, 'api-url': prism.url, ...inputs });
+    const key: Record<string, string> = job === 'alert' || job === 'heartbeat' ? {} : { 'api-key': KEY };
+    const result = await runAction({ ...key, 'api-url': prism.url, ...inputs }, { job });
     await new Promise((resolve) => setTimeout(resolve, 150)); // Prism logs just after it answers.
     const logs = prism.logs().slice(logsBefore);
     expect(logs).not.toMatch(/did not pass the validation rules|Request terminated with error|Violation:/);
@@ -62,29 +63,32 @@ describe('contract: the bundle against Prism serving the published incident.io s
   });
 
   it('accepts an update by reference: GET /v2/incidents/123, then the edit', async () => {
-    const result = await run({
-      operation: 'update',
-      'incident-id': 'INC-123',
-      severity: 'Minor',
-      name: 'Checkout down (rollback failed too)',
-      summary: 'The rollback failed as well.',
-      'custom-fields': 'Affected Team: Product',
-      roles: 'Incident Lead: lisa@incident.io',
-      'notify-incident-channel': 'false',
-    });
+    const result = await run(
+      {
+        'incident-id': 'INC-123',
+        severity: 'Minor',
+        name: 'Checkout down (rollback failed too)',
+        summary: 'The rollback failed as well.',
+        'custom-fields': 'Affected Team: Product',
+        roles: 'Incident Lead: lisa@incident.io',
+        'notify-incident-channel': 'false',
+      },
+      'update',
+    );
     expect(result.code).toBe(0);
     expect(result.outputs['incident-id']).toBe(EXAMPLE_INCIDENT_ID);
     expect(result.stdout).toContain('Updated incident INC-123');
   });
 
   it('accepts an alert event', async () => {
-    const result = await run({
-      operation: 'alert',
-      'api-key': '',
-      'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
-      'alert-token': 'contract-alert-token-0123456789',
-      summary: 'Deploy failed',
-    });
+    const result = await run(
+      {
+        'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
+        'alert-token': 'contract-alert-token-0123456789',
+        summary: 'Deploy failed',
+      },
+      'alert',
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Sent a firing alert event');
   });
@@ -104,25 +108,28 @@ describe('contract: the bundle against Prism serving the published incident.io s
   });
 
   it('accepts an update with a message: POST /v2/incident_updates, then the edit', async () => {
-    const result = await run({
-      operation: 'update',
-      'incident-id': 'INC-123',
-      message: 'Attempt 2 failed too.',
-      severity: 'Minor',
-      name: 'Checkout down',
-    });
+    const result = await run(
+      {
+        'incident-id': 'INC-123',
+        message: 'Attempt 2 failed too.',
+        severity: 'Minor',
+        name: 'Checkout down',
+      },
+      'update',
+    );
     expect(result.code).toBe(0);
     // Prism answers with the spec's example update, created in 2021: to the action, a replay of an earlier attempt's.
     expect(result.stdout).toContain('An earlier attempt of this step already posted this incident update to INC-123');
   });
 
   it('accepts a heartbeat ping', async () => {
-    const result = await run({
-      operation: 'heartbeat',
-      'api-key': '',
-      'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
-      'alert-token': 'contract-heartbeat-token-0123456789',
-    });
+    const result = await run(
+      {
+        'alert-source-id': '01GW2G3V0S59R238FAHPDS1R66',
+        'alert-token': 'contract-heartbeat-token-0123456789',
+      },
+      'heartbeat',
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Sent a heartbeat ping');
   });
@@ -143,7 +150,7 @@ describe('contract: the bundle against Prism serving the published incident.io s
 
   it('accepts an update with links on an existing incident: GET /v1/incident_attachments first', async () => {
     const logsBefore = prism.logs().length;
-    const result = await run({ operation: 'update', 'incident-id': 'INC-123', links: 'Postmortem: https://docs.example.com/pm/1' });
+    const result = await run({ 'incident-id': 'INC-123', links: 'Postmortem: https://docs.example.com/pm/1' }, 'update');
     expect(result.code).toBe(0);
     expect(prism.logs().slice(logsBefore)).toMatch(/get \/v1\/incident_attachments/);
   });

@@ -1,4 +1,4 @@
-/** The README is generated from action.yml and examples/, and the examples pass valid inputs. */
+/** The docs are generated from the jobs' action.yml files and examples/, and the examples pass valid inputs. */
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -7,78 +7,112 @@ import {
   generate,
   inputsTable,
   loadTroubleshooting,
+  MARK,
   outputsTable,
-  renderReadme,
+  pages,
+  renderPage,
   renderTroubleshooting,
-  splitDescription,
 } from '../scripts/docs.mjs';
+import { DECLARED_MODULE, declaredModule, jobOfUses, readJobs } from '../scripts/jobs.mjs';
 import { readScopeEntries, SCOPES_MODULE, scopeEntries, scopesModule } from '../scripts/scopes.mjs';
 import { SCOPES } from '../src/incident-io/scopes.js';
 import { TROUBLESHOOTING } from '../src/incident-io/refusals.js';
 
 const root = new URL('..', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
-const action = parse(read('action.yml'));
 const readme = read('README.md');
+const jobs = readJobs(root);
 const examples = readdirSync(new URL('examples/', root)).filter((f) => f.endsWith('.yml'));
 
 describe('npm run docs', () => {
-  it('has left the README as it would write it now (run `npm run docs` if this fails)', () => {
-    expect(renderReadme(readme, action, read)).toBe(readme);
-  });
-
-  it('has left every generated file as it would write it now: the README, the job pages and src/incident-io/scopes.ts', async () => {
+  it('has left every generated file as it would write it now: the pages, src/settings/declared.ts and src/incident-io/scopes.ts', async () => {
     const files = await generate(root);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['README.md', SCOPES_MODULE]));
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(['README.md', 'docs/declare.md', 'update/README.md', 'resolve/README.md', DECLARED_MODULE, SCOPES_MODULE]),
+    );
     for (const [path, text] of files) expect({ path, text }).toEqual({ path, text: read(path) });
+    expect(files.get(DECLARED_MODULE)).toBe(declaredModule(jobs));
   });
 
   it('exits 0 on --check from the command line, loading the troubleshooting entries from the TypeScript source', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['scripts/docs.mjs', '--check'], { cwd: new URL('.', root) });
-    expect(stdout).toMatch(/match action\.yml, examples\/, the pruned spec and src\/incident-io\/refusals\.ts/);
+    expect(stdout).toMatch(/match the jobs' action\.yml files, examples\/, the pruned spec and src\/incident-io\/refusals\.ts/);
     // What the script loads on its own is what the code uses.
     expect(await loadTroubleshooting(root)).toEqual(TROUBLESHOOTING);
   }, 30_000);
 
-  it('puts every input and output, and every example, in the README', () => {
-    for (const input of Object.keys(action.inputs)) expect(readme).toMatch(new RegExp(`^\\| \`${input}\` \\|`, 'm'));
-    for (const output of Object.keys(action.outputs)) expect(readme).toMatch(new RegExp(`^\\| \`${output}\` \\|`, 'm'));
-    for (const example of examples) expect(readme).toContain(`${'```'}yaml\n${read(`examples/${example}`).trimEnd()}\n${'```'}`);
+  it("puts every job's inputs and outputs in its own page, and every example in a page", () => {
+    for (const job of jobs) {
+      const page = read(job.page);
+      expect(page).toMatch(/^# /);
+      for (const input of Object.keys(job.action.inputs)) expect(page).toMatch(new RegExp(`^\\| \`${input}\` \\|`, 'm'));
+      for (const output of Object.keys(job.action.outputs)) expect(page).toMatch(new RegExp(`^\\| \`${output}\` \\|`, 'm'));
+    }
+    const all = pages(root, jobs).map(read).join('\n');
+    for (const example of examples) expect(all).toContain(`${'```'}yaml\n${read(`examples/${example}`).trimEnd()}\n${'```'}`);
   });
 
-  it('renders a row per input: operations from the description, default, and one-line text with pipes escaped', () => {
+  it('renders a row per input: required, the default the runner passes, and one-line text with pipes escaped', () => {
     const table = inputsTable({
-      inputs: { a: { description: '(create, alert) Text\nover | lines.', default: 'x' }, b: { description: '(all) Any.', default: '' } },
-      outputs: {},
+      inputs: {
+        a: { description: 'Text\nover | lines.', required: true },
+        b: { description: 'Any.', default: 'x' },
+        c: { description: 'C.' },
+      },
     });
     expect(table.split('\n')).toEqual([
-      '| input | operations | default | description |',
+      '| input | required | default | description |',
       '|---|---|---|---|',
-      '| `a` | create, alert | `x` | Text over \\| lines. |',
-      '| `b` | all | | Any. |',
+      '| `a` | yes | | Text over \\| lines. |',
+      '| `b` | no | `x` | Any. |',
+      '| `c` | no | | C. |',
     ]);
-    expect(outputsTable({ inputs: {}, outputs: { o: { description: '(resolve) Its status.' } } })).toContain(
-      '| `o` | resolve | Its status. |',
-    );
+    expect(outputsTable({ outputs: { o: { description: 'Its status.' } } })).toContain('| `o` | Its status. |');
   });
 
-  it('refuses a description without operations, or with an unknown one', () => {
-    expect(() => splitDescription('x', 'Just text.')).toThrow('the description of "x" must start with its operations in parentheses');
-    expect(() => splitDescription('x', '(create, delete) Text.')).toThrow(
-      '"x" names unknown operation(s) delete; allowed: all, create, update, resolve, alert, heartbeat.',
-    );
+  const fake = (folder: string) => ({
+    name: folder || 'declare',
+    folder,
+    metadataPath: folder ? `${folder}/action.yml` : 'action.yml',
+    page: folder ? `${folder}/README.md` : 'docs/declare.md',
+    entry: `${folder || 'declare'}.js`,
+    action: { inputs: { [`${folder || 'root'}-input`]: { description: 'D.' } }, outputs: {}, runs: { using: 'node24', main: '' } },
   });
 
-  it('refills a file block and refuses a README without the table markers', () => {
-    const mark = (t: string, end: string) => `<!-- ${end} ${t} table: generated from action.yml by \`npm run docs\` -->`;
-    const tables = ['inputs', 'outputs'].map((t) => `${mark(t, 'begin')}\nold\n${mark(t, 'end')}`).join('\n');
-    const text = `<!-- begin file: examples/a.yml (copied) -->\nold\n<!-- end file: examples/a.yml -->\n${tables}\n`;
-    const out = renderReadme(text, { inputs: {}, outputs: {} }, (path: string) => `# ${path}\n`);
+  it("fills a page's file blocks and each table from the action.yml its markers name", () => {
+    const tables = (source: string) =>
+      ['inputs', 'outputs'].map((t) => `${MARK(t, source, false)}\nold\n${MARK(t, source, true)}`).join('\n');
+    const text = `<!-- begin file: examples/a.yml (copied) -->\nold\n<!-- end file: examples/a.yml -->\n${tables('resolve/action.yml')}\n`;
+    const out = renderPage(text, 'README.md', { jobs: [fake(''), fake('resolve')], readFile: (path: string) => `# ${path}\n` });
     expect(out).toContain(
       '<!-- begin file: examples/a.yml (copied) -->\n```yaml\n# examples/a.yml\n```\n<!-- end file: examples/a.yml -->',
     );
+    expect(out).toContain('| `resolve-input` | no | | D. |');
     expect(out).not.toContain('old');
-    expect(() => renderReadme('no markers', { inputs: {}, outputs: {} }, read)).toThrow('README.md needs the lines');
+  });
+
+  it("refuses a job's page without its tables, and a table of an action.yml that is no job's", () => {
+    const jobsOf = [fake(''), fake('resolve')];
+    const readFile = () => '';
+    expect(() => renderPage('# Resolve\n', 'resolve/README.md', { jobs: jobsOf, readFile, job: jobsOf[1] })).toThrow(
+      "resolve/README.md, the resolve job's page, needs the lines",
+    );
+    const stray = `${MARK('inputs', 'escalate/action.yml', false)}\n${MARK('inputs', 'escalate/action.yml', true)}`;
+    expect(() => renderPage(stray, 'README.md', { jobs: jobsOf, readFile })).toThrow(
+      'README.md: the inputs table is "generated from escalate/action.yml", which is no job\'s action.yml',
+    );
+  });
+
+  it('finds the job a uses: runs: the root for ./ and the published name, a folder for ./<job> and <published>/<job>', () => {
+    const jobsOf = [fake(''), fake('resolve')];
+    expect(jobOfUses('./', jobsOf)?.job?.name).toBe('declare');
+    expect(jobOfUses('.', jobsOf)?.job?.name).toBe('declare');
+    expect(jobOfUses('incident-io-action/incident-io-action@v1', jobsOf)?.job?.name).toBe('declare');
+    expect(jobOfUses('./resolve', jobsOf)?.job?.name).toBe('resolve');
+    expect(jobOfUses('incident-io-action/incident-io-action/resolve@0123abc', jobsOf)?.job?.name).toBe('resolve');
+    expect(jobOfUses('./escalate', jobsOf)).toEqual({ job: undefined, folder: 'escalate' });
+    expect(jobOfUses('actions/checkout@v6', jobsOf)).toBeUndefined();
+    expect(jobOfUses('incident-io-action/incident-io-action-fork@v1', jobsOf)).toBeUndefined();
   });
 
   it('generates the scope table from x-rbac-scopes, "not published" where the spec lists none', () => {
@@ -99,11 +133,7 @@ describe('npm run docs', () => {
     );
     expect(scopesModule(entries)).toMatch(/^\/\/ Generated by `npm run docs` \(scripts\/scopes\.mjs\)/);
     const mark = (end: string) => `<!-- ${end} scopes table: generated from the pruned spec by \`npm run docs\` -->`;
-    const tables = ['inputs', 'outputs'].map(
-      (t) =>
-        `<!-- begin ${t} table: generated from action.yml by \`npm run docs\` -->\n<!-- end ${t} table: generated from action.yml by \`npm run docs\` -->`,
-    );
-    const out = renderReadme(`${tables.join('\n')}\n${mark('begin')}\nold\n${mark('end')}\n`, { inputs: {}, outputs: {} }, read, entries);
+    const out = renderPage(`${mark('begin')}\nold\n${mark('end')}\n`, 'README.md', { jobs: [], readFile: read, scopes: entries });
     expect(out).toContain(
       `${mark('begin')}\n| request | scope incident.io lists for it |\n|---|---|\n| \`DELETE /v1/a\` | \`a.delete\`, \`b.admin\` |\n| \`GET /v2/things/{id}\` | \`things.view\` |\n| \`POST /v2/things/{id}\` | not published |\n${mark('end')}`,
     );
@@ -112,7 +142,8 @@ describe('npm run docs', () => {
 
   it('has the same scopes in src/incident-io/scopes.ts as the pruned spec, and the hand-written permissions table names only those', () => {
     expect(Object.entries(SCOPES)).toEqual(readScopeEntries(root));
-    const permissions = readme.slice(readme.indexOf('## Permissions'), readme.indexOf('## Inputs'));
+    const start = readme.indexOf('## Permissions');
+    const permissions = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const known = new Set(Object.values(SCOPES).flat());
     const named = [...permissions.matchAll(/`([a-z_]+\.[a-z_]+)`/g)].map((m) => m[1]!);
     expect(named.length).toBeGreaterThan(10);
@@ -153,6 +184,7 @@ describe('examples/', () => {
   const steps = workflows
     .flatMap((w) => Object.values(w.jobs).flatMap((job) => job.steps ?? []))
     .filter((s) => s.uses?.startsWith('incident-io-action/'));
+  const jobOf = (step: Step) => jobOfUses(step.uses ?? '', jobs)?.job;
 
   it('cover the documented uses: failed deploy, manual declaration, lifecycle, watcher, incident-key, alerts, heartbeats', () => {
     expect(examples.sort()).toEqual([
@@ -166,37 +198,63 @@ describe('examples/', () => {
       'pull-request-preview.yml',
       'watch-deploys.yml',
     ]);
-    // Every input and output is shown in at least one example.
-    const used = new Set(steps.flatMap((s) => Object.keys(s.with ?? {})));
-    const texts = examples.map((f) => read(`examples/${f}`)).join('\n');
-    for (const input of Object.keys(action.inputs)) {
-      if (
-        ![
-          'api-url',
-          'dry-run',
-          'fail-on-error',
-          'idempotency-key',
-          'notify-incident-channel',
-          'status',
-          'deduplication-key',
-          'source-url',
-          'alert-status',
-        ].includes(input)
-      ) {
-        expect({ input, used: used.has(input) }).toEqual({ input, used: true });
+    // Every job is shown, and every input of each job (but those a reader rarely sets) in at least one of its steps.
+    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual(['alert', 'declare', 'heartbeat', 'resolve', 'update']);
+    const rarely = [
+      'api-url',
+      'dry-run',
+      'fail-on-error',
+      'idempotency-key',
+      'notify-incident-channel',
+      'status',
+      'deduplication-key',
+      'source-url',
+      'alert-status',
+      'mode',
+      'github-token',
+      'severity',
+      'name',
+      'summary',
+      'message',
+      'incident-id',
+      'incident-key',
+      'links',
+      'timestamps',
+      'custom-fields',
+      'roles',
+    ];
+    for (const job of jobs) {
+      const used = new Set(steps.filter((s) => jobOf(s) === job).flatMap((s) => Object.keys(s.with ?? {})));
+      for (const input of Object.keys(job.action.inputs)) {
+        if (!rarely.includes(input)) expect({ job: job.name, input, used: used.has(input) }).toEqual({ job: job.name, input, used: true });
       }
     }
-    for (const output of Object.keys(action.outputs)) {
-      if (!['incident-reference', 'incident-name', 'status', 'deduplication-key'].includes(output))
-        expect(texts).toContain(`outputs.${output}`);
+    const allUsed = new Set(steps.flatMap((s) => Object.keys(s.with ?? {})));
+    for (const input of [
+      'severity',
+      'name',
+      'summary',
+      'message',
+      'incident-id',
+      'incident-key',
+      'links',
+      'timestamps',
+      'custom-fields',
+      'roles',
+    ]) {
+      expect({ input, used: allUsed.has(input) }).toEqual({ input, used: true });
     }
-    const operations = new Set(steps.map((s) => (s.with?.['operation'] as string | undefined) ?? 'create'));
-    expect([...operations].sort()).toEqual(['alert', 'create', 'heartbeat', 'resolve', 'update']);
+    const texts = examples.map((f) => read(`examples/${f}`)).join('\n');
+    for (const output of ['incident-id', 'incident-url', 'created', 'skipped']) expect(texts).toContain(`outputs.${output}`);
   });
 
-  it('pass only inputs their operation uses, with values the settings accept', async () => {
+  it("pass only inputs their job declares, with values the job's settings accept", async () => {
     const { readSettings } = await import('../src/settings/settings.js');
     for (const step of steps) {
+      const job = jobOf(step);
+      expect({ uses: step.uses, job: job?.name }).toEqual({ uses: step.uses, job: expect.any(String) });
+      for (const input of Object.keys(step.with ?? {}))
+        expect({ uses: step.uses, input, declared: input in job!.action.inputs }).toEqual({ uses: step.uses, input, declared: true });
       // Expressions stand for runtime values; give each a plausible one and let the settings check the rest.
       const concrete = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([k, v]) => {
@@ -218,7 +276,7 @@ describe('examples/', () => {
           ];
         }),
       );
-      await expect(readSettings((name) => concrete[name] ?? '')).resolves.toBeDefined();
+      await expect(readSettings(job!.name as never, (name) => concrete[name] ?? '')).resolves.toBeDefined();
     }
   });
 });

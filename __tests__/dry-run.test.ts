@@ -7,7 +7,7 @@ import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { run } from '../src/main.js';
 import { FRAGMENT } from '../src/output/redact.js';
-import { FakeClock, fakeCore, json, pushContext } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, stepOf, type Step } from './helpers/fakes.js';
 import { runnerCommands } from './helpers/runner-commands.js';
 import '../src/github/jobs.js';
 import '../src/github/pulls.js';
@@ -71,10 +71,11 @@ function workspace(names: Record<string, string> = {}) {
   return { fetch, calls };
 }
 
-async function dryRun(inputs: Record<string, string>, names: Record<string, string> = {}) {
+async function dryRun(step: Step, names: Record<string, string> = {}) {
+  const { job, inputs } = stepOf(step);
   const core = fakeCore({ 'dry-run': 'true', ...inputs });
   const { fetch, calls } = workspace(names);
-  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => pushContext });
+  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => pushContext }, job);
   const log = core.log.map((l) => l.message).join('\n');
   const summary = core.summaryParts.join('');
   return { ...core, calls, log, summary, html: render(summary) };
@@ -219,7 +220,7 @@ describe('a dry run of a create', () => {
 describe('a dry run of the other jobs', () => {
   it('update: names the incident in the path and what changes, and writes its card', async () => {
     const r = await dryRun({
-      operation: 'update',
+      job: 'update',
       'api-key': KEY,
       'incident-id': 'INC-7',
       severity: 'Major',
@@ -239,7 +240,7 @@ describe('a dry run of the other jobs', () => {
   });
 
   it('resolve: names the status it would move to, and says the move itself is not checked', async () => {
-    const r = await dryRun({ operation: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7', message: 'Rolled back.' });
+    const r = await dryRun({ job: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7', message: 'Rolled back.' });
     expect(r.log).toContain('  to_incident_status_id "st-doc" = status "Documenting"');
     expect(r.log).toContain('  incident_id "01INC" = incident "INC-7: Checkout down"');
     expect(r.summary).toContain('- **Changed:**\n  - status → Documenting\n');
@@ -250,7 +251,7 @@ describe('a dry run of the other jobs', () => {
 
   it('alert: writes a card of the event, and says the token was not checked', async () => {
     const r = await dryRun({
-      operation: 'alert',
+      job: 'alert',
       'alert-source-id': 'src-1',
       'alert-token': 'tok_alert_0123456789',
       'alert-metadata': 'team: payments',
@@ -271,7 +272,7 @@ describe('a dry run of the other jobs', () => {
   });
 
   it('heartbeat: writes a card, and says the token was not checked', async () => {
-    const r = await dryRun({ operation: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': 'tok_heartbeat_0123456789' });
+    const r = await dryRun({ job: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': 'tok_heartbeat_0123456789' });
     expect(r.failed).toBeUndefined();
     expect(r.calls).toEqual([]);
     expect(r.summary).toContain('### incident.io: dry run (would send a heartbeat ping)');

@@ -98,14 +98,16 @@ describe('untrusted text never becomes a runner command or Markdown', () => {
   });
 
   it('survives a hostile alert title and deduplication key', async () => {
-    const result = await runAction({
-      operation: 'alert',
-      'api-url': sandbox.url,
-      'alert-source-id': sandbox.alertSourceId,
-      'alert-token': ALERT_TOKEN,
-      name: 'Nightly\n::add-mask::PWNED',
-      'deduplication-key': 'key`` ##[set-output name=a;]PWNED\r::error::PWNED',
-    });
+    const result = await runAction(
+      {
+        'api-url': sandbox.url,
+        'alert-source-id': sandbox.alertSourceId,
+        'alert-token': ALERT_TOKEN,
+        name: 'Nightly\n::add-mask::PWNED',
+        'deduplication-key': 'key`` ##[set-output name=a;]PWNED\r::error::PWNED',
+      },
+      { job: 'alert' },
+    );
     expect(result.code).toBe(0);
     expectTrustworthy(result);
     expect(render(result.summary)).not.toMatch(/<code>[^<]*<\/code>[^<]*<code>/);
@@ -154,12 +156,14 @@ describe('secrets: redacted first, then cut, everywhere', () => {
 
   it('no fragment of an echoed alert token', async () => {
     sandbox.fault('POST /v2/alert_events/http/:id', { type: 'echo-key', status: 400, format: 'text' });
-    const result = await runAction({
-      operation: 'alert',
-      'api-url': sandbox.url,
-      'alert-source-id': sandbox.alertSourceId,
-      'alert-token': ALERT_TOKEN,
-    });
+    const result = await runAction(
+      {
+        'api-url': sandbox.url,
+        'alert-source-id': sandbox.alertSourceId,
+        'alert-token': ALERT_TOKEN,
+      },
+      { job: 'alert' },
+    );
     expect(result.code).toBe(1);
     expectTrustworthy(result);
   });
@@ -289,7 +293,7 @@ describe('honest outcomes', () => {
   it('refuses a show answer without a reference on update', async () => {
     await runAction(base(), { env: github() });
     sandbox.fault('GET /v2/incidents/:id', { type: 'omit', fields: ['reference'] });
-    const result = await runAction({ 'api-key': KEY, 'api-url': sandbox.url, operation: 'update', 'incident-id': 'INC-1', name: 'x' });
+    const result = await runAction({ 'api-key': KEY, 'api-url': sandbox.url, 'incident-id': 'INC-1', name: 'x' }, { job: 'update' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/incident the action cannot report: incident\.reference is missing/);
     expect(sandbox.requests.filter((r) => r.route === 'POST /v2/incidents/:id/actions/edit')).toHaveLength(0);
@@ -375,13 +379,15 @@ describe('exact resolution', () => {
   });
 
   it('refuses an update with nothing to change, before any write', async () => {
-    const result = await runAction({
-      'api-key': KEY,
-      'api-url': sandbox.url,
-      operation: 'update',
-      'incident-id': 'INC-1',
-      'custom-fields': '{}',
-    });
+    const result = await runAction(
+      {
+        'api-key': KEY,
+        'api-url': sandbox.url,
+        'incident-id': 'INC-1',
+        'custom-fields': '{}',
+      },
+      { job: 'update' },
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/needs something to change/);
     // The incident is still looked up, so a wrong incident-id shows in the same run.
@@ -390,13 +396,13 @@ describe('exact resolution', () => {
   });
 
   it.each(['..', '../v1/identity'])('refuses the path-like incident-id %j before any request', async (id) => {
-    const result = await runAction({ 'api-key': KEY, 'api-url': sandbox.url, operation: 'resolve', 'incident-id': id });
+    const result = await runAction({ 'api-key': KEY, 'api-url': sandbox.url, 'incident-id': id }, { job: 'resolve' });
     expect(result.code).toBe(1);
     expect(sandbox.requests).toHaveLength(0);
   });
 
   describe('resolve', () => {
-    const resolve = () => runAction({ 'api-key': KEY, 'api-url': sandbox.url, operation: 'resolve', 'incident-id': 'INC-1' });
+    const resolve = () => runAction({ 'api-key': KEY, 'api-url': sandbox.url, 'incident-id': 'INC-1' }, { job: 'resolve' });
     const ID = (name: string) => sandbox.state.incidentStatuses.find((s: { name: string }) => s.name === name).id;
 
     it('tries the next post-incident status when incident.io refuses the first', async () => {
@@ -441,7 +447,7 @@ describe('a misspelt input', () => {
     const result = await runAction({ ...base(), severty: 'Critical' });
     expect(result.code).toBe(1);
     expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
-    expect(result.stdout).toMatch(/::error::Input "severty" is not an input of this action.*did you mean "severity"\?/);
+    expect(result.stdout).toMatch(/::error::Input "severty" is not an input of the declare job.*did you mean "severity"\?/);
   });
 });
 

@@ -233,7 +233,6 @@ describe('matrix legs of one run that fail at the same moment', () => {
 
 describe('heartbeats: sent only when incident.io says so', () => {
   const heartbeat = () => ({
-    operation: 'heartbeat',
     'api-url': sandbox.url,
     'alert-source-id': sandbox.heartbeatSourceId,
     'alert-token': sandbox.heartbeatToken,
@@ -254,7 +253,7 @@ describe('heartbeats: sent only when incident.io says so', () => {
     ['a list', { status: 202, body: ['ok'] }, /answered 202 with \["ok"\]/],
   ])('answered with %s: an error carrying the answer, not "sent"', async (_what, answer, message) => {
     sandbox.fault(PING, { type: 'answer', ...answer }, 10);
-    const result = await runAction(heartbeat());
+    const result = await runAction(heartbeat(), { job: 'heartbeat' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(message);
     expect(result.stdout).not.toMatch(/Sent a heartbeat ping/);
@@ -262,9 +261,9 @@ describe('heartbeats: sent only when incident.io says so', () => {
 
   it('answered with status success or an empty 200: sent', async () => {
     sandbox.fault(PING, { type: 'answer', body: { status: 'success' } });
-    expect((await runAction(heartbeat())).stdout).toMatch(/Sent a heartbeat ping/);
+    expect((await runAction(heartbeat(), { job: 'heartbeat' })).stdout).toMatch(/Sent a heartbeat ping/);
     sandbox.fault(PING, { type: 'answer' });
-    expect((await runAction(heartbeat())).stdout).toMatch(/Sent a heartbeat ping/);
+    expect((await runAction(heartbeat(), { job: 'heartbeat' })).stdout).toMatch(/Sent a heartbeat ping/);
   });
 });
 

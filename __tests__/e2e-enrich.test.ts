@@ -108,12 +108,11 @@ describe('attachments', () => {
     const update = {
       ...base(),
       severity: '',
-      operation: 'update',
       'incident-id': 'INC-1',
       links: 'Postmortem: https://docs.example.com/pm/1',
     };
-    await runAction(update);
-    await runAction(update);
+    await runAction(update, { job: 'update' });
+    await runAction(update, { job: 'update' });
     expect(sandbox.attachments().filter((a) => a.resource.title === 'Postmortem')).toHaveLength(1);
   });
 
@@ -222,22 +221,26 @@ describe('timestamps', () => {
 
   it('sets and unsets timestamps on update', async () => {
     await runAction(base());
-    const result = await runAction({
-      'api-key': sandbox.apiKey,
-      'api-url': sandbox.url,
-      operation: 'update',
-      'incident-id': 'INC-1',
-      timestamps: 'Accepted at: 2026-11-26T10:10:00Z',
-    });
+    const result = await runAction(
+      {
+        'api-key': sandbox.apiKey,
+        'api-url': sandbox.url,
+        'incident-id': 'INC-1',
+        timestamps: 'Accepted at: 2026-11-26T10:10:00Z',
+      },
+      { job: 'update' },
+    );
     expect(result.code).toBe(0);
     expect(timestampValues()['Accepted at']).toBe('2026-11-26T10:10:00Z');
-    await runAction({
-      'api-key': sandbox.apiKey,
-      'api-url': sandbox.url,
-      operation: 'update',
-      'incident-id': 'INC-1',
-      timestamps: 'Accepted at: none',
-    });
+    await runAction(
+      {
+        'api-key': sandbox.apiKey,
+        'api-url': sandbox.url,
+        'incident-id': 'INC-1',
+        timestamps: 'Accepted at: none',
+      },
+      { job: 'update' },
+    );
     expect(timestampValues()['Accepted at']).toBeUndefined();
   });
 });
@@ -271,18 +274,20 @@ describe('catalog-backed custom fields', () => {
 
 describe('alerts', () => {
   const alert = () => ({
-    operation: 'alert',
     'api-url': sandbox.url,
     'alert-source-id': sandbox.alertSourceId,
     'alert-token': sandbox.alertToken,
   });
 
   it("merges alert-metadata beside the action's own keys, and sends source-url", async () => {
-    const result = await runAction({
-      ...alert(),
-      'alert-metadata': 'team: payments\nenvironment: production\nregions: [eu, us]',
-      'source-url': 'https://deploys.example.com/42',
-    });
+    const result = await runAction(
+      {
+        ...alert(),
+        'alert-metadata': 'team: payments\nenvironment: production\nregions: [eu, us]',
+        'source-url': 'https://deploys.example.com/42',
+      },
+      { job: 'alert' },
+    );
     expect(result.code).toBe(0);
     const [event] = sandbox.alerts();
     expect(event.metadata).toMatchObject({
@@ -296,12 +301,12 @@ describe('alerts', () => {
   });
 
   it('defaults source-url to the run', async () => {
-    await runAction(alert());
+    await runAction(alert(), { job: 'alert' });
     expect(sandbox.alerts()[0].source_url).toBe('https://github.com/acme/shop/actions/runs/1001');
   });
 
   it('refuses a metadata key the action sends itself, naming the reserved keys', async () => {
-    const result = await runAction({ ...alert(), 'alert-metadata': 'repository: other\nteam: x' });
+    const result = await runAction({ ...alert(), 'alert-metadata': 'repository: other\nteam: x' }, { job: 'alert' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /Input "alert-metadata" sets "repository", which the action sends itself.*Reserved keys: "repository", "workflow", "run_id"/,

@@ -52,8 +52,7 @@ describe('incident-key: only our own incidents', () => {
       { ...api(), severity: 'Major', 'incident-key': key },
       { env: { GITHUB_RUN_ID: String(8000 + n), GITHUB_RUN_NUMBER: String(n) } },
     );
-  const recover = (n: number) =>
-    runAction({ ...api(), operation: 'resolve', 'incident-key': key }, { env: { GITHUB_RUN_ID: String(8000 + n) } });
+  const recover = (n: number) => runAction({ ...api(), 'incident-key': key }, { job: 'resolve', env: { GITHUB_RUN_ID: String(8000 + n) } });
 
   it("is not captured by a responder's incident that quotes the marker: a new one is declared, and the quote is left alone", async () => {
     const first = await fail(1);
@@ -104,12 +103,14 @@ describe('incident-key: only our own incidents', () => {
     const otherMarker = (sandbox.incidents()[1].summary as string).split('\n').pop()!;
     // A responder pastes the other incident's marker at the top of ours.
     sandbox.incidents()[0].summary = `See also:\n\n${otherMarker}\n\n${sandbox.incidents()[0].summary}`;
-    const updated = await runAction({
-      ...api(),
-      operation: 'update',
-      'incident-id': first.outputs['incident-id']!,
-      summary: 'Checkout is down: rolling back.',
-    });
+    const updated = await runAction(
+      {
+        ...api(),
+        'incident-id': first.outputs['incident-id']!,
+        summary: 'Checkout is down: rolling back.',
+      },
+      { job: 'update' },
+    );
     expect(updated.code).toBe(0);
     const summary = sandbox.incidents()[0].summary as string;
     expect(summary).toMatch(/^Checkout is down: rolling back\./);
@@ -130,8 +131,8 @@ describe('state moves only forward: an incident closed while the step runs', () 
     const first = await runAction(inputs(), { env: { GITHUB_RUN_ID: '8001' } });
     sandbox.state.closeOnWrite = [first.outputs['incident-id']!];
     const green = await runAction(
-      { ...api(), operation: 'resolve', 'incident-key': key, message: 'The deploy succeeded again.' },
-      { env: { GITHUB_RUN_ID: '8002' } },
+      { ...api(), 'incident-key': key, message: 'The deploy succeeded again.' },
+      { job: 'resolve', env: { GITHUB_RUN_ID: '8002' } },
     );
     expect(green.code).toBe(0);
     expect(category('INC-1')).toBe('closed');
@@ -146,7 +147,7 @@ describe('state moves only forward: an incident closed while the step runs', () 
     // The list answers late; the incident is closed in the app meanwhile.
     sandbox.fault('GET /v1/incident_statuses', { type: 'slow', delayMs: 1000 });
     const before = sandbox.requests.length;
-    const green = runAction({ ...api(), operation: 'resolve', 'incident-key': key }, { env: { GITHUB_RUN_ID: '8002' } });
+    const green = runAction({ ...api(), 'incident-key': key }, { job: 'resolve', env: { GITHUB_RUN_ID: '8002' } });
     await waitFor(() => sandbox.requests.slice(before).some((r) => r.route === 'GET /v2/incidents' && r.respondedAt !== undefined));
     sandbox.incidents()[0].incident_status = { ...sandbox.state.incidentStatuses.find((s) => s.category === 'closed') };
     const result = await green;
@@ -170,35 +171,34 @@ describe('state moves only forward: an incident closed while the step runs', () 
 
 describe('forks are not production', () => {
   // The README's watcher key: the watched workflow's name and head branch (all these runs are on main).
-  const watch = (watched: Record<string, unknown>, inputs: Record<string, string>) =>
-    runAction({ ...api(), 'incident-key': 'Deploy@main', ...inputs }, { env: watcherEnv(watched) });
+  const watch = (watched: Record<string, unknown>, inputs: Record<string, string>, job = 'declare') =>
+    runAction({ ...api(), 'incident-key': 'Deploy@main', ...inputs }, { job, env: watcherEnv(watched) });
 
   it("a fork's green run on its own main does not resolve production's incident or alert", async () => {
     const red = await watch({ id: 2002 }, { severity: 'Major' });
     expect(red.outputs.created).toBe('true');
-    const green = await watch({ id: 2003, conclusion: 'success', ...fork }, { operation: 'resolve' });
+    const green = await watch({ id: 2003, conclusion: 'success', ...fork }, {}, 'resolve');
     expect(green.code).toBe(0);
-    expect(green.outputs).toMatchObject({ skipped: 'true', created: 'false' });
+    expect(green.outputs).toEqual({ skipped: 'true' });
     expect(green.stdout).toMatch(
       /::notice title=incident\.io resolve refused \(fork\)::Skipped: this run came from the fork mallory\/shop/,
     );
     expect(category('INC-1')).toBe('live');
 
     const alert = {
-      operation: 'alert',
       'api-url': sandbox.url,
       'alert-source-id': sandbox.alertSourceId,
       'alert-token': sandbox.alertToken,
     };
-    await runAction(alert, { env: watcherEnv({ id: 2004 }) });
+    await runAction(alert, { job: 'alert', env: watcherEnv({ id: 2004 }) });
     const forkAlert = await runAction(
       { ...alert, 'alert-status': 'resolved' },
-      { env: watcherEnv({ id: 2005, conclusion: 'success', ...fork }) },
+      { job: 'alert', env: watcherEnv({ id: 2005, conclusion: 'success', ...fork }) },
     );
     expect(forkAlert.outputs.skipped).toBe('true');
     expect(sandbox.alerts().map((a) => a.status)).toEqual(['firing']);
     // The repository's own green run still resolves both.
-    const own = await watch({ id: 2006, conclusion: 'success' }, { operation: 'resolve' });
+    const own = await watch({ id: 2006, conclusion: 'success' }, {}, 'resolve');
     expect(own.outputs.skipped).toBe('false');
     expect(category('INC-1')).toBe('learning');
   });
@@ -224,8 +224,8 @@ describe('a watched run is described as it ended', () => {
       /::notice title=incident\.io step skipped::Skipped: the watched run of "Deploy" in acme\/shop@main ended with conclusion "success"/,
     );
     const alert = await runAction(
-      { operation: 'alert', 'api-url': sandbox.url, 'alert-source-id': sandbox.alertSourceId, 'alert-token': sandbox.alertToken },
-      { env: watcherEnv({ conclusion: 'skipped' }) },
+      { 'api-url': sandbox.url, 'alert-source-id': sandbox.alertSourceId, 'alert-token': sandbox.alertToken },
+      { job: 'alert', env: watcherEnv({ conclusion: 'skipped' }) },
     );
     expect(alert.outputs.skipped).toBe('true');
     expect(sandbox.requests).toHaveLength(0);
@@ -242,8 +242,8 @@ describe('a key built from a long branch name', () => {
   it('declares, follows up and resolves under the shortened key, with fail-on-error at its default', async () => {
     const branch = `renovate/${'very-long-dependency-name-'.repeat(10)}`;
     expect(branch.length).toBeGreaterThan(200);
-    const keyed = (watched: Record<string, unknown>, inputs: Record<string, string> = { severity: 'Major' }) =>
-      runAction({ ...api(), 'incident-key': `Deploy@${branch}`, ...inputs }, { env: watcherEnv({ head_branch: branch, ...watched }) });
+    const keyed = (watched: Record<string, unknown>, inputs: Record<string, string> = { severity: 'Major' }, job = 'declare') =>
+      runAction({ ...api(), 'incident-key': `Deploy@${branch}`, ...inputs }, { job, env: watcherEnv({ head_branch: branch, ...watched }) });
     const red = await keyed({ id: 2002 });
     expect(red.code).toBe(0);
     expect(red.outputs.created).toBe('true');
@@ -252,7 +252,7 @@ describe('a key built from a long branch name', () => {
     );
     const again = await keyed({ id: 2003 });
     expect(again.outputs).toMatchObject({ created: 'false', 'incident-reference': 'INC-1' });
-    const green = await keyed({ id: 2004, conclusion: 'success' }, { operation: 'resolve' });
+    const green = await keyed({ id: 2004, conclusion: 'success' }, {}, 'resolve');
     expect(green.code).toBe(0);
     expect(category('INC-1')).toBe('learning');
   });

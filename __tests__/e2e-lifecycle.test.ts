@@ -19,16 +19,18 @@ async function declare() {
 describe('update', () => {
   it('changes only what is given, by incident ID', async () => {
     const declared = await declare();
-    const result = await runAction({
-      ...api(),
-      operation: 'update',
-      'incident-id': declared['incident-id']!,
-      severity: 'critical',
-      status: 'Fixing',
-      'custom-fields': 'Notes: rollback failed too',
-      roles: 'lead: bob@example.com',
-      'notify-incident-channel': 'false',
-    });
+    const result = await runAction(
+      {
+        ...api(),
+        'incident-id': declared['incident-id']!,
+        severity: 'critical',
+        status: 'Fixing',
+        'custom-fields': 'Notes: rollback failed too',
+        roles: 'lead: bob@example.com',
+        'notify-incident-channel': 'false',
+      },
+      { job: 'update' },
+    );
     expect(result.stdout).not.toContain('::error::');
     expect(result.code).toBe(0);
     expect(edits()).toHaveLength(1);
@@ -44,21 +46,22 @@ describe('update', () => {
     const [incident] = sandbox.incidents();
     expect(incident.severity.name).toBe('Critical');
     expect(incident.name).toBe(declared['incident-name']);
-    expect(result.outputs).toMatchObject({ 'incident-id': incident.id, 'incident-reference': 'INC-1', status: 'Fixing', created: 'false' });
+    expect(result.outputs).toMatchObject({ 'incident-id': incident.id, 'incident-reference': 'INC-1', status: 'Fixing' });
+    expect(result.outputs).not.toHaveProperty('created');
     expect(result.summary).toContain('### incident.io: Updated INC-1');
     expect(sandbox.incidents()).toHaveLength(1);
   });
 
   it.each(['INC-1', 'inc-1', '1'])('finds the incident by reference or number (%s)', async (id) => {
     await declare();
-    const result = await runAction({ ...api(), operation: 'update', 'incident-id': id, name: 'Checkout down (rollback failed)' });
+    const result = await runAction({ ...api(), 'incident-id': id, name: 'Checkout down (rollback failed)' }, { job: 'update' });
     expect(result.code).toBe(0);
     expect(sandbox.requests.find((r) => r.route === 'GET /v2/incidents/:id')!.path).toBe('/v2/incidents/1');
     expect(sandbox.incidents()[0].name).toBe('Checkout down (rollback failed)');
   });
 
   it('reports an unknown incident clearly', async () => {
-    const result = await runAction({ ...api(), operation: 'update', 'incident-id': 'INC-404', name: 'x' });
+    const result = await runAction({ ...api(), 'incident-id': 'INC-404', name: 'x' }, { job: 'update' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/Input "incident-id" is "INC-404", but incident\.io has no such incident \(404\)/);
     expect(edits()).toHaveLength(0);
@@ -68,7 +71,7 @@ describe('update', () => {
 describe('resolve', () => {
   it('moves the incident to the first post-incident status by default, found by INC-123', async () => {
     await declare();
-    const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': 'INC-1' });
+    const result = await runAction({ ...api(), 'incident-id': 'INC-1' }, { job: 'resolve' });
     expect(result.code).toBe(0);
     expect(sandbox.incidents()[0].incident_status.name).toBe('Documenting');
     expect(result.outputs.status).toBe('Documenting');
@@ -78,8 +81,8 @@ describe('resolve', () => {
 
   it('is a success, with nothing sent, when the incident is already resolved', async () => {
     await declare();
-    await runAction({ ...api(), operation: 'resolve', 'incident-id': '1' });
-    const again = await runAction({ ...api(), operation: 'resolve', 'incident-id': '1' });
+    await runAction({ ...api(), 'incident-id': '1' }, { job: 'resolve' });
+    const again = await runAction({ ...api(), 'incident-id': '1' }, { job: 'resolve' });
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Incident INC-1: .* is already resolved \(status "Documenting"\); nothing to change\./);
     expect(edits()).toHaveLength(1);
@@ -87,7 +90,7 @@ describe('resolve', () => {
 
   it('a re-run after the resolve gets the same incident, green, with a warning that it is over and how to declare anew', async () => {
     await declare();
-    await runAction({ ...api(), operation: 'resolve', 'incident-id': 'INC-1', status: 'Closed' });
+    await runAction({ ...api(), 'incident-id': 'INC-1', status: 'Closed' }, { job: 'resolve' });
     sandbox.incidents()[0].created_at = new Date(Date.now() - 10 * 60_000).toISOString();
     const rerun = await runAction({ ...api(), severity: 'Major' }, { env: { GITHUB_RUN_ATTEMPT: '2' } });
     expect(rerun.code).toBe(0);
@@ -101,7 +104,7 @@ describe('resolve', () => {
 
   it('refuses a status outside the learning and closed categories before sending', async () => {
     await declare();
-    const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': '1', status: 'Monitoring' });
+    const result = await runAction({ ...api(), 'incident-id': '1', status: 'Monitoring' }, { job: 'resolve' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /Input "status" is "Monitoring", a status in the "live" category; to resolve an incident the status must be in the "learning" or "closed" category\. Statuses that fit: "Documenting", "Closed"\./,
@@ -112,7 +115,7 @@ describe('resolve', () => {
   it('explains a refused close with the server words and the missing permission', async () => {
     await declare();
     sandbox.state.refuseClose = true;
-    const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': 'INC-1', status: 'closed' });
+    const result = await runAction({ ...api(), 'incident-id': 'INC-1', status: 'closed' }, { job: 'resolve' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /incident\.io refused to resolve INC-1\. Tried "Closed" \(closed\): .*post-incident flow.*\(request id [\w-]+\)\..*Set "status" to a post-incident status/,
@@ -123,19 +126,18 @@ describe('resolve', () => {
 
 describe('alert', () => {
   const alertInputs = () => ({
-    operation: 'alert',
     'api-url': sandbox.url,
     'alert-source-id': '01ALERTSOURCE000000000000',
     'alert-token': sandbox.alertToken,
   });
 
   it('fires an alert with the run context, then a green run on the same ref resolves it', async () => {
-    const red = await runAction({ ...alertInputs(), summary: 'Deploy failed' });
+    const red = await runAction({ ...alertInputs(), summary: 'Deploy failed' }, { job: 'alert' });
     expect(red.stdout).not.toContain('::error::');
     expect(red.code).toBe(0);
     const green = await runAction(
       { ...alertInputs(), 'alert-status': 'resolved' },
-      { env: { GITHUB_RUN_ID: '1002', GITHUB_RUN_NUMBER: '43' } },
+      { job: 'alert', env: { GITHUB_RUN_ID: '1002', GITHUB_RUN_NUMBER: '43' } },
     );
     expect(green.code).toBe(0);
     const [fired, resolved] = sandbox.alerts();
@@ -173,43 +175,85 @@ describe('alert', () => {
 
   it('retries the event with the same rules as the client', async () => {
     sandbox.fault('POST /v2/alert_events/http/:id', { type: 'status', status: 503 });
-    const result = await runAction(alertInputs());
+    const result = await runAction(alertInputs(), { job: 'alert' });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/retrying in/);
     expect(sandbox.alerts()).toHaveLength(1);
   });
 
   it('needs no API key but refuses one, and requires the token', async () => {
-    const withKey = await runAction({ ...alertInputs(), 'api-key': sandbox.apiKey });
-    expect(withKey.stdout).toMatch(/Input "api-key" is set, but operation "alert" does not use it/);
-    const noToken = await runAction({ ...alertInputs(), 'alert-token': '' });
-    expect(noToken.stdout).toMatch(/Input "alert-token" is required when "operation" is "alert", but it is empty/);
+    const withKey = await runAction({ ...alertInputs(), 'api-key': sandbox.apiKey }, { job: 'alert' });
+    expect(withKey.stdout).toMatch(
+      /Input "api-key" is not an input of the alert job \(the step's `with:` passes it as INPUT_API-KEY\); it is an input of the root action, resolve\/, update\/\./,
+    );
+    const noToken = await runAction({ ...alertInputs(), 'alert-token': '' }, { job: 'alert' });
+    expect(noToken.stdout).toMatch(/Input "alert-token" is required by the alert job, but it is empty/);
     expect(sandbox.requests).toHaveLength(0);
   });
 });
 
-describe('operation', () => {
+describe('one action per job', () => {
+  const published = 'incident-io-action/incident-io-action';
   it.each([
-    [{ operation: 'close' }, /Input "operation" is "close"; allowed values: "create", "update", "resolve", "alert", "heartbeat"\./],
     [
+      'declare',
+      { operation: 'resolve', 'incident-id': 'INC-1' },
+      new RegExp(
+        `Input "operation" is "resolve", but the action no longer takes it: each job is an action of its own\\. This is the declare job's action \\(\`uses: ${published}@v1\`\\); to resolve, write \`uses: ${published}/resolve@v1\` and remove "operation"\\.`,
+      ),
+    ],
+    ['declare', { operation: 'create' }, /The root action is the declare job, which this step runs: remove "operation"\./],
+    [
+      'update',
+      { operation: 'create' },
+      /The root action is the declare job: write `uses: incident-io-action\/incident-io-action@v1` and remove "operation"\./,
+    ],
+    [
+      'resolve',
+      { operation: 'resolve', 'incident-id': 'INC-1' },
+      /This is the resolve job's action \(`uses: incident-io-action\/incident-io-action\/resolve@v1`\): remove "operation"\./,
+    ],
+    [
+      'declare',
       { 'incident-id': 'INC-1' },
-      /Input "incident-id" is set, but operation "create" does not use it \(it is used by "update", "resolve"\)/,
+      /Input "incident-id" is not an input of the declare job \(the step's `with:` passes it as INPUT_INCIDENT-ID\); it is an input of resolve\/, update\/\./,
     ],
     [
-      { operation: 'update', 'incident-id': 'INC-1', visibility: 'private' },
-      /Input "visibility" is set, but operation "update" does not use it/,
+      'update',
+      { 'incident-id': 'INC-1', visibility: 'private' },
+      /Input "visibility" is not an input of the update job .*; it is an input of the root action\./,
     ],
     [
-      { operation: 'update', 'incident-id': 'incident one', name: 'x' },
+      'resolve',
+      { 'incident-id': 'INC-1', 'alert-token': 'tok_0123456789' },
+      /Input "alert-token" is not an input of the resolve job .*; it is an input of alert\/, heartbeat\/\./,
+    ],
+    [
+      'update',
+      { 'incident-id': 'INC-1', severty: 'Major' },
+      /Input "severty" is not an input of the update job .*; did you mean "severity"\?/,
+    ],
+    [
+      'update',
+      { 'incident-id': 'incident one', name: 'x' },
       /Input "incident-id" is "incident one"; allowed values: an incident ID such as/,
     ],
-  ])('refuses %j before any write', async (inputs, message) => {
-    const result = await runAction({ ...api(), ...inputs });
+  ])('%s refuses %j before any write', async (job, inputs, message) => {
+    const result = await runAction({ ...api(), ...inputs }, { job });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(message);
-    // Only a well-formed incident-id is still looked up, so a wrong one shows in the same run.
+    // An "operation" stops the step at once; otherwise a well-formed incident-id is still looked up, so a wrong one shows in the same run.
     const given: Record<string, string> = inputs;
-    const lookups = given['operation'] === 'update' && given['incident-id'] === 'INC-1' ? ['GET /v2/incidents/:id'] : [];
+    const lookups = job !== 'declare' && !given['operation'] && given['incident-id'] === 'INC-1' ? ['GET /v2/incidents/:id'] : [];
     expect(sandbox.requests.map((r) => r.route)).toEqual(lookups);
+  });
+
+  it("names the action as the runner names it: the repository and ref a step's uses: gave", async () => {
+    const result = await runAction(
+      { ...api(), operation: 'update' },
+      { env: { GITHUB_ACTION_REPOSITORY: 'acme/incident-io-action', GITHUB_ACTION_REF: '0123456789abcdef0123456789abcdef01234567' } },
+    );
+    expect(result.stdout).toMatch(/to update, write `uses: acme\/incident-io-action\/update@0123456789abcdef0123456789abcdef01234567`/);
+    expect(sandbox.requests).toHaveLength(0);
   });
 });

@@ -136,13 +136,15 @@ describe('workflow_run watchers', () => {
 
   it("keys a watcher's alert by the watched workflow and branch, so a later green run resolves it", async () => {
     const alert = {
-      operation: 'alert',
       'api-url': sandbox.url,
       'alert-source-id': sandbox.alertSourceId,
       'alert-token': sandbox.alertToken,
     };
-    await runAction(alert, { env: watcherEnv() });
-    await runAction({ ...alert, 'alert-status': 'resolved' }, { env: watcherEnv({ conclusion: 'success', id: 2003, run_number: 78 }) });
+    await runAction(alert, { job: 'alert', env: watcherEnv() });
+    await runAction(
+      { ...alert, 'alert-status': 'resolved' },
+      { job: 'alert', env: watcherEnv({ conclusion: 'success', id: 2003, run_number: 78 }) },
+    );
     const keys = sandbox.alerts().map((a) => a.deduplication_key);
     expect(keys).toEqual(['github-actions/acme/shop/Deploy/refs/heads/main', 'github-actions/acme/shop/Deploy/refs/heads/main']);
     expect(sandbox.alerts()[1].title).toBe('Workflow "Deploy" recovered in acme/shop@main (run #78)');
@@ -157,10 +159,7 @@ describe('incident-key: one open incident per key', () => {
       { env: { GITHUB_RUN_ID: String(8000 + n), GITHUB_RUN_NUMBER: String(n) } },
     );
   const resolveKey = (n: number, k = key) =>
-    runAction(
-      { ...api(), operation: 'resolve', 'incident-key': k },
-      { env: { GITHUB_RUN_ID: String(8000 + n), GITHUB_RUN_NUMBER: String(n) } },
-    );
+    runAction({ ...api(), 'incident-key': k }, { job: 'resolve', env: { GITHUB_RUN_ID: String(8000 + n), GITHUB_RUN_NUMBER: String(n) } });
 
   it('fails, fails again (an update, no new incident), recovers (resolved), fails (a new incident)', async () => {
     const first = await run(1);
@@ -226,8 +225,8 @@ describe('incident-key: one open incident per key', () => {
   it('a dry-run resolve by key says it would resolve, and resolves nothing', async () => {
     await run(1);
     const result = await runAction(
-      { ...api(), operation: 'resolve', 'incident-key': key, 'dry-run': 'true' },
-      { env: { GITHUB_RUN_ID: '8002', GITHUB_RUN_NUMBER: '2' } },
+      { ...api(), 'incident-key': key, 'dry-run': 'true' },
+      { job: 'resolve', env: { GITHUB_RUN_ID: '8002', GITHUB_RUN_NUMBER: '2' } },
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/::notice title=incident\.io dry run \(would resolve\)::Would resolve 1 incident\(s\)/);
@@ -314,16 +313,18 @@ describe('incident updates', () => {
 
   it('posts the message with the run link, moving status and severity, then edits the rest', async () => {
     const id = await declare();
-    const result = await runAction({
-      ...api(),
-      operation: 'update',
-      'incident-id': id,
-      message: 'Attempt 2 failed too.',
-      severity: 'Critical',
-      status: 'Fixing',
-      'custom-fields': 'Notes: rollback started',
-      'notify-incident-channel': 'false',
-    });
+    const result = await runAction(
+      {
+        ...api(),
+        'incident-id': id,
+        message: 'Attempt 2 failed too.',
+        severity: 'Critical',
+        status: 'Fixing',
+        'custom-fields': 'Notes: rollback started',
+        'notify-incident-channel': 'false',
+      },
+      { job: 'update' },
+    );
     expect(result.code).toBe(0);
     expect(updates()).toHaveLength(1);
     const posted = sandbox.requests.find((r) => r.route === 'POST /v2/incident_updates')!.body;
@@ -347,9 +348,9 @@ describe('incident updates', () => {
   it('posts one update when the answer is lost and the step is re-run', async () => {
     const id = await declare();
     sandbox.fault('POST /v2/incident_updates', { type: 'reset', after: 'process' });
-    const inputs = { ...api(), operation: 'update', 'incident-id': id, message: 'Rollback finished.' };
-    const first = await runAction(inputs, { env: { INCIDENT_IO_TIMEOUT_MS: '2000' } });
-    const rerun = await runAction(inputs, { env: { GITHUB_RUN_ATTEMPT: '2' } });
+    const inputs = { ...api(), 'incident-id': id, message: 'Rollback finished.' };
+    const first = await runAction(inputs, { job: 'update', env: { INCIDENT_IO_TIMEOUT_MS: '2000' } });
+    const rerun = await runAction(inputs, { job: 'update', env: { GITHUB_RUN_ATTEMPT: '2' } });
     expect([first.code, rerun.code]).toEqual([0, 0]);
     expect(sandbox.requests.filter((r) => r.route === 'POST /v2/incident_updates')).toHaveLength(3);
     expect(updates()).toHaveLength(1);
@@ -357,17 +358,17 @@ describe('incident updates', () => {
 
   it('posts a different message, or from another step, as its own update', async () => {
     const id = await declare();
-    const inputs = { ...api(), operation: 'update', 'incident-id': id };
-    await runAction({ ...inputs, message: 'one' });
-    await runAction({ ...inputs, message: 'two' });
-    await runAction({ ...inputs, message: 'one' }, { env: { GITHUB_ACTION: 'another-step' } });
+    const inputs = { ...api(), 'incident-id': id };
+    await runAction({ ...inputs, message: 'one' }, { job: 'update' });
+    await runAction({ ...inputs, message: 'two' }, { job: 'update' });
+    await runAction({ ...inputs, message: 'one' }, { job: 'update', env: { GITHUB_ACTION: 'another-step' } });
     expect(updates()).toHaveLength(3);
   });
 
   it('says nothing changed when the update fails, and sends no edit', async () => {
     const id = await declare();
     sandbox.fault('POST /v2/incident_updates', { type: 'error', status: 422, message: 'Message is too long', field: 'message' });
-    const result = await runAction({ ...api(), operation: 'update', 'incident-id': id, message: 'x', name: 'New name' });
+    const result = await runAction({ ...api(), 'incident-id': id, message: 'x', name: 'New name' }, { job: 'update' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /::error::Nothing was changed on INC-1: the incident update failed, so the edit was not sent either\. .*Message is too long/,
@@ -383,7 +384,7 @@ describe('incident updates', () => {
       message: 'Name is too long',
       field: 'incident.name',
     });
-    const result = await runAction({ ...api(), operation: 'update', 'incident-id': id, message: 'x', name: 'New name' });
+    const result = await runAction({ ...api(), 'incident-id': id, message: 'x', name: 'New name' }, { job: 'update' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::The incident update to INC-1 was posted, but the edit \(name\) failed\. .*Name is too long/);
     expect(updates()).toHaveLength(1);
@@ -393,7 +394,7 @@ describe('incident updates', () => {
     const id = await declare();
     sandbox.state.reviewingStatus = true;
     sandbox.state.refuseStatusIds = ['01STATUSDOCUMENTING0000000'];
-    const result = await runAction({ ...api(), operation: 'resolve', 'incident-id': id, message: 'Rolled back; monitoring.' });
+    const result = await runAction({ ...api(), 'incident-id': id, message: 'Rolled back; monitoring.' }, { job: 'resolve' });
     expect(result.code).toBe(0);
     expect(sandbox.incidents()[0].incident_status.name).toBe('Reviewing');
     expect(updates()).toHaveLength(1);
@@ -403,7 +404,7 @@ describe('incident updates', () => {
 
 describe('heartbeat', () => {
   const ping = (token = sandbox.heartbeatToken) =>
-    runAction({ operation: 'heartbeat', 'api-url': sandbox.url, 'alert-source-id': sandbox.heartbeatSourceId, 'alert-token': token });
+    runAction({ 'api-url': sandbox.url, 'alert-source-id': sandbox.heartbeatSourceId, 'alert-token': token }, { job: 'heartbeat' });
 
   it('pings with the token in the header only', async () => {
     const result = await ping();
@@ -425,12 +426,14 @@ describe('heartbeat', () => {
   });
 
   it('explains an unknown source', async () => {
-    const result = await runAction({
-      operation: 'heartbeat',
-      'api-url': sandbox.url,
-      'alert-source-id': '01NOSUCHSOURCE',
-      'alert-token': sandbox.heartbeatToken,
-    });
+    const result = await runAction(
+      {
+        'api-url': sandbox.url,
+        'alert-source-id': '01NOSUCHSOURCE',
+        'alert-token': sandbox.heartbeatToken,
+      },
+      { job: 'heartbeat' },
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/incident\.io has no heartbeat alert source 01NOSUCHSOURCE/);
   });
@@ -444,14 +447,18 @@ describe('heartbeat', () => {
   });
 
   it('needs no API key, and refuses one', async () => {
-    const result = await runAction({
-      operation: 'heartbeat',
-      'api-url': sandbox.url,
-      'alert-source-id': sandbox.heartbeatSourceId,
-      'alert-token': sandbox.heartbeatToken,
-      'api-key': sandbox.apiKey,
-    });
+    const result = await runAction(
+      {
+        'api-url': sandbox.url,
+        'alert-source-id': sandbox.heartbeatSourceId,
+        'alert-token': sandbox.heartbeatToken,
+        'api-key': sandbox.apiKey,
+      },
+      { job: 'heartbeat' },
+    );
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/Input "api-key" is set, but operation "heartbeat" does not use it/);
+    expect(result.stdout).toMatch(
+      /Input "api-key" is not an input of the heartbeat job .*; it is an input of the root action, resolve\/, update\/\./,
+    );
   });
 });

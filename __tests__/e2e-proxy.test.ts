@@ -13,8 +13,9 @@
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { bundlePath, runAction } from '../scripts/run-action.mjs';
+import { join } from 'node:path';
+import { bundleDir, runAction } from '../scripts/run-action.mjs';
+import { ENRICHMENT_BUDGET_MS } from '../src/incident-io/retry.js';
 import {
   deadPort,
   selfSignedCertificate,
@@ -213,8 +214,8 @@ describe('a proxy that misbehaves: the step ends within its deadline, and says w
   // killed by runAction after a minute and fails the test as `timedOut`.
   const DEADLINE_MS = Number(SHORT.INCIDENT_IO_DEADLINE_MS);
   const SLACK_MS = 10_000;
-  /** The GitHub lookups' own time limit (src/github/jobs.ts, pulls.ts). */
-  const GITHUB_LIMIT_MS = 5_000;
+  /** The GitHub lookups' time limit: the budget the step's optional lookups share. */
+  const GITHUB_LIMIT_MS = ENRICHMENT_BUDGET_MS;
   const GITHUB = 'api.github.test';
   let behaviours: Record<string, ProxyBehaviour>;
   let bad: TestProxy;
@@ -295,7 +296,7 @@ describe('a proxy that misbehaves: the step ends within its deadline, and says w
     expect(result.code).toBe(0);
     expect(result.ms).toBeLessThan(GITHUB_LIMIT_MS + SLACK_MS);
     expect(sandbox.incidents()).toHaveLength(1);
-    expect(result.stdout).toMatch(/^::notice .*GitHub did not answer within 5 s/m);
+    expect(result.stdout).toMatch(new RegExp(`^::notice .*GitHub did not answer within ${GITHUB_LIMIT_MS / 1000} s`, 'm'));
   });
 
   it('that echoes Proxy-Authorization in its error page: the credentials, in base64 too, reach no log line, notice, output or summary', async () => {
@@ -329,7 +330,7 @@ describe('the proxy chunk', () => {
   beforeAll(() => {
     // A copy of the bundle whose proxy-only chunks throw when loaded.
     dir = mkdtempSync(join(tmpdir(), 'incident-io-action-noproxy-'));
-    const source = dirname(bundlePath());
+    const source = bundleDir();
     for (const file of readdirSync(source)) copyFileSync(join(source, file), join(dir, file));
     const proxyChunks = readdirSync(dir).filter(
       (file) => /^\d+\.index\.js$/.test(file) && /proxiedFetch|Proxy response/.test(readFileSync(join(dir, file), 'utf8')),
@@ -342,7 +343,7 @@ describe('the proxy chunk', () => {
   it('is not loaded by a run without a proxy variable', async () => {
     const result = await runAction(
       { 'api-key': sandbox.apiKey, 'api-url': sandbox.url, severity: 'Major', 'github-token': sandbox.githubToken },
-      { bundle: join(dir, 'index.js'), env: { GITHUB_API_URL: `${sandbox.url}/github` } },
+      { bundle: join(dir, 'declare.js'), env: { GITHUB_API_URL: `${sandbox.url}/github` } },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -352,14 +353,14 @@ describe('the proxy chunk', () => {
   it('is not loaded when every request bypasses the proxy', async () => {
     const result = await runAction(
       { 'api-key': sandbox.apiKey, 'api-url': sandbox.url, severity: 'Major' },
-      { bundle: join(dir, 'index.js'), env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url } },
+      { bundle: join(dir, 'declare.js'), env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url } },
     );
     expect(result.code).toBe(0);
     expect(sandbox.incidents()).toHaveLength(1);
   });
 
   it('is what a proxied run loads (so the two tests above prove something)', async () => {
-    const result = await runAction(inputs(), { bundle: join(dir, 'index.js'), env: { HTTPS_PROXY: proxy.url, ...SHORT } });
+    const result = await runAction(inputs(), { bundle: join(dir, 'declare.js'), env: { HTTPS_PROXY: proxy.url, ...SHORT } });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('through the proxy');
     expect(result.stdout).toContain('the proxy chunk was loaded');

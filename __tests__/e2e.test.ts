@@ -172,20 +172,22 @@ describe('the bundle against the sandbox', () => {
     expect(creates()).toHaveLength(0);
   });
 
-  it("says incident.io publishes no scope for the edit, and that it is the operation's own request", async () => {
+  it("says incident.io publishes no scope for the edit, and that it is the job's own request", async () => {
     const declared = await runAction(base());
     const id = declared.outputs['incident-id'] ?? '';
     sandbox.fault('POST /v2/incidents/:id/actions/edit', { type: 'error', status: 403, message: 'You do not have permission to do this' });
-    const result = await runAction({
-      'api-key': sandbox.apiKey,
-      'api-url': sandbox.url,
-      operation: 'update',
-      'incident-id': id,
-      name: 'Renamed',
-    });
+    const result = await runAction(
+      {
+        'api-key': sandbox.apiKey,
+        'api-url': sandbox.url,
+        'incident-id': id,
+        name: 'Renamed',
+      },
+      { job: 'update' },
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /answered 403 forbidden: .*incident\.io does not publish the scope for this request: .*It is operation "update"'s own request/,
+      /answered 403 forbidden: .*incident\.io does not publish the scope for this request: .*It is the update job's own request/,
     );
   });
 
@@ -258,7 +260,7 @@ describe('the bundle against the sandbox', () => {
   it('fails on a misspelt input even when fail-on-error is false, sending nothing', async () => {
     const result = await runAction({ ...base(), 'fail-on-error': 'false', severty: 'Critical' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/::error::Input "severty" is not an input of this action.*did you mean "severity"\?/);
+    expect(result.stdout).toMatch(/::error::Input "severty" is not an input of the declare job.*did you mean "severity"\?/);
     expect(sandbox.requests.map((r) => r.route)).toEqual(['GET /v1/severities']);
   });
 
@@ -305,13 +307,15 @@ describe('the bundle against the sandbox', () => {
   });
 
   it('writes a job summary for an alert dry run, saying the alert token was not checked', async () => {
-    const result = await runAction({
-      operation: 'alert',
-      'api-url': sandbox.url,
-      'alert-source-id': 'src',
-      'alert-token': 'tok_alert_0123456789',
-      'dry-run': 'true',
-    });
+    const result = await runAction(
+      {
+        'api-url': sandbox.url,
+        'alert-source-id': 'src',
+        'alert-token': 'tok_alert_0123456789',
+        'dry-run': 'true',
+      },
+      { job: 'alert' },
+    );
     expect(result.code).toBe(0);
     expect(sandbox.requests).toHaveLength(0);
     expect(result.summary).toContain('### incident.io: dry run (would send a firing alert event)');

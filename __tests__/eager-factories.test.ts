@@ -6,7 +6,6 @@
  * its source as one byte per character.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import ts from 'typescript';
 import { moduleFactories, wrapFactories } from '../scripts/eager-factories.mjs';
 
@@ -47,7 +46,7 @@ describe('wrapFactories', () => {
 });
 
 describe('the bundle the tests run', () => {
-  const dir = dirname(process.env['ACTION_BUNDLE']!);
+  const dir = process.env['ACTION_BUNDLE']!;
   const files = readdirSync(dir).filter((name) => /^(\d+\.)?index\.js$/.test(name));
 
   it.each(files)('%s: is ASCII-only, and reads no template raw strings (where an escape would show)', (name) => {

@@ -11,10 +11,10 @@ import { readRunContext } from '../src/github/context.js';
 import { keyMarker, keyToken } from '../src/incident-io/tracking.js';
 import { followUpMessage } from '../src/operations/follow-up.js';
 import { MAX_INCIDENT_KEY, shortenKey } from '../src/settings/settings.js';
-import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from './helpers/fakes.js';
 
 const KEY = 'inc_test_key_0123456789';
-const ALERT = { operation: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };
+const ALERT = { job: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };
 const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_ACTION: 'report' };
 
 /** A `workflow_run` watcher's context for a watched run of "Deploy" on `main`. */
@@ -42,10 +42,11 @@ function watcher(watched: Record<string, unknown> = {}): GitHubContext {
 }
 const fork = (more: Record<string, unknown> = {}) => watcher({ head_repository: { full_name: 'mallory/shop' }, ...more });
 
-async function runWith(context: GitHubContext, inputs: Record<string, string>, replies: Reply[] = []) {
+async function runWith(context: GitHubContext, step: Step, replies: Reply[] = []) {
+  const { job, inputs } = stepOf(step);
   const core = fakeCore(inputs);
   const fetch = scriptedFetch(replies);
-  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context });
+  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context }, job);
   const calls = fetch.calls.map((c) => ({
     method: c.init.method,
     path: new URL(c.url).pathname,
@@ -72,15 +73,15 @@ const ours = (over: Record<string, unknown> = {}) => ({
 
 describe("a fork's run never resolves", () => {
   it.each([
-    ['resolve by incident-id', { operation: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' }],
-    ['resolve by incident-key', { operation: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main' }],
-    ['resolve by incident-key, as a dry run', { operation: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main', 'dry-run': 'true' }],
+    ['resolve by incident-id', { job: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' }],
+    ['resolve by incident-key', { job: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main' }],
+    ['resolve by incident-key, as a dry run', { job: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main', 'dry-run': 'true' }],
     ['a resolved alert', { ...ALERT, 'alert-status': 'resolved' }],
   ])('%s: refused with a notice, nothing sent, green, skipped=true', async (_what, inputs) => {
     const r = await runWith(fork({ conclusion: 'success' }), inputs);
     expect(r.failed).toBeUndefined();
     expect(r.calls).toHaveLength(0);
-    expect(r.outputs).toMatchObject({ skipped: 'true', created: 'false' });
+    expect(r.outputs).toEqual({ skipped: 'true' });
     expect(r.log).toContainEqual({
       level: 'notice',
       message: expect.stringMatching(
@@ -157,7 +158,7 @@ describe('a watched run that did not fail', () => {
   });
 
   it('resolves by key on a green run, as asked', async () => {
-    const r = await runWith(watcher({ conclusion: 'success' }), { operation: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main' }, [
+    const r = await runWith(watcher({ conclusion: 'success' }), { job: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main' }, [
       json(200, { incidents: [ours()], pagination_meta: {} }),
       json(200, { incident_statuses: statuses }),
       json(200, { incident: ours() }),
@@ -179,7 +180,7 @@ describe('a watched run that did not fail', () => {
 });
 
 describe('incident-key: only provably our own, never one that is over', () => {
-  const byKey = { operation: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main' };
+  const byKey = { job: 'resolve', 'api-key': KEY, 'incident-key': 'Deploy@main' };
 
   it('leaves a responder’s incident that quotes the marker alone, and names it', async () => {
     const quoting = ours({ id: '01P', reference: 'INC-9', creator: { user: { id: 'U1', name: 'Bob' } } });
@@ -224,7 +225,7 @@ describe('incident-key: only provably our own, never one that is over', () => {
   });
 
   it('by incident-id too: a move answered with a closed incident is reported as already resolved', async () => {
-    const r = await runWith(pushContext, { operation: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' }, [
+    const r = await runWith(pushContext, { job: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' }, [
       json(200, { incident: ours() }),
       json(200, { incident_statuses: statuses }),
       json(200, { incident: ours({ incident_status: statuses[2] }) }),
@@ -266,7 +267,7 @@ describe('update with a summary', () => {
     const own = marker('Deploy@main');
     const other = marker('Deploy@release', 'github-actions/acme/shop/runs/2');
     const incident = ours({ summary: `See also:\n\n${other}\n\nBroken.\n\n${own}` });
-    const r = await runWith(pushContext, { operation: 'update', 'api-key': KEY, 'incident-id': 'INC-7', summary: 'Rolling back.' }, [
+    const r = await runWith(pushContext, { job: 'update', 'api-key': KEY, 'incident-id': 'INC-7', summary: 'Rolling back.' }, [
       json(200, { incident }),
       json(200, { incident: { ...incident, summary: 'edited' } }),
     ]);
@@ -279,7 +280,7 @@ describe('update with a summary', () => {
 
   it('carries no marker when the last line is not one', async () => {
     const incident = ours({ summary: `${marker('Deploy@main')}\n\nA note below it.` });
-    const r = await runWith(pushContext, { operation: 'update', 'api-key': KEY, 'incident-id': 'INC-7', summary: 'Rolling back.' }, [
+    const r = await runWith(pushContext, { job: 'update', 'api-key': KEY, 'incident-id': 'INC-7', summary: 'Rolling back.' }, [
       json(200, { incident }),
       json(200, { incident }),
     ]);
@@ -306,7 +307,7 @@ describe('a key is never an input error for what it holds', () => {
     ['a 250-character branch name', `Deploy@${'b'.repeat(250)}`],
     ['a line break from event text', 'Deploy@main\nsecond line'],
   ])('takes %s and searches under it', async (_what, key) => {
-    const r = await runWith(pushContext, { operation: 'resolve', 'api-key': KEY, 'incident-key': key }, [
+    const r = await runWith(pushContext, { job: 'resolve', 'api-key': KEY, 'incident-key': key }, [
       json(200, { incidents: [], pagination_meta: {} }),
       json(200, { incident_statuses: statuses }),
     ]);

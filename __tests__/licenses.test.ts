@@ -4,9 +4,9 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { bundledPackageDirs, licenseEntry, packageDir, renderLicenses } from '../scripts/licenses.mjs';
-import { bundlePath } from '../scripts/run-action.mjs';
+import { bundleDir } from '../scripts/run-action.mjs';
 
 describe('packageDir', () => {
   it.each([
@@ -87,7 +87,7 @@ describe('licenseEntry and renderLicenses', () => {
 });
 
 it('the build’s licenses.txt names the runtime packages the action bundles, with their licence text', () => {
-  const text = readFileSync(join(dirname(bundlePath()), 'licenses.txt'), 'utf8');
+  const text = readFileSync(join(bundleDir(), 'licenses.txt'), 'utf8');
   for (const name of ['@actions/core', '@actions/github', '@octokit/rest', 'yaml']) {
     expect(text).toMatch(new RegExp(`^${name.replace('/', '\\/')}\\n(MIT|ISC)\\n\\S`, 'm'));
   }

@@ -1,7 +1,7 @@
 import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
 import { secretForms } from '../src/output/redact.js';
-import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from './helpers/fakes.js';
 // Loaded here because the create imports both at once, and jest's ESM loader can fail
 // ("… is not in cache") when two dynamic imports share a module that is not loaded yet.
 import '../src/github/jobs.js';
@@ -37,11 +37,12 @@ const severities = () =>
     ],
   });
 
-async function runWith(inputs: Record<string, string>, replies: Reply[]) {
+async function runWith(step: Step, replies: Reply[]) {
+  const { job, inputs } = stepOf(step);
   const core = fakeCore({ 'api-key': KEY, ...inputs });
   const fetch = scriptedFetch(replies);
   const clock = new FakeClock(Date.parse('2026-11-26T12:00:00Z'));
-  await run({ core: core.core, fetch, env, clock, context: () => context });
+  await run({ core: core.core, fetch, env, clock, context: () => context }, job);
   return { ...core, fetch, bodies: fetch.calls.map((c) => (c.init.body ? JSON.parse(c.init.body as string) : undefined)) };
 }
 
@@ -59,7 +60,7 @@ describe('run', () => {
       return json(422, { type: 'validation_error', errors: [{ code: 'invalid', message: 'Name is too long', source: { field: 'name' } }] });
     };
     const core = fakeCore({ 'api-key': KEY, 'github-token': 'ghs_test_token_0123456789', severity: 'Major' });
-    await run({ core: core.core, fetch, env, clock: new FakeClock(Date.parse('2026-11-26T12:00:00Z')), context: () => context });
+    await run({ core: core.core, fetch, env, clock: new FakeClock(Date.parse('2026-11-26T12:00:00Z')), context: () => context }, 'declare');
     expect(core.failed).toMatch(/Name is too long/);
     expect(pullSignal).toBeDefined();
     expect(pullSignal!.aborted).toBe(true);
@@ -216,9 +217,12 @@ describe('run', () => {
   it('fails before any request on an input action.yml does not declare', async () => {
     const core = fakeCore({ 'api-key': KEY });
     const fetch = scriptedFetch([]);
-    await run({ core: core.core, fetch, env: { ...env, INPUT_SEVERTY: 'Critical' }, clock: new FakeClock(), context: () => context });
+    await run(
+      { core: core.core, fetch, env: { ...env, INPUT_SEVERTY: 'Critical' }, clock: new FakeClock(), context: () => context },
+      'declare',
+    );
     expect(fetch.calls).toHaveLength(0);
-    expect(core.failed).toMatch(/Input "severty" is not an input of this action .*did you mean "severity"\?/);
+    expect(core.failed).toMatch(/Input "severty" is not an input of the declare job .*did you mean "severity"\?/);
   });
 
   it('masks the credentials of a proxy variable and redacts them from what it prints', async () => {
@@ -227,7 +231,7 @@ describe('run', () => {
       json(401, { type: 'authentication_error', errors: [{ message: 'proxy says: corp-proxy-pw-77 denied' }] }),
     ]);
     const proxyEnv = { ...env, HTTPS_PROXY: 'http://svc-bot:corp-proxy-pw-77@proxy.corp:3128' };
-    await run({ core: core.core, fetch, env: proxyEnv, clock: new FakeClock(), context: () => context });
+    await run({ core: core.core, fetch, env: proxyEnv, clock: new FakeClock(), context: () => context }, 'declare');
     expect(core.secrets).toEqual(expect.arrayContaining([KEY, 'corp-proxy-pw-77', 'svc-bot:corp-proxy-pw-77']));
     expect(core.failed).toContain('proxy says: *** denied');
   });
@@ -236,7 +240,7 @@ describe('run', () => {
     const core = fakeCore({ 'api-key': KEY, 'fail-on-error': 'false' });
     const fetch = scriptedFetch([]);
     const proxyEnv = { ...env, https_proxy: 'socks5://u:corp-proxy-pw-77@proxy.corp:1080' };
-    await run({ core: core.core, fetch, env: proxyEnv, clock: new FakeClock(), context: () => context });
+    await run({ core: core.core, fetch, env: proxyEnv, clock: new FakeClock(), context: () => context }, 'declare');
     expect(fetch.calls).toHaveLength(0);
     expect(core.failed).toBeUndefined();
     const warning = core.log.find((l) => l.level === 'warning')?.message ?? '';
@@ -253,13 +257,16 @@ describe('run', () => {
       const unreadable = () => {
         throw Object.assign(new Error("EACCES: permission denied, open '/runner/event.json'"), { code: 'EACCES' });
       };
-      await run({
-        core: core.core,
-        fetch: scriptedFetch([]),
-        env: { ...env, GITHUB_EVENT_PATH: '/runner/event.json' },
-        clock: new FakeClock(),
-        context: unreadable,
-      });
+      await run(
+        {
+          core: core.core,
+          fetch: scriptedFetch([]),
+          env: { ...env, GITHUB_EVENT_PATH: '/runner/event.json' },
+          clock: new FakeClock(),
+          context: unreadable,
+        },
+        'declare',
+      );
       const said = failOnError === 'true' ? core.failed : core.log.find((l) => l.level === 'warning')?.message;
       expect(said).toMatch(/^Could not read the workflow's event payload from GITHUB_EVENT_PATH \("\/runner\/event\.json"\): EACCES/);
       expect(core.failed === undefined).toBe(failOnError === 'false');
@@ -277,13 +284,16 @@ describe('run', () => {
     core.core.notice = () => {
       throw new Error('the notice could not be written');
     };
-    await run({
-      core: core.core,
-      fetch: scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]),
-      env,
-      clock: new FakeClock(),
-      context: () => context,
-    });
+    await run(
+      {
+        core: core.core,
+        fetch: scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]),
+        env,
+        clock: new FakeClock(),
+        context: () => context,
+      },
+      'declare',
+    );
     expect(core.outputs).toMatchObject({ 'incident-id': '01INC', created: 'true' });
     expect(core.log.find((l) => l.level === 'warning')?.message).toMatch(/the notice could not be written/);
   });
@@ -295,13 +305,16 @@ describe('run', () => {
         throw new Error("EACCES: permission denied, open '/runner/output'");
       };
       const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
-      await run({
-        core: core.core,
-        fetch: scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]),
-        env: { ...env, GITHUB_OUTPUT: '/runner/output' },
-        clock: new FakeClock(),
-        context: () => context,
-      });
+      await run(
+        {
+          core: core.core,
+          fetch: scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]),
+          env: { ...env, GITHUB_OUTPUT: '/runner/output' },
+          clock: new FakeClock(),
+          context: () => context,
+        },
+        'declare',
+      );
       const said = failOnError === 'true' ? core.failed : core.log.find((l) => l.level === 'warning')?.message;
       expect(said).toMatch(/^Could not write the step output "incident-id" \(GITHUB_OUTPUT is "\/runner\/output"\): EACCES/);
       expect(core.log.filter((l) => l.level === 'debug')).toEqual([]);
@@ -324,10 +337,11 @@ describe('run', () => {
         base: { repo: { full_name: 'acme/shop' } },
       },
     };
-    const skip = async (ctx: GitHubContext, inputs: Record<string, string>, extraEnv: Record<string, string> = {}) => {
+    const skip = async (ctx: GitHubContext, step: Step, extraEnv: Record<string, string> = {}) => {
+      const { job, inputs } = stepOf(step);
       const core = fakeCore(inputs);
       const fetch = scriptedFetch([]);
-      await run({ core: core.core, fetch, env: { ...env, ...extraEnv }, clock: new FakeClock(), context: () => ctx });
+      await run({ core: core.core, fetch, env: { ...env, ...extraEnv }, clock: new FakeClock(), context: () => ctx }, job);
       return { ...core, fetch };
     };
 
@@ -347,7 +361,7 @@ describe('run', () => {
     });
 
     it('skips an alert on such a run when its token is empty', async () => {
-      const r = await skip({ ...context, actor: 'dependabot[bot]' }, { operation: 'alert', 'alert-source-id': 'src' });
+      const r = await skip({ ...context, actor: 'dependabot[bot]' }, { job: 'alert', 'alert-source-id': 'src' });
       expect(r.outputs.skipped).toBe('true');
       expect(r.failed).toBeUndefined();
     });
@@ -382,7 +396,10 @@ describe('run', () => {
       const incident = { id: '01INC', reference: 'INC-7', name: 'n', created_at: '2026-11-26T12:00:00Z' };
       const core = fakeCore({ 'api-key': KEY, severity: 'Major' });
       const fetch = scriptedFetch([severities(), json(200, { incident }), attached(), listedAfter()]);
-      await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => ({ ...context, actor: 'dependabot[bot]' }) });
+      await run(
+        { core: core.core, fetch, env, clock: new FakeClock(), context: () => ({ ...context, actor: 'dependabot[bot]' }) },
+        'declare',
+      );
       expect(core.outputs).toMatchObject({ created: 'true', skipped: 'false' });
     });
   });
@@ -511,7 +528,7 @@ describe('every mistake in one run', () => {
   it('says which names it could not check without a key, and sends nothing', async () => {
     const core = fakeCore({ severity: 'Majr', visibility: 'internal' });
     const fetch = scriptedFetch([]);
-    await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context });
+    await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context }, 'declare');
     expect(fetch.calls).toHaveLength(0);
     expect(lines(core.failed)).toEqual([
       expect.stringMatching(/^Input "api-key" is empty/),
@@ -532,7 +549,7 @@ describe('every mistake in one run', () => {
 
   it('reports an unknown incident, a wrong severity and a typo in a flag of an update together', async () => {
     const r = await runWith(
-      { operation: 'update', 'incident-id': 'INC-999', severity: 'Majr', 'notify-incident-channel': 'ture' },
+      { job: 'update', 'incident-id': 'INC-999', severity: 'Majr', 'notify-incident-channel': 'ture' },
       many(workspace()),
     );
     expect(r.fetch.calls.every((c) => c.init.method === 'GET')).toBe(true);
@@ -554,7 +571,7 @@ describe('every mistake in one run', () => {
   });
 
   it('reports an unknown incident and a status that does not resolve together on resolve', async () => {
-    const r = await runWith({ operation: 'resolve', 'incident-id': 'INC-999', status: 'Investigating' }, many(workspace()));
+    const r = await runWith({ job: 'resolve', 'incident-id': 'INC-999', status: 'Investigating' }, many(workspace()));
     expect(lines(r.failed)).toEqual([
       expect.stringMatching(/^Input "incident-id" is "INC-999", but incident\.io has no such incident/),
       expect.stringMatching(/^Input "status" is "Investigating", a status in the "live" category/),
@@ -562,13 +579,13 @@ describe('every mistake in one run', () => {
   });
 
   it('reports a resolve status that is not a resolved one beside a mode it does not use', async () => {
-    const r = await runWith({ operation: 'resolve', 'incident-id': 'INC-7', mode: 'test', status: 'Investigating' }, [
+    const r = await runWith({ job: 'resolve', 'incident-id': 'INC-7', mode: 'test', status: 'Investigating' }, [
       ...many((url) =>
         url.includes('/v2/incidents/7') ? json(200, { incident: { id: '01INC', reference: 'INC-7', name: 'n' } }) : workspace()(url),
       ),
     ]);
     expect(lines(r.failed)).toEqual([
-      expect.stringMatching(/^Input "mode" is set, but operation "resolve" uses it only with "incident-key"/),
+      expect.stringMatching(/^Input "mode" is set, but the resolve job uses it only with "incident-key"/),
       expect.stringMatching(
         /^Input "status" is "Investigating", a status in the "live" category; to resolve an incident the status must be in/,
       ),

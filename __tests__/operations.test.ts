@@ -4,7 +4,7 @@
  * here before any bundle is built.
  */
 import { run } from '../src/main.js';
-import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from './helpers/fakes.js';
 
 const KEY = 'inc_test_key_0123456789';
 const context = pushContext;
@@ -22,10 +22,11 @@ const incident = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function runOp(inputs: Record<string, string>, replies: Reply[]) {
+async function runOp(step: Step, replies: Reply[]) {
+  const { job, inputs } = stepOf(step);
   const core = fakeCore(inputs);
   const fetch = scriptedFetch(replies);
-  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context });
+  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context }, job);
   const calls = fetch.calls.map((c) => ({
     method: c.init.method,
     path: new URL(c.url).pathname + new URL(c.url).search,
@@ -36,7 +37,7 @@ async function runOp(inputs: Record<string, string>, replies: Reply[]) {
 }
 
 describe('update', () => {
-  const base = { operation: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
+  const base = { job: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
 
   it('sends one edit with exactly the changes and notify_incident_channel as given', async () => {
     const severities = json(200, { severities: [{ id: 'sev-critical', name: 'Critical', rank: 3 }] });
@@ -55,7 +56,14 @@ describe('update', () => {
       incident: { name: 'Checkout down (rollback failed)', severity_id: 'sev-critical' },
       notify_incident_channel: false,
     });
-    expect(r.outputs).toMatchObject({ 'incident-id': '01INC', status: 'Investigating', created: 'false' });
+    expect(r.outputs).toEqual({
+      'incident-id': '01INC',
+      'incident-reference': 'INC-7',
+      'incident-url': expect.any(String),
+      'incident-name': expect.any(String),
+      status: 'Investigating',
+      skipped: 'false',
+    });
   });
 
   it('notifies the channel by default', async () => {
@@ -89,13 +97,13 @@ describe('update', () => {
 
 describe('an incident-id incident.io does not know', () => {
   it('lists the allowed forms when the value is not a reference, as "INC-abc" is not', async () => {
-    const r = await runOp({ operation: 'update', 'api-key': KEY, 'incident-id': 'INC-abc', severity: 'Critical' }, [
+    const r = await runOp({ job: 'update', 'api-key': KEY, 'incident-id': 'INC-abc', severity: 'Critical' }, [
       json(404, { type: 'not_found', errors: [{ message: 'Not found' }] }),
     ]);
     expect(r.failed).toMatch(
       /^Input "incident-id" is "INC-abc", but incident.io has no such incident \(404\)\. Allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", a reference such as "INC-123", or its number such as "123"\./,
     );
-    const known = await runOp({ operation: 'update', 'api-key': KEY, 'incident-id': 'INC-404', severity: 'Critical' }, [
+    const known = await runOp({ job: 'update', 'api-key': KEY, 'incident-id': 'INC-404', severity: 'Critical' }, [
       json(404, { type: 'not_found', errors: [{ message: 'Not found' }] }),
     ]);
     expect(known.failed).toMatch(/^Input "incident-id" is "INC-404", but incident.io has no such incident \(404\)\. incident.io GET/);
@@ -103,7 +111,7 @@ describe('an incident-id incident.io does not know', () => {
 });
 
 describe('update refuses answers that would make it green on nothing', () => {
-  const base = { operation: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
+  const base = { job: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
 
   it('fails, sending no edit, when a listed status has no id', async () => {
     const r = await runOp({ ...base, status: 'Closed' }, [
@@ -142,7 +150,7 @@ describe('update refuses answers that would make it green on nothing', () => {
 });
 
 describe('resolve', () => {
-  const base = { operation: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' };
+  const base = { job: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' };
 
   it('moves the incident to the first post-incident status with one edit', async () => {
     const r = await runOp(base, [
@@ -235,7 +243,7 @@ describe('resolve', () => {
 });
 
 describe('alert', () => {
-  const base = { operation: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };
+  const base = { job: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };
 
   it('sends the event with the token in the header only, and the alert status as given', async () => {
     const r = await runOp({ ...base, 'alert-status': 'resolved', 'alert-metadata': 'team: payments' }, [
@@ -273,7 +281,7 @@ describe('alert', () => {
 
 describe('heartbeat', () => {
   it('pings with an empty body and the token in the header only', async () => {
-    const r = await runOp({ operation: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': 'hb_tok_0123456789' }, [
+    const r = await runOp({ job: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': 'hb_tok_0123456789' }, [
       new Response(null, { status: 204 }),
     ]);
     expect(r.failed).toBeUndefined();

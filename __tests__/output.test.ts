@@ -47,9 +47,23 @@ function stdoutOf(fn: () => void): string {
   return out;
 }
 
+describe('outputs', () => {
+  it('writes only the outputs the job declares: another name is a bug, said as one, and nothing is written', () => {
+    const core = fakeCore({});
+    const out = new Output(core.core, new Redactor(), {}, ['skipped']);
+    expect(out.declares('skipped')).toBe(true);
+    expect(out.declares('created')).toBe(false);
+    expect(() => out.setOutput('created', 'false')).toThrow(
+      'The action wrote the output "created", which its job does not declare (skipped).',
+    );
+    out.setOutput('skipped', 'false');
+    expect(core.outputs).toEqual({ skipped: 'false' });
+  });
+});
+
 describe('runner commands', () => {
   it.each(HOSTILE)('no line of %j becomes a command, through info, debug or an annotation', (value) => {
-    const out = new Output({ ...runner, getInput: () => '' }, new Redactor(), { GITHUB_OUTPUT: '/dev/null' });
+    const out = new Output({ ...runner, getInput: () => '' }, new Redactor(), { GITHUB_OUTPUT: '/dev/null' }, ['incident-name']);
     const stdout = stdoutOf(() => {
       out.info(`Declared incident INC-1: ${value}`);
       out.info(value);
@@ -107,7 +121,7 @@ describe('redaction', () => {
 
   it('redacts every output, log line, annotation and the summary', async () => {
     const core = fakeCore({});
-    const out = new Output(core.core, redactor, { GITHUB_STEP_SUMMARY: '/tmp/summary' });
+    const out = new Output(core.core, redactor, { GITHUB_STEP_SUMMARY: '/tmp/summary' }, ['incident-name']);
     out.info(`echo ${key.slice(3, 20)}`);
     out.notice(`notice ${key}`, `title ${key}`);
     out.setOutput('incident-name', `name ${key}`);
@@ -126,7 +140,7 @@ describe('redaction of Markdown and request bodies', () => {
 
   it('redacts a key that Markdown escaping has split, in the summary and in text', async () => {
     const core = fakeCore({});
-    const out = new Output(core.core, redactor, { GITHUB_STEP_SUMMARY: '/tmp/summary' });
+    const out = new Output(core.core, redactor, { GITHUB_STEP_SUMMARY: '/tmp/summary' }, ['incident-name']);
     await out.summary(md`- **Notes:** ${`see ${key} here`}`);
     const shown = core.summaryParts.join('');
     expect(shown).toContain('- **Notes:** see *** here');

@@ -21,7 +21,7 @@ import {
 import { SCOPES } from '../src/incident-io/scopes.js';
 import { run } from '../src/main.js';
 import { OPERATIONS } from '../scripts/prune-spec.mjs';
-import { FakeClock, fakeCore, json, pushContext } from './helpers/fakes.js';
+import { FakeClock, fakeCore, json, pushContext, stepOf, type Step } from './helpers/fakes.js';
 // Loaded here because the create imports both at once (see main.test.ts).
 import '../src/github/jobs.js';
 import '../src/github/pulls.js';
@@ -65,18 +65,15 @@ function workspace(forbidden?: string, refuse = false): (url: string, init: Requ
   };
 }
 
-async function runWith(
-  inputs: Record<string, string>,
-  answer: (url: string, init: RequestInit) => Response,
-  context: GitHubContext = pushContext,
-) {
+async function runWith(step: Step, answer: (url: string, init: RequestInit) => Response, context: GitHubContext = pushContext) {
+  const { job, inputs } = stepOf(step);
   const core = fakeCore({ 'github-token': '', ...inputs });
   const calls: string[] = [];
   const fetch = async (url: string, init: RequestInit) => {
     calls.push(`${init.method} ${url}`);
     return answer(url, init);
   };
-  await run({ core: core.core, fetch, env, clock: new FakeClock(Date.parse('2026-11-26T12:00:00Z')), context: () => context });
+  await run({ core: core.core, fetch, env, clock: new FakeClock(Date.parse('2026-11-26T12:00:00Z')), context: () => context }, job);
   return { ...core, calls };
 }
 
@@ -108,7 +105,7 @@ describe('a 401', () => {
   });
 
   it('names "alert-token" and the HTTP alert source for an alert', async () => {
-    const r = await runWith({ operation: 'alert', 'alert-source-id': SOURCE, 'alert-token': TOKEN }, workspace(undefined, true));
+    const r = await runWith({ job: 'alert', 'alert-source-id': SOURCE, 'alert-token': TOKEN }, workspace(undefined, true));
     expect(r.failed).toMatch(/^incident\.io POST \/v2\/alert_events\/http\/01GW2G3V0S59R238FAHPDS1R66 answered 401 authentication_error: /);
     expect(r.failed).toContain(
       `incident.io refused the token in input "alert-token". It must be the token of the HTTP alert source "${SOURCE}" ` +
@@ -120,7 +117,7 @@ describe('a 401', () => {
 
   it('names "alert-token" and the heartbeat source for a heartbeat, and a 403 there the same way (no scope fixes a token)', async () => {
     for (const answer of [workspace(undefined, true), workspace(`POST /v2/heartbeat/${SOURCE}/ping`)]) {
-      const r = await runWith({ operation: 'heartbeat', 'alert-source-id': SOURCE, 'alert-token': TOKEN }, answer);
+      const r = await runWith({ job: 'heartbeat', 'alert-source-id': SOURCE, 'alert-token': TOKEN }, answer);
       expect(r.failed).toContain(
         `incident.io refused the token in input "alert-token". It must be the token of the heartbeat alert source "${SOURCE}" ` +
           "(incident.io: Alerts → Sources → that heartbeat source), not an API key or another source's token.",
@@ -155,7 +152,7 @@ describe('a 401', () => {
   });
 
   it('says nothing about the event outside GitHub Actions', () => {
-    expect(unauthorized({ input: 'api-key', operation: 'create', event: '' })).not.toContain('event');
+    expect(unauthorized({ input: 'api-key', job: 'declare', event: '' })).not.toContain('event');
   });
 
   it('is reported once when every parallel lookup is refused', async () => {
@@ -197,16 +194,16 @@ describe('a 403', () => {
     );
   });
 
-  it("says exactly that incident.io does not publish the scope where the spec lists none, and that it is the operation's own request", async () => {
+  it("says exactly that incident.io does not publish the scope where the spec lists none, and that it is the job's own request", async () => {
     const r = await runWith(
-      { operation: 'update', 'api-key': KEY, 'incident-id': '01INC', name: 'New name' },
+      { job: 'update', 'api-key': KEY, 'incident-id': '01INC', name: 'New name' },
       workspace('POST /v2/incidents/01INC/actions/edit'),
     );
     expect(r.failed).toBe(
       'incident.io POST /v2/incidents/01INC/actions/edit answered 403 resource_forbidden: You do not have permission to do this (request id req-3). ' +
         'The API key in input "api-key" may not make this request, and incident.io does not publish the scope for this request: ' +
         'compare the permissions of the key (incident.io: Settings → API keys) with what the step asks of it. ' +
-        'It is operation "update"\'s own request, not a lookup an input asked for.',
+        "It is the update job's own request, not a lookup an input asked for.",
     );
   });
 
@@ -227,9 +224,9 @@ describe('a 403', () => {
     expect(r.failed).toContain(`The action sent it for input "${input}".`);
   });
 
-  it.each(['update', 'resolve'])('on %s, names input "incident-id" for GET /v2/incidents/{id}', async (operation) => {
+  it.each(['update', 'resolve'])('on %s, names input "incident-id" for GET /v2/incidents/{id}', async (job) => {
     const r = await runWith(
-      { operation, 'api-key': KEY, 'incident-id': '01INC', ...(operation === 'update' && { name: 'x' }) },
+      { job, 'api-key': KEY, 'incident-id': '01INC', ...(job === 'update' && { name: 'x' }) },
       workspace('GET /v2/incidents/01INC'),
     );
     expect(r.failed).toMatch(/^incident\.io GET \/v2\/incidents\/01INC answered 403 /);
@@ -239,7 +236,7 @@ describe('a 403', () => {
 
   it('on update, names input "custom-fields" for the options too', async () => {
     const r = await runWith(
-      { operation: 'update', 'api-key': KEY, 'incident-id': '01INC', 'custom-fields': 'Team: Payments' },
+      { job: 'update', 'api-key': KEY, 'incident-id': '01INC', 'custom-fields': 'Team: Payments' },
       workspace('GET /v1/custom_field_options'),
     );
     expect(r.failed).toContain('GET /v1/custom_field_options answered 403');
@@ -249,7 +246,7 @@ describe('a 403', () => {
   it('on update, names input "links" for the attachments (a warning: the update is made)', async () => {
     const answer = workspace('POST /v1/incident_attachments');
     const r = await runWith(
-      { operation: 'update', 'api-key': KEY, 'incident-id': '01INC', links: 'Runbook: https://runbooks.example.com/x' },
+      { job: 'update', 'api-key': KEY, 'incident-id': '01INC', links: 'Runbook: https://runbooks.example.com/x' },
       (url, init) =>
         new URL(url).pathname === '/v1/incident_attachments' && init.method === 'GET'
           ? json(200, { incident_attachments: [] })
@@ -266,7 +263,7 @@ describe('a 403', () => {
     const r = await runWith({ 'api-key': KEY, severity: 'Major' }, workspace('POST /v2/incidents'));
     expect(r.failed).toMatch(/^incident\.io POST \/v2\/incidents answered 403 /);
     expect(r.failed).toContain('give it the scope "incidents.create"');
-    expect(r.failed).toContain('It is operation "create"\'s own request, not a lookup an input asked for.');
+    expect(r.failed).toContain("It is the declare job's own request, not a lookup an input asked for.");
   });
 });
 
@@ -289,14 +286,14 @@ describe('the request → scope table (src/incident-io/scopes.ts, generated from
   });
 
   it('names both scopes where the spec lists two', () => {
-    const credential: Credential = { input: 'api-key', operation: 'create', event: 'push' };
+    const credential: Credential = { input: 'api-key', job: 'declare', event: 'push' };
     expect(forbidden(credential, ['a.view', 'b.view'], 'roles')).toContain('give it the scopes "a.view" and "b.view"');
   });
 });
 
 describe('troubleshooting entries', () => {
-  const credential: Credential = { input: 'api-key', operation: 'update', event: 'push' };
-  const source: Credential = { input: 'alert-token', operation: 'alert', event: 'push', source: { kind: 'HTTP', id: SOURCE } };
+  const credential: Credential = { input: 'api-key', job: 'update', event: 'push' };
+  const source: Credential = { input: 'alert-token', job: 'alert', event: 'push', source: { kind: 'HTTP', id: SOURCE } };
   // A message of each kind, built by the functions the client calls.
   const messages = [
     unauthorized(credential),

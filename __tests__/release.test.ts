@@ -126,6 +126,17 @@ describe('release', () => {
     expect(readFileSync(join(repo, 'dist/index.js'), 'utf8')).toBe('one\n');
   });
 
+  it("refuses a dist/ without the entry a job's action.yml runs, naming the job", async () => {
+    write('action.yml', 'name: x\nruns:\n  using: node24\n  main: dist/declare.js\n');
+    write('resolve/action.yml', 'name: y\nruns:\n  using: node24\n  main: ../dist/resolve.js\n');
+    write('dist/declare.js', 'entry\n');
+    commit('two jobs, one entry');
+    await expect(release({ cwd: repo, log })).rejects.toThrow(
+      "dist/ lacks dist/resolve.js (the resolve job's, resolve/action.yml): run `npm run package` and commit the result",
+    );
+    expect(tags()).toEqual(['v1']);
+  });
+
   it('refuses a dirty work tree', async () => {
     write('notes.txt', 'wip\n');
     await expect(release({ cwd: repo, log })).rejects.toThrow(/work tree is not clean .*commit or stash/);

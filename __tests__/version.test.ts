@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../scripts/build.mjs';
-import { bundlePath, root, runAction } from '../scripts/run-action.mjs';
+import { bundleDir, root, runAction } from '../scripts/run-action.mjs';
 import { ACTION_VERSION, USER_AGENT } from '../src/version.js';
 import { useSandbox } from './helpers/sandbox.js';
 
@@ -25,7 +25,7 @@ it('is what the bundle sends, and the bundle carries none of package.json but th
   expect(result.code).toBe(0);
   expect(sandbox.requests.length).toBeGreaterThan(0);
   for (const request of sandbox.requests) expect(request.headers['user-agent']).toBe(`incident-io-github-action/${pkg.version}`);
-  const code = readFileSync(bundlePath(), 'utf8');
+  const code = readFileSync(join(bundleDir(), 'index.js'), 'utf8');
   expect(code).not.toContain('typescript-eslint'); // a devDependency's name
   expect(code).not.toContain('"scripts"');
 });

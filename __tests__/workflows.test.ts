@@ -17,7 +17,17 @@ const lint = (...files: string[]) =>
   spawnSync(process.execPath, [join(root, 'scripts/lint-workflows.mjs'), ...files], { cwd: root, encoding: 'utf8' });
 
 describe('lint-workflows', () => {
-  const declared = new Set(['operation', 'api-key']);
+  /** Two jobs, as scripts/jobs.mjs reads them from their action.yml files. */
+  const jobs = [
+    { name: 'declare', folder: '', metadataPath: 'action.yml', action: { inputs: { 'api-key': {}, visibility: {} } } },
+    { name: 'resolve', folder: 'resolve', metadataPath: 'resolve/action.yml', action: { inputs: { 'api-key': {}, 'incident-id': {} } } },
+  ] as unknown as Parameters<typeof policyFindings>[2];
+  const step = (uses: string, inputs: Record<string, string>) =>
+    `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n        with:\n${Object.entries(
+      inputs,
+    )
+      .map(([k, v]) => `          ${k}: ${v}\n`)
+      .join('')}`;
 
   it('passes the committed workflows and examples, and lints at least one of each', () => {
     const result = lint();
@@ -52,7 +62,7 @@ describe('lint-workflows', () => {
       expect(result.stderr).toMatch(/bad\.yml:7:\d+ property "nonexistent" is not defined .*\[expression\]/);
       expect(result.stderr).toMatch(/bad\.yml:1:1 sets no top-level "permissions:"/);
       expect(result.stderr).toMatch(/bad\.yml:6:1 "actions\/checkout@v4" must be pinned by full commit SHA/);
-      expect(result.stderr).toMatch(/job "a" passes "apikey" to \.\/, which action\.yml does not declare/);
+      expect(result.stderr).toMatch(/job "a" passes "apikey" to \.\/, which action\.yml does not declare; declared inputs: api-key, /);
       expect(result.stderr).toMatch(/job "a" interpolates \$\{\{ github\.nonexistent \}\} into a run: script/);
       expect(result.stderr).toMatch(/5 finding\(s\) in 1 file\(s\)/);
     } finally {
@@ -71,7 +81,7 @@ describe('lint-workflows', () => {
   });
 
   it('reports a file that is not YAML instead of crashing', () => {
-    expect(policyFindings('on: push\njobs:\n  a: [\n', 'w.yml', declared)).toEqual([expect.stringMatching(/^w\.yml: is not valid YAML: /)]);
+    expect(policyFindings('on: push\njobs:\n  a: [\n', 'w.yml', jobs)).toEqual([expect.stringMatching(/^w\.yml: is not valid YAML: /)]);
   });
 
   it.each([
@@ -86,7 +96,7 @@ describe('lint-workflows', () => {
     ['|\n          echo one\n          echo ${{ env.X }}', 1],
   ])('template-injection rule: run: %s', (run, findings) => {
     const text = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
-    const found = policyFindings(text, 'w.yml', declared);
+    const found = policyFindings(text, 'w.yml', jobs);
     expect(found).toHaveLength(findings);
     for (const finding of found) expect(finding).toMatch(/into a run: script, .*pass it through env:/);
   });
@@ -99,10 +109,46 @@ describe('lint-workflows', () => {
     ['actions/checkout@main # v6', 1],
     ['./', 0],
     ['incident-io-action/incident-io-action@v1', 0],
+    ['incident-io-action/incident-io-action/resolve@v1', 0],
     ['someone/else@v1', 1],
   ])('pinning rule: %s', (uses, findings) => {
     const text = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n`;
-    expect(policyFindings(text, 'w.yml', declared)).toHaveLength(findings);
+    expect(policyFindings(text, 'w.yml', jobs)).toHaveLength(findings);
+  });
+
+  it.each([
+    ['./', { 'api-key': 'x', visibility: 'private' }, []],
+    ['./resolve', { 'api-key': 'x', 'incident-id': 'INC-1' }, []],
+    ['incident-io-action/incident-io-action/resolve@v1', { 'incident-id': 'INC-1' }, []],
+    [
+      './resolve',
+      { visibility: 'private' },
+      [
+        'w.yml: job "a" passes "visibility" to ./resolve, which resolve/action.yml does not declare (action.yml does); declared inputs: api-key, incident-id',
+      ],
+    ],
+    [
+      'incident-io-action/incident-io-action@v1',
+      { 'incident-id': 'INC-1' },
+      [
+        'w.yml: job "a" passes "incident-id" to incident-io-action/incident-io-action@v1, which action.yml does not declare (resolve/action.yml does); declared inputs: api-key, visibility',
+      ],
+    ],
+    [
+      'incident-io-action/incident-io-action@v1',
+      { operation: 'resolve', 'incident-id': 'INC-1' },
+      [
+        'w.yml: job "a" passes "operation" to incident-io-action/incident-io-action@v1; each job is an action of its own now: write "uses: incident-io-action/incident-io-action/resolve@…" and remove "operation"',
+        expect.stringMatching(/passes "incident-id" to .*which action\.yml does not declare/),
+      ],
+    ],
+    [
+      './escalate',
+      { 'api-key': 'x' },
+      ['w.yml: job "a" uses ./escalate, but "escalate/" is not a job of this action; the jobs: ., resolve'],
+    ],
+  ])("inputs rule: uses %s with %j is checked against that job's action.yml", (uses, inputs, findings) => {
+    expect(policyFindings(step(uses, inputs), 'w.yml', jobs)).toEqual(findings);
   });
 });
 
@@ -153,7 +199,7 @@ describe('ci.yml runs the action itself', () => {
   const sandbox = useSandbox();
   const SANDBOX_PORT_URL = 'http://127.0.0.1:8080';
 
-  /** Replays the job: `uses: ./` through the bundle, `run:` through bash; the sandbox start is this test's. */
+  /** Replays the job: `uses: ./` and `./<job>` through the bundle's entries, `run:` through bash; the sandbox start is this test's. */
   async function replay(steps: Step[], results: Record<string, { outputs: Record<string, string>; outcome: string }> = {}) {
     const expand = (value: string) =>
       value.replace(/\$\{\{\s*steps\.([\w-]+)\.(outputs\.([\w-]+)|outcome)\s*\}\}/g, (_, id: string, what: string, output?: string) => {
@@ -165,11 +211,12 @@ describe('ci.yml runs the action itself', () => {
     for (const step of steps) {
       if (step.uses?.startsWith('actions/')) continue;
       if (step.run?.includes('node sandbox/server.mjs')) continue;
-      if (step.uses === './') {
+      const job = /^\.\/([\w-]*)$/.exec(step.uses ?? '');
+      if (job) {
         const inputs = Object.fromEntries(
           Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v)).replace(SANDBOX_PORT_URL, sandbox.url)]),
         );
-        const result = await runAction(inputs);
+        const result = await runAction(inputs, { job: job[1] || 'declare' });
         const outcome = result.code === 0 ? 'success' : 'failure';
         if (outcome === 'failure' && !step['continue-on-error']) throw new Error(`step "${step.name}" failed:\n${result.stdout}`);
         results[step.id ?? String(Object.keys(results).length)] = { outputs: result.outputs, outcome };

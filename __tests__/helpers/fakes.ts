@@ -5,6 +5,7 @@ import type { Credential } from '../../src/incident-io/refusals.js';
 import { Redactor } from '../../src/output/redact.js';
 import type { GitHubContext } from '../../src/github/context.js';
 import type { Core } from '../../src/runner/core.js';
+import { isJob, type JobName } from '../../src/settings/inputs.js';
 
 /** A clock whose sleeps return at once and move time forward; records every wait. */
 export class FakeClock implements Clock {
@@ -98,7 +99,7 @@ export function testClient(
     policy = DEFAULT_RETRY_POLICY,
     deadlineMs = 120_000,
     onRetry,
-    credential = { input: 'api-key', operation: 'create', event: 'push' },
+    credential = { input: 'api-key', job: 'declare', event: 'push' },
   }: {
     clock?: FakeClock;
     token?: string;
@@ -136,3 +137,16 @@ export const pushContext: GitHubContext = {
   job: 'deploy',
   payload: {},
 };
+
+/**
+ * A step of a test, as a workflow writes it: the job it runs (the action it `uses:`; `declare`,
+ * the root action, when left out) and its `with:` inputs. `job` is only the tests' shorthand for
+ * `uses:`: the action itself has no such input.
+ */
+export type Step = { job?: string } & Record<string, string>;
+
+/** The job and the inputs of a test's step. */
+export function stepOf({ job = 'declare', ...inputs }: Step): { job: JobName; inputs: Record<string, string> } {
+  if (!isJob(job)) throw new Error(`a test step runs "${job}", which is no job`);
+  return { job, inputs };
+}

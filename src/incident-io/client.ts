@@ -48,7 +48,7 @@ export interface ClientOptions {
   credential: Credential;
   /**
    * The input that made the action send these requests (`custom-fields`), named after a 403;
-   * undefined for the operation's own requests. Set with `sentFor`.
+   * undefined for the job's own requests. Set with `sentFor`.
    */
   sentFor?: string;
   fetch: FetchLike;
@@ -114,7 +114,7 @@ export class IncidentIoClient {
   /**
    * The same client, for the requests an input asks for: a 403 on one of them names that input
    * ("The action sent it for input "roles"."). The lookups mark their requests with it where
-   * they start; a request made without it is the operation's own.
+   * they start; a request made without it is the job's own.
    */
   sentFor(input: string): IncidentIoClient {
     return new IncidentIoClient({ ...this.options, sentFor: input });

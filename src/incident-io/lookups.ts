@@ -5,7 +5,7 @@
  * same lookups for the inputs that are well-formed.
  */
 import { InputError, settleAll } from '../errors.js';
-import type { CreateSettings, IncidentChanges, NamesOnly, UpdateSettings } from '../settings/settings.js';
+import type { DeclareSettings, IncidentChanges, NamesOnly, UpdateSettings } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
 import type { CustomFieldEntry } from './custom-fields.js';
 import {
@@ -66,7 +66,7 @@ export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 
 const NO_NAMES: NamesOnly = { customFields: [], roles: [], timestamps: [] };
 
-export async function lookUpForCreate(client: IncidentIoClient, settings: CreateSettings): Promise<CreateFields> {
+export async function lookUpForCreate(client: IncidentIoClient, settings: DeclareSettings): Promise<CreateFields> {
   const [severity, incidentType, changes] = await settleAll([
     client
       .sentFor('severity')
@@ -93,7 +93,7 @@ export function lookUpForUpdate(client: IncidentIoClient, settings: UpdateSettin
 /** The incident type, which must allow the visibility asked for (when `visibility` is itself well-formed). */
 export async function incidentTypeLookup(
   client: IncidentIoClient,
-  settings: CreateSettings,
+  settings: DeclareSettings,
   checkVisibility: boolean,
 ): Promise<IncidentType> {
   const list = await client.sentFor('incident-type').getList('/v1/incident_types', 'incident_types', undefined, INCIDENT_TYPE);

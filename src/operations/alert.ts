@@ -1,5 +1,5 @@
 /**
- * `operation: alert`: one event to an incident.io HTTP alert source. Its token goes only in the
+ * The alert job: one event to an incident.io HTTP alert source. Its token goes only in the
  * Authorization header. The default deduplication key names the repository, workflow and ref,
  * so a later green run with `alert-status: resolved` resolves what a red run fired.
  */
@@ -48,7 +48,6 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
   };
   const path = `/v2/alert_events/http/${encodeURIComponent(settings.alertSourceId)}`;
   out.setOutput('deduplication-key', deduplicationKey);
-  out.setOutput('created', 'false');
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', path, event);
     await out.summary(

@@ -7,7 +7,7 @@ import { ApiError, InputError } from '../errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { fetchIncident } from '../incident-io/incidents.js';
 import { changeLookups, incidentTypeLookup, RESOLVED_CATEGORIES, statusLookup } from '../incident-io/lookups.js';
-import type { CreateSettings, ResolveSettings, SettingsRead, UpdateSettings } from '../settings/settings.js';
+import type { DeclareSettings, ResolveSettings, SettingsRead, UpdateSettings } from '../settings/settings.js';
 import { clientFor, type OperationContext } from './operation.js';
 
 /** Throws one InputError listing the mistakes in `read` and every problem the lookups found. */
@@ -16,7 +16,7 @@ export async function refuseInputs(ctx: OperationContext, read: SettingsRead): P
   throw new InputError([...read.mistakes, ...found].join('\n'));
 }
 
-function usesApiKey(ctx: OperationContext): ctx is OperationContext<CreateSettings | UpdateSettings | ResolveSettings> {
+function usesApiKey(ctx: OperationContext): ctx is OperationContext<DeclareSettings | UpdateSettings | ResolveSettings> {
   return 'apiKey' in ctx.settings;
 }
 
@@ -72,18 +72,18 @@ type NamedLookup = [input: string, lookup: (client: IncidentIoClient) => Promise
 function namedLookups({ settings, faulty, namesOnly }: SettingsRead): NamedLookup[] {
   const named: NamedLookup[] = [];
   const fetchById = (id: string) => (client: IncidentIoClient) => fetchIncident(client, id);
-  switch (settings.operation) {
-    case 'create':
+  switch (settings.job) {
+    case 'declare':
     case 'update': {
-      if (settings.operation === 'create' && settings.incidentType) {
+      if (settings.job === 'declare' && settings.incidentType) {
         const visibilityKnown = !faulty.has('visibility');
         named.push(['incident-type', (client) => incidentTypeLookup(client, settings, visibilityKnown)]);
       }
-      if (settings.operation === 'update' && settings.incidentId && !faulty.has('incident-id')) {
+      if (settings.job === 'update' && settings.incidentId && !faulty.has('incident-id')) {
         named.push(['incident-id', fetchById(settings.incidentId)]);
       }
       // A wrong mode leaves open which statuses fit: the status is then only looked up by name.
-      const anyStatus = settings.operation === 'create' && (settings.mode === 'retrospective' || faulty.has('mode'));
+      const anyStatus = settings.job === 'declare' && (settings.mode === 'retrospective' || faulty.has('mode'));
       // Started together on first use, as on a real run.
       let started: ReturnType<typeof changeLookups> | undefined;
       const wanted = {
@@ -98,7 +98,7 @@ function namedLookups({ settings, faulty, namesOnly }: SettingsRead): NamedLooku
         named.push([
           input,
           async (client) => {
-            started ??= changeLookups(client, settings, settings.operation, { anyStatus, namesOnly });
+            started ??= changeLookups(client, settings, settings.job === 'declare' ? 'create' : 'update', { anyStatus, namesOnly });
             return started[input];
           },
         ]);

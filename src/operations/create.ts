@@ -1,5 +1,5 @@
 /**
- * `operation: create`: one round of lookups, with the GitHub calls (failed jobs and their
+ * The declare job: one round of lookups, with the GitHub calls (failed jobs and their
  * messages; the pull request) and the search for an open incident of the `incident-key`
  * alongside, then the create, or, when an incident of the key is already open, an incident
  * update to it instead. The lookups that only enrich the incident share a short budget of their
@@ -20,12 +20,12 @@ import { incidentCard } from '../output/incident-card.js';
 import { fieldEntriesShown } from '../output/dry-run.js';
 import { code, link, md, text } from '../output/markdown.js';
 import { card, describe, headline, setIncidentOutputs, type CardItem } from '../output/report.js';
-import type { CreateSettings } from '../settings/settings.js';
+import type { DeclareSettings } from '../settings/settings.js';
 import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
 import { clientFor, dryRunChecks, enrichmentBudget, printDryRun, type OperationContext } from './operation.js';
 import { nothingFailed, skipStep } from './skip.js';
 
-type Ctx = OperationContext<CreateSettings>;
+type Ctx = OperationContext<DeclareSettings>;
 
 export async function create(ctx: Ctx): Promise<void> {
   // The pull request lookup runs beside everything else; a step that fails first (an unknown
@@ -266,7 +266,7 @@ function readTimestamps(client: IncidentIoClient): Promise<IncidentTimestamp[] |
 /** The timestamps the input names, resolved against the list: an unknown name is an input error, reported with the others. */
 async function checkNamedTimestamps(
   list: Promise<IncidentTimestamp[] | Error>,
-  settings: CreateSettings,
+  settings: DeclareSettings,
   clock: Ctx['clock'],
 ): Promise<void> {
   const answer = await list;

@@ -51,7 +51,7 @@ export async function reportEdit(
   extras: CardExtras = {},
 ): Promise<void> {
   const { out } = ctx;
-  setIncidentOutputs(out, incident, false, true);
+  setIncidentOutputs(out, incident, undefined, true);
   const what = changed.length > 0 ? ` (${changed.join(', ')})` : '';
   const line =
     verb === 'Already resolved'
@@ -69,6 +69,6 @@ export async function reportDryRun(
   verb: 'updated' | 'resolved',
   extras: CardExtras = {},
 ): Promise<void> {
-  setIncidentOutputs(ctx.out, incident, false, true);
+  setIncidentOutputs(ctx.out, incident, undefined, true);
   await ctx.out.summary(changeCard(`Dry run (would be ${verb})`, incident, changed, extras));
 }

@@ -21,7 +21,7 @@ import { incidentCard } from '../output/incident-card.js';
 import type { Output } from '../output/output.js';
 import { blocks, code, link, md, type Markdown } from '../output/markdown.js';
 import { card, describe, setIncidentOutputs } from '../output/report.js';
-import type { CreateSettings } from '../settings/settings.js';
+import type { DeclareSettings } from '../settings/settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
 import { pullFor, type PullLookup } from './create.js';
 import { afterWriteDeadline, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
@@ -53,7 +53,7 @@ export interface FollowUpContext {
   idempotencyKey: string;
 }
 
-type Ctx = OperationContext<CreateSettings>;
+type Ctx = OperationContext<DeclareSettings>;
 
 /**
  * An incident of this key is open: post an update to it that names this run, instead of

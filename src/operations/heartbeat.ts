@@ -1,5 +1,5 @@
 /**
- * `operation: heartbeat`: one ping to an incident.io heartbeat alert source, so that incident.io
+ * The heartbeat job: one ping to an incident.io heartbeat alert source, so that incident.io
  * raises an alert when the pings stop (a scheduled workflow GitHub quietly disabled, say). The
  * source's token goes only in the Authorization header; no API key is needed. Only a 204, an
  * empty 2xx or `{"status": "success"}` counts as sent: any other answer (`{"status": "error"}`, a
@@ -18,7 +18,6 @@ import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './o
 export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promise<void> {
   const { out, settings } = ctx;
   const path = `/v2/heartbeat/${encodeURIComponent(settings.alertSourceId)}/ping`;
-  out.setOutput('created', 'false');
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', path, undefined);
     await out.summary(

@@ -18,7 +18,7 @@ import { text } from '../output/markdown.js';
 import type { Output } from '../output/output.js';
 import type { CardItem } from '../output/report.js';
 import type { Redactor } from '../output/redact.js';
-import type { AlertSettings, CreateSettings, HeartbeatSettings, ResolveSettings, Settings, UpdateSettings } from '../settings/settings.js';
+import type { AlertSettings, DeclareSettings, HeartbeatSettings, ResolveSettings, Settings, UpdateSettings } from '../settings/settings.js';
 
 export interface OperationContext<S extends Settings = Settings> {
   out: Output;
@@ -36,7 +36,7 @@ export interface OperationContext<S extends Settings = Settings> {
   requests?: readonly string[];
 }
 
-type ApiKeyContext = OperationContext<CreateSettings | UpdateSettings | ResolveSettings>;
+type ApiKeyContext = OperationContext<DeclareSettings | UpdateSettings | ResolveSettings>;
 type SourceContext = OperationContext<AlertSettings | HeartbeatSettings>;
 
 /**
@@ -48,16 +48,16 @@ export function clientFor(ctx: ApiKeyContext, input: 'api-key'): IncidentIoClien
 export function clientFor(ctx: SourceContext, input: 'alert-token'): IncidentIoClient;
 export function clientFor(ctx: ApiKeyContext | SourceContext, input: 'api-key' | 'alert-token'): IncidentIoClient {
   const { settings, run } = ctx;
-  const forSource = settings.operation === 'alert' || settings.operation === 'heartbeat';
+  const forSource = settings.job === 'alert' || settings.job === 'heartbeat';
   const source = forSource
-    ? { kind: settings.operation === 'alert' ? ('HTTP' as const) : ('heartbeat' as const), id: settings.alertSourceId }
+    ? { kind: settings.job === 'alert' ? ('HTTP' as const) : ('heartbeat' as const), id: settings.alertSourceId }
     : undefined;
   return new IncidentIoClient({
     baseUrl: settings.apiUrl,
     token: forSource ? settings.alertToken : settings.apiKey,
     credential: {
       input,
-      operation: settings.operation,
+      job: settings.job,
       source,
       // Under workflow_run the run is the watched one; the watcher's own event decides its secrets.
       event: run.watcher ? 'workflow_run' : run.eventName,

@@ -1,5 +1,5 @@
 /**
- * `operation: resolve`: move an incident (`incident-id`), or every open incident of an
+ * The resolve job: move an incident (`incident-id`), or every open incident of an
  * `incident-key`, to a post-incident (or closed) status. Resolving an ended incident is a
  * success with nothing to do, except that a post-incident one moves to the `status` asked for. Without `status`, a status incident.io refuses (one from a
  * post-incident flow that does not apply to this incident) is followed by the next candidate:
@@ -86,7 +86,6 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
     );
   }
   if (search.incidents.length === 0) {
-    out.setOutput('created', 'false');
     out.notice(
       `No incident is open for incident-key "${key}" (mode ${settings.mode}); nothing to resolve.`,
       'incident.io nothing to resolve',
@@ -121,7 +120,7 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
   }
   const listed = settings.dryRun ? search.incidents.filter((i) => !over.some((o) => o.id === i.id)) : resolved;
   const newest = listed[0];
-  if (newest) setIncidentOutputs(out, newest, false, true);
+  if (newest) setIncidentOutputs(out, newest, undefined, true);
   const verb = settings.dryRun ? 'Would resolve' : 'Resolved';
   if (listed.length > 0) {
     out.announce(
@@ -129,7 +128,6 @@ async function resolveByKey(ctx: Ctx, client: IncidentIoClient): Promise<void> {
       settings.dryRun ? 'incident.io dry run (would resolve)' : 'incident.io incident resolved',
     );
   } else if (failed.length === 0) {
-    out.setOutput('created', 'false');
     out.notice(
       `Nothing left to resolve for incident-key "${key}": ${over.map((i) => i.reference).join(', ')} ended while this step ran, and stay as they are.`,
       'incident.io nothing to resolve',

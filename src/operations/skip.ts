@@ -13,7 +13,7 @@ export async function skipStep(ctx: OperationContext, message: string, title: st
   const { out } = ctx;
   out.notice(`Skipped: ${message} Nothing was sent.`, title);
   out.setOutput('skipped', 'true');
-  out.setOutput('created', 'false');
+  if (out.declares('created')) out.setOutput('created', 'false');
   await out.summary(card(md`skipped`, [['Why', md`${message}`]]));
 }
 

@@ -1,5 +1,5 @@
 /**
- * `operation: update`: find the incident while the names resolve, then change it. With
+ * The update job: find the incident while the names resolve, then change it. With
  * `message`, an incident update goes first (it carries the new status and severity, so the
  * change shows on the timeline with its reason), then one edit for the other fields.
  */
@@ -63,7 +63,7 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
         ? `An earlier attempt of this step already posted this incident update to ${describe(incident)}; nothing new was posted.`
         : `Posted an incident update to ${describe(incident)}.`,
     );
-    setIncidentOutputs(out, after, false, true);
+    setIncidentOutputs(out, after, undefined, true);
   }
   if (Object.keys(edit.changes).length > 0) {
     try {
@@ -78,7 +78,7 @@ export async function update(ctx: OperationContext<UpdateSettings>): Promise<voi
     }
   }
   // Outputs first (as incident.io answered); the links are attached once the change is made, and can only warn.
-  setIncidentOutputs(out, after, false, true);
+  setIncidentOutputs(out, after, undefined, true);
   checkApplied(after, fields, severityShown);
   const attached = await attachToIncident(ctx, client.sentFor('links'), after, links, { listFirst: true });
   await reportEdit(ctx, after, [...changed, ...(attached.length > 0 ? [`${attached.length} link(s) attached`] : [])], 'Updated', {

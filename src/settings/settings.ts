@@ -1,8 +1,8 @@
 // src/settings/: the inputs, read and validated once into typed settings, before any request.
 /**
- * Reads and validates every input once, into the settings of the chosen operation (a
- * discriminated union, so each operation sees only its own inputs), before any request.
- * Each error names the input, the bad value and the values allowed.
+ * Reads and validates every input of a job once, into that job's settings (a discriminated
+ * union, so each job sees only its own inputs), before any request. Each error names the input,
+ * the bad value and the values allowed.
  */
 import { createHash } from 'node:crypto';
 import { InputError, quoteList } from '../errors.js';
@@ -10,6 +10,7 @@ import { FRAGMENT, Redactor } from '../output/redact.js';
 import { parseMapping, type MappingValue } from './mapping.js';
 import { Mistakes } from './mistakes.js';
 import { closest } from '../suggest.js';
+import { actionName, inputsOf, isJob, JOB_NAMES, jobsDeclaring, requiredInputs, SECRET_INPUTS, usesFor, type JobName } from './inputs.js';
 import {
   checkHeaderSafe,
   parseApiUrl,
@@ -23,11 +24,10 @@ import {
 
 export { parseApiUrl, parseBoolean, parseChoice, parseIncidentId, type GetInput } from './values.js';
 
-export const OPERATIONS = ['create', 'update', 'resolve', 'alert', 'heartbeat'] as const;
+export type { JobName } from './inputs.js';
 export const VISIBILITIES = ['public', 'private'] as const;
 export const MODES = ['standard', 'retrospective', 'test', 'tutorial'] as const;
 export const ALERT_STATUSES = ['firing', 'resolved'] as const;
-export type Operation = (typeof OPERATIONS)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
 export type Mode = (typeof MODES)[number];
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
@@ -40,7 +40,6 @@ interface Common {
   apiUrl: string;
   dryRun: boolean;
   failOnError: boolean;
-  githubToken: string;
 }
 
 /** What a create or an update asks to set; empty values and maps mean "leave as is". */
@@ -60,9 +59,10 @@ export interface IncidentChanges {
   timestamps: Map<string, string>;
 }
 
-export interface CreateSettings extends Common, IncidentChanges {
-  operation: 'create';
+export interface DeclareSettings extends Common, IncidentChanges {
+  job: 'declare';
   apiKey: string;
+  githubToken: string;
   visibility: Visibility;
   mode: Mode;
   /** Empty means "derive it from the repository and run ID". */
@@ -78,7 +78,7 @@ export interface CreateSettings extends Common, IncidentChanges {
 }
 
 export interface UpdateSettings extends Common, IncidentChanges {
-  operation: 'update';
+  job: 'update';
   apiKey: string;
   /** Incident ID, or the number of a reference (INC-123 → "123"). */
   incidentId: string;
@@ -88,7 +88,7 @@ export interface UpdateSettings extends Common, IncidentChanges {
 }
 
 export interface ResolveSettings extends Common {
-  operation: 'resolve';
+  job: 'resolve';
   apiKey: string;
   /** The incident to resolve; empty when `incidentKey` names them instead. */
   incidentId: string;
@@ -102,9 +102,10 @@ export interface ResolveSettings extends Common {
 }
 
 export interface AlertSettings extends Common {
-  operation: 'alert';
+  job: 'alert';
   alertSourceId: string;
   alertToken: string;
+  githubToken: string;
   alertStatus: AlertStatus;
   deduplicationKey: string;
   name: string;
@@ -116,76 +117,76 @@ export interface AlertSettings extends Common {
 }
 
 export interface HeartbeatSettings extends Common {
-  operation: 'heartbeat';
+  job: 'heartbeat';
   alertSourceId: string;
   alertToken: string;
 }
 
-export type Settings = CreateSettings | UpdateSettings | ResolveSettings | AlertSettings | HeartbeatSettings;
+export type Settings = DeclareSettings | UpdateSettings | ResolveSettings | AlertSettings | HeartbeatSettings;
+/** The settings of one job. */
+export type SettingsOf<J extends JobName> = Extract<Settings, { job: J }>;
 
-/** Which inputs each operation uses beyond the common ones; any other set input is refused. */
-const COMMON = ['operation', 'api-url', 'dry-run', 'fail-on-error', 'github-token', 'notify-incident-channel'];
-const USES: Record<Operation, string[]> = {
-  create: [
-    'api-key',
-    'severity',
-    'visibility',
-    'mode',
-    'name',
-    'summary',
-    'idempotency-key',
-    'incident-type',
-    'status',
-    'custom-fields',
-    'roles',
-    'slack-channel-name',
-    'incident-key',
-    'links',
-    'timestamps',
-    'slack-team-id',
-    'postmortem-url',
-    'slack-channel-id',
-  ],
-  update: ['api-key', 'incident-id', 'severity', 'name', 'summary', 'status', 'custom-fields', 'roles', 'message', 'links', 'timestamps'],
-  resolve: ['api-key', 'incident-id', 'incident-key', 'mode', 'status', 'message'],
-  alert: ['alert-source-id', 'alert-token', 'alert-status', 'deduplication-key', 'name', 'summary', 'alert-metadata', 'source-url'],
-  heartbeat: ['alert-source-id', 'alert-token'],
-};
-/** Inputs that must be set; `resolve` needs `incident-id` or `incident-key`, checked on its own. */
-const REQUIRED: Record<Operation, string[]> = {
-  create: ['api-key'],
-  update: ['api-key', 'incident-id'],
-  resolve: ['api-key'],
-  alert: ['alert-source-id', 'alert-token'],
-  heartbeat: ['alert-source-id', 'alert-token'],
-};
 /** An incident key is hashed into a marker, so any text works; a longer one is shortened (`shortenKey`) to keep the marker line short. */
 export const MAX_INCIDENT_KEY = 200;
-/** Every input action.yml declares (a test keeps the two equal). */
-export const ALL_INPUTS = [...new Set([...COMMON, ...Object.values(USES).flat()])];
-/** The inputs that carry secrets: masked first, checked for header-safe characters. */
-export const SECRET_INPUTS = ['api-key', 'alert-token', 'github-token'];
+export { SECRET_INPUTS } from './inputs.js';
+
+/** The `INPUT_<NAME>` variable the runner sets for a step's `with:` key. */
+function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/**
+ * Each job is an action of its own (see ./inputs.ts), so the input that once chose the job is
+ * gone: a step that still passes `operation` is refused at once, before any request, with the
+ * `uses:` to write instead. Any value of it, empty too: the key itself is what must go.
+ */
+export function checkNoOperation(env: Record<string, string | undefined>, job: JobName): void {
+  const value = env[inputVariable('operation')];
+  if (value === undefined) return;
+  const old = value.trim().toLowerCase();
+  const meant: JobName | undefined = old === 'create' ? 'declare' : isJob(old) ? old : undefined;
+  const here = `This is the ${job} job's action (\`uses: ${usesFor(job, env)}\`)`;
+  let advice: string;
+  if (meant === 'declare' && job === 'declare') advice = 'The root action is the declare job, which this step runs: remove "operation".';
+  else if (meant === job) advice = `${here}: remove "operation".`;
+  else if (meant === 'declare') {
+    advice = `The root action is the declare job: write \`uses: ${usesFor('declare', env)}\` and remove "operation".`;
+  } else if (meant) advice = `${here}; to ${meant}, write \`uses: ${usesFor(meant, env)}\` and remove "operation".`;
+  else
+    advice = `${here}. Each job is its own action: ${JOB_NAMES.map((j) => `\`uses: ${usesFor(j, env)}\``).join(', ')}. Remove "operation".`;
+  throw new InputError(
+    `Input "operation" is ${JSON.stringify(value)}, but the action no longer takes it: each job is an action of its own. ${advice}`,
+  );
+}
 
 /**
  * The runner passes every `with:` key as an INPUT_<NAME> variable and only warns about one the
- * action does not declare, so `severty: Critical` would quietly declare a Minor incident. Any
- * such variable is an input error, before any request, naming the closest declared input.
+ * job's action.yml does not declare, so `severty: Critical` would quietly declare a Minor
+ * incident, and `alert-token` given to resolve/ would be ignored. Any such variable is an input
+ * error, before any request: naming the jobs that do declare it, or else the closest input of
+ * this job. (`operation` has a check of its own, `checkNoOperation`.)
  */
-export function checkDeclaredInputs(env: Record<string, string | undefined>): void {
-  const declared = new Map(ALL_INPUTS.map((name) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, name]));
-  const unknown = Object.keys(env).filter((key) => key.startsWith('INPUT_') && !declared.has(key));
+export function checkDeclaredInputs(env: Record<string, string | undefined>, job: JobName): void {
+  const inputs = inputsOf(job);
+  const declared = new Set(inputs.map(inputVariable));
+  const unknown = Object.keys(env).filter((key) => key.startsWith('INPUT_') && !declared.has(key) && key !== inputVariable('operation'));
   if (unknown.length === 0) return;
   const lines = unknown.map((key) => {
     const name = key.slice('INPUT_'.length).toLowerCase();
-    const suggestion = closest(name, ALL_INPUTS);
-    return `Input "${name}" is not an input of this action (the step's \`with:\` passes it as ${key})${suggestion ? `; did you mean "${suggestion}"?` : '.'}`;
+    const passes = `the step's \`with:\` passes it as ${key}`;
+    const others = jobsDeclaring(name);
+    if (others.length > 0) {
+      return `Input "${name}" is not an input of the ${job} job (${passes}); it is an input of ${others.map(actionName).join(', ')}.`;
+    }
+    const suggestion = closest(name, inputs);
+    return `Input "${name}" is not an input of the ${job} job (${passes})${suggestion ? `; did you mean "${suggestion}"?` : '.'}`;
   });
-  throw new InputError(`${lines.join('\n')}\nRemove or rename it. The inputs are: ${quoteList(ALL_INPUTS)}.`);
+  throw new InputError(`${lines.join('\n')}\nRemove or rename it. The inputs of the ${job} job are: ${quoteList(inputs)}.`);
 }
 
-/** The secret input an operation cannot run without. */
-export function requiredSecret(operation: Operation): 'api-key' | 'alert-token' {
-  return operation === 'alert' || operation === 'heartbeat' ? 'alert-token' : 'api-key';
+/** The secret input a job cannot run without: on a run GitHub gives no secrets, it is empty and the step skips. */
+export function secretOf(job: JobName): 'api-key' | 'alert-token' {
+  return inputsOf(job).includes('alert-token') ? 'alert-token' : 'api-key';
 }
 
 /** Names in a mapping input whose value was refused: the name itself can still be looked up. */
@@ -196,13 +197,13 @@ export interface NamesOnly {
 }
 
 /** What reading the inputs found: the settings, and every mistake in them. */
-export interface SettingsRead {
+export interface SettingsRead<S extends Settings = Settings> {
   /**
    * The settings of the chosen operation. Where an input has a mistake, its value here is only a
    * stand-in (the default, or the well-formed entries of a mapping): good for looking up the
    * other inputs' names, never for sending anything.
    */
-  settings: Settings;
+  settings: S;
   /** One message per mistake, each naming its input; empty when every input is well-formed. */
   mistakes: readonly string[];
   /** The inputs with a mistake. */
@@ -221,37 +222,41 @@ export interface ReadOptions {
 }
 
 /**
- * Reads every input of the chosen operation. The checks that guard the requests themselves come
- * first and throw at once: the operation, the characters of a secret, a secret in another input,
- * and `api-url`. Every other mistake is collected, so one run reports them all, and the inputs
- * that are well-formed can still be looked up in the workspace.
+ * Reads every input of `job`. The checks that guard the requests themselves come first and throw
+ * at once: an `operation` input, the characters of a secret, a secret in another input, and
+ * `api-url`. Every other mistake is collected, so one run reports them all, and the inputs that
+ * are well-formed can still be looked up in the workspace. Only the job's own inputs are read: a
+ * value the step gives under another name is refused, never used.
  */
-export async function readInputs(getInput: GetInput, { allowMissingSecret = false, env = {} }: ReadOptions = {}): Promise<SettingsRead> {
-  const operation = parseChoice(getInput, 'operation', OPERATIONS, 'create');
-  for (const input of SECRET_INPUTS) checkHeaderSafe(input, getInput(input));
-  checkNoSecretElsewhere(getInput);
-  const apiUrl = parseApiUrl(getInput('api-url') || 'https://api.incident.io');
+export async function readInputs<J extends JobName>(
+  job: J,
+  getInput: GetInput,
+  { allowMissingSecret = false, env = {} }: ReadOptions = {},
+): Promise<SettingsRead<SettingsOf<J>>> {
+  checkNoOperation(env, job);
+  const declared = new Set(inputsOf(job));
+  const own: GetInput = (name) => (declared.has(name) ? getInput(name) : '');
+  for (const input of SECRET_INPUTS) checkHeaderSafe(input, own(input));
+  checkNoSecretElsewhere(own, job);
+  const apiUrl = parseApiUrl(own('api-url') || 'https://api.incident.io');
 
   const mistakes = new Mistakes();
-  mistakes.take('', undefined, () => checkDeclaredInputs(env));
-  checkInputsFit(getInput, operation, allowMissingSecret, mistakes);
+  mistakes.take('', undefined, () => checkDeclaredInputs(env, job));
+  checkRequired(own, job, allowMissingSecret, mistakes);
   const common: Common = {
     apiUrl,
-    dryRun: mistakes.take('dry-run', false, () => parseBoolean(getInput, 'dry-run', false)),
-    failOnError: mistakes.take('fail-on-error', true, () => parseBoolean(getInput, 'fail-on-error', true)),
-    githubToken: getInput('github-token'),
+    dryRun: mistakes.take('dry-run', false, () => parseBoolean(own, 'dry-run', false)),
+    failOnError: mistakes.take('fail-on-error', true, () => parseBoolean(own, 'fail-on-error', true)),
   };
-  // Used by update and resolve, but a common input: a typo in it is refused whatever the operation.
-  const notify = mistakes.take('notify-incident-channel', true, () => parseBoolean(getInput, 'notify-incident-channel', true));
   const namesOnly: NamesOnly = { customFields: [], roles: [], timestamps: [] };
-  const read = { getInput, common, notify, mistakes, namesOnly };
-  const settings = await readOperation(operation, read);
+  const read = { getInput: own, common, mistakes, namesOnly };
+  const settings = await READERS[job](read);
   return { settings, mistakes: mistakes.messages, faulty: mistakes.inputs, namesOnly };
 }
 
 /** `readInputs`, with every mistake thrown as one InputError. */
-export async function readSettings(getInput: GetInput, options: ReadOptions = {}): Promise<Settings> {
-  const read = await readInputs(getInput, options);
+export async function readSettings<J extends JobName>(job: J, getInput: GetInput, options: ReadOptions = {}): Promise<SettingsOf<J>> {
+  const read = await readInputs(job, getInput, options);
   if (read.mistakes.length > 0) throw new InputError(read.mistakes.join('\n'));
   return read.settings;
 }
@@ -259,66 +264,77 @@ export async function readSettings(getInput: GetInput, options: ReadOptions = {}
 interface Reading {
   getInput: GetInput;
   common: Common;
-  notify: boolean;
   mistakes: Mistakes;
   namesOnly: NamesOnly;
 }
 
-async function readOperation(operation: Operation, read: Reading): Promise<Settings> {
-  const { getInput, common, mistakes } = read;
-  const sourceId = () =>
-    mistakes.take('alert-source-id', '', () => parseOpaqueId('alert-source-id', getInput('alert-source-id'), '01GW2G3V0S59R238FAHPDS1R66'));
-  switch (operation) {
-    case 'create':
-      return readCreate(read);
-    case 'update': {
-      const settings: UpdateSettings = {
-        operation,
-        ...common,
-        ...(await readChanges(read, operation)),
-        apiKey: getInput('api-key'),
-        incidentId: mistakes.take('incident-id', '', () => parseIncidentId(getInput('incident-id'))),
-        notifyIncidentChannel: read.notify,
-        message: getInput('message'),
-      };
-      // A mapping refused above may have been the change: "nothing to change" would mislead then.
-      if (!mistakes.any(...CHANGE_INPUTS)) mistakes.take('operation', undefined, () => checkSomethingToChange(settings));
-      return settings;
-    }
-    case 'resolve':
-      return readResolve(read);
-    case 'alert':
-      return {
-        operation,
-        ...common,
-        alertSourceId: sourceId(),
-        alertToken: getInput('alert-token'),
-        alertStatus: mistakes.take('alert-status', 'firing', () => parseChoice(getInput, 'alert-status', ALERT_STATUSES, 'firing')),
-        deduplicationKey: getInput('deduplication-key'),
-        name: getInput('name'),
-        summary: getInput('summary'),
-        metadata: await mistakes.takeAsync('alert-metadata', new Map<string, MappingValue>(), async () =>
-          checkAlertMetadata(await parseMapping('alert-metadata', getInput('alert-metadata'))),
-        ),
-        sourceUrl: mistakes.take('source-url', '', () => parseUrl(getInput, 'source-url', { httpAllowed: true })),
-      };
-    case 'heartbeat':
-      return { operation, ...common, alertSourceId: sourceId(), alertToken: getInput('alert-token') };
-  }
+/** Each job's reader: exactly one per job, or this does not type-check. */
+const READERS: { readonly [J in JobName]: (read: Reading) => Promise<SettingsOf<J>> } = {
+  declare: readDeclare,
+  update: readUpdate,
+  resolve: (read) => Promise.resolve(readResolve(read)),
+  alert: readAlert,
+  heartbeat: ({ getInput, common, mistakes }) =>
+    Promise.resolve({ job: 'heartbeat', ...common, alertSourceId: readSourceId(getInput, mistakes), alertToken: getInput('alert-token') }),
+};
+
+function readSourceId(getInput: GetInput, mistakes: Mistakes): string {
+  return mistakes.take('alert-source-id', '', () =>
+    parseOpaqueId('alert-source-id', getInput('alert-source-id'), '01GW2G3V0S59R238FAHPDS1R66'),
+  );
 }
 
-async function readCreate(read: Reading): Promise<CreateSettings> {
+function readNotify({ getInput, mistakes }: Reading): boolean {
+  return mistakes.take('notify-incident-channel', true, () => parseBoolean(getInput, 'notify-incident-channel', true));
+}
+
+async function readUpdate(read: Reading): Promise<UpdateSettings> {
   const { getInput, common, mistakes } = read;
-  const changes = await readChanges(read, 'create');
+  const settings: UpdateSettings = {
+    job: 'update',
+    ...common,
+    ...(await readChanges(read, 'update')),
+    apiKey: getInput('api-key'),
+    incidentId: mistakes.take('incident-id', '', () => parseIncidentId(getInput('incident-id'))),
+    notifyIncidentChannel: readNotify(read),
+    message: getInput('message'),
+  };
+  // A mapping refused above may have been the change: "nothing to change" would mislead then.
+  if (!mistakes.any(...CHANGE_INPUTS)) mistakes.take('', undefined, () => checkSomethingToChange(settings));
+  return settings;
+}
+
+async function readAlert({ getInput, common, mistakes }: Reading): Promise<AlertSettings> {
+  return {
+    job: 'alert',
+    ...common,
+    alertSourceId: readSourceId(getInput, mistakes),
+    alertToken: getInput('alert-token'),
+    githubToken: getInput('github-token'),
+    alertStatus: mistakes.take('alert-status', 'firing', () => parseChoice(getInput, 'alert-status', ALERT_STATUSES, 'firing')),
+    deduplicationKey: getInput('deduplication-key'),
+    name: getInput('name'),
+    summary: getInput('summary'),
+    metadata: await mistakes.takeAsync('alert-metadata', new Map<string, MappingValue>(), async () =>
+      checkAlertMetadata(await parseMapping('alert-metadata', getInput('alert-metadata'))),
+    ),
+    sourceUrl: mistakes.take('source-url', '', () => parseUrl(getInput, 'source-url', { httpAllowed: true })),
+  };
+}
+
+async function readDeclare(read: Reading): Promise<DeclareSettings> {
+  const { getInput, common, mistakes } = read;
+  const changes = await readChanges(read, 'declare');
   const visibility = mistakes.take('visibility', 'public', () => parseChoice(getInput, 'visibility', VISIBILITIES, 'public'));
   const mode = mistakes.take('mode', 'standard', () => parseChoice(getInput, 'mode', MODES, 'standard'));
   // Which inputs fit a retrospective depends on the mode: not checked against a mode that is itself wrong.
   if (!mistakes.any('mode')) mistakes.take('mode', undefined, () => checkRetrospectiveInputs(getInput, mode));
   return {
-    operation: 'create',
+    job: 'declare',
     ...common,
     ...changes,
     apiKey: getInput('api-key'),
+    githubToken: getInput('github-token'),
     visibility,
     mode,
     idempotencyKey: getInput('idempotency-key'),
@@ -398,7 +414,8 @@ function checkAlertMetadata(metadata: Map<string, MappingValue>): Map<string, Ma
 }
 
 /** `resolve` takes one incident by `incident-id`, or every open one of an `incident-key`. */
-function readResolve({ getInput, common, notify, mistakes }: Reading): ResolveSettings {
+function readResolve(read: Reading): ResolveSettings {
+  const { getInput, common, mistakes } = read;
   const incidentId = mistakes.take('incident-id', '', () => parseIncidentId(getInput('incident-id')));
   const incidentKey = mistakes.take('incident-key', '', () => parseIncidentKey(getInput));
   // Whether each is given, not whether it is well-formed: a malformed one is still the one the user chose.
@@ -407,30 +424,30 @@ function readResolve({ getInput, common, notify, mistakes }: Reading): ResolveSe
   if (byId && byKey) {
     mistakes.add(
       'incident-id',
-      'Inputs "incident-id" and "incident-key" are both set; operation "resolve" takes one: "incident-id" resolves that incident, ' +
+      'Inputs "incident-id" and "incident-key" are both set; the resolve job takes one: "incident-id" resolves that incident, ' +
         '"incident-key" resolves every open incident the action declared under the key.',
     );
   } else if (!byId && !byKey) {
     mistakes.add(
       'incident-id',
-      'Operation "resolve" needs "incident-id" (the incident ID, its reference INC-123 or its number, e.g. from the `incident-id` output ' +
+      'The resolve job needs "incident-id" (the incident ID, its reference INC-123 or its number, e.g. from the `incident-id` output ' +
         'of the step that declared it) or "incident-key" (to resolve every open incident declared under that key), but both are empty.',
     );
   } else if (byId && getInput('mode') !== '') {
     mistakes.add(
       'mode',
-      'Input "mode" is set, but operation "resolve" uses it only with "incident-key" (to look for incidents of that mode); remove it, or resolve by "incident-key".',
+      'Input "mode" is set, but the resolve job uses it only with "incident-key" (to look for incidents of that mode); remove it, or resolve by "incident-key".',
     );
   }
   return {
-    operation: 'resolve',
+    job: 'resolve',
     ...common,
     apiKey: getInput('api-key'),
     incidentId,
     incidentKey,
     mode: mistakes.take('mode', 'standard', () => parseChoice(getInput, 'mode', MODES, 'standard')),
     status: getInput('status'),
-    notifyIncidentChannel: notify,
+    notifyIncidentChannel: readNotify(read),
     message: getInput('message'),
   };
 }
@@ -489,7 +506,7 @@ async function readMapping(getInput: GetInput, mistakes: Mistakes, input: string
   );
 }
 
-async function readChanges(read: Reading, operation: 'create' | 'update'): Promise<IncidentChanges> {
+async function readChanges(read: Reading, job: 'declare' | 'update'): Promise<IncidentChanges> {
   const { getInput, mistakes, namesOnly } = read;
   // One after another, so the mistakes are listed in a steady order.
   const customFields = await readMapping(getInput, mistakes, 'custom-fields');
@@ -501,10 +518,10 @@ async function readChanges(read: Reading, operation: 'create' | 'update'): Promi
     name: getInput('name'),
     summary: getInput('summary'),
     status: getInput('status'),
-    customFields: checkFieldValues(withoutRepeats('custom-fields', customFields, mistakes), operation, mistakes, namesOnly.customFields),
+    customFields: checkFieldValues(withoutRepeats('custom-fields', customFields, mistakes), job, mistakes, namesOnly.customFields),
     roles: checkAssignees(withoutRepeats('roles', roles, mistakes), mistakes, namesOnly.roles),
     links: checkLinks(withoutRepeats('links', links, mistakes), mistakes),
-    timestamps: checkTimestamps(withoutRepeats('timestamps', timestamps, mistakes), operation, mistakes, namesOnly.timestamps),
+    timestamps: checkTimestamps(withoutRepeats('timestamps', timestamps, mistakes), job, mistakes, namesOnly.timestamps),
   };
 }
 
@@ -553,7 +570,7 @@ export function isRfc3339(text: string): boolean {
 /** Each timestamp's value well-formed, or a mistake (its name can still be looked up). */
 function checkTimestamps(
   timestamps: Map<string, MappingValue>,
-  operation: 'create' | 'update',
+  job: 'declare' | 'update',
   mistakes: Mistakes,
   namesOnly: string[],
 ): Map<string, string> {
@@ -564,7 +581,7 @@ function checkTimestamps(
   };
   for (const [name, value] of timestamps) {
     const text = typeof value === 'string' ? value.trim() : undefined;
-    const none = operation === 'create' ? '"none" (do not set it)' : '"none" (unset it)';
+    const none = job === 'declare' ? '"none" (do not set it)' : '"none" (unset it)';
     if (text === undefined) refuse(name, `Input "timestamps" gives ${JSON.stringify(name)} a list; each timestamp takes one time.`);
     else if (text === '') refuse(name, `Input "timestamps" gives ${JSON.stringify(name)} an empty value. ${EMPTY_HINT}`);
     else if (!['now', 'none'].includes(text.toLowerCase()) && !isRfc3339(text)) {
@@ -593,9 +610,9 @@ function checkSomethingToChange(settings: UpdateSettings): void {
   ) {
     return;
   }
-  const changes = USES.update.filter((input) => !REQUIRED.update.includes(input));
+  const changes = inputsOf('update').filter((input) => CHANGE_INPUTS.includes(input));
   throw new InputError(
-    `Operation "update" needs something to change: set at least one of ${quoteList(changes)} ` +
+    `The update job needs something to change: set at least one of ${quoteList(changes)} ` +
       '(a mapping input that is empty, such as `custom-fields: {}`, changes nothing).',
   );
 }
@@ -607,7 +624,7 @@ const EMPTY_HINT =
 /** Each field's value well-formed, or a mistake (the field's name can still be looked up). */
 function checkFieldValues(
   fields: Map<string, FieldValue>,
-  operation: 'create' | 'update',
+  job: 'declare' | 'update',
   mistakes: Mistakes,
   namesOnly: string[],
 ): Map<string, FieldValue> {
@@ -618,16 +635,16 @@ function checkFieldValues(
   };
   for (const [name, value] of fields) {
     const values = Array.isArray(value) ? value : [value];
-    if (Array.isArray(value) && value.length === 0 && operation === 'create') {
+    if (Array.isArray(value) && value.length === 0 && job === 'declare') {
       refuse(
         name,
-        `Input "custom-fields" sets ${JSON.stringify(name)} to [], which unsets a field on update; on create, leave the field out.`,
+        `Input "custom-fields" sets ${JSON.stringify(name)} to [], which unsets a field on update; to declare, leave the field out.`,
       );
     } else if (values.some((v) => v.trim() === '')) {
       refuse(
         name,
         `Input "custom-fields" sets ${JSON.stringify(name)} to an empty value. ${EMPTY_HINT}` +
-          (operation === 'update' ? ` To unset the field, write ${JSON.stringify(name)}: [].` : ''),
+          (job === 'update' ? ` To unset the field, write ${JSON.stringify(name)}: [].` : ''),
       );
     } else result.set(name, value);
   }
@@ -697,13 +714,15 @@ export function assigneeKind(assignee: string): 'email' | 'slack_user_id' | 'id'
  * log (redaction would leave `***` there at best): refused before any request, naming the input
  * and the secret, never repeating either value.
  */
-function checkNoSecretElsewhere(getInput: GetInput): void {
+function checkNoSecretElsewhere(getInput: GetInput, job: JobName): void {
   const secrets = SECRET_INPUTS.map((name) => ({ name, redactor: new Redactor([getInput(name)]) }));
-  const problems = ALL_INPUTS.filter((input) => !SECRET_INPUTS.includes(input)).flatMap((input) => {
-    const value = getInput(input);
-    const found = secrets.find(({ redactor }) => redactor.redact(value) !== value);
-    return found ? [`Input "${input}" contains the value of "${found.name}", or ${FRAGMENT} or more characters of it.`] : [];
-  });
+  const problems = inputsOf(job)
+    .filter((input) => !(SECRET_INPUTS as readonly string[]).includes(input))
+    .flatMap((input) => {
+      const value = getInput(input);
+      const found = secrets.find(({ redactor }) => redactor.redact(value) !== value);
+      return found ? [`Input "${input}" contains the value of "${found.name}", or ${FRAGMENT} or more characters of it.`] : [];
+    });
   if (problems.length > 0) {
     throw new InputError(
       `${problems.join('\n')}\nA secret must not go into incident text, a lookup or the log: pass it only in its own input.`,
@@ -711,38 +730,31 @@ function checkNoSecretElsewhere(getInput: GetInput): void {
   }
 }
 
-/** Required inputs are present, and no input is set that the operation would ignore. */
-function checkInputsFit(getInput: GetInput, operation: Operation, allowMissingSecret: boolean, mistakes: Mistakes): void {
-  // An input of another operation first: `incident-key` on update says so, not only that `incident-id` is empty.
-  const allowed = new Set([...COMMON, ...USES[operation]]);
-  for (const input of ALL_INPUTS) {
-    if (allowed.has(input) || getInput(input) === '') continue;
-    const users = OPERATIONS.filter((op) => USES[op].includes(input));
-    mistakes.add(
-      input,
-      `Input "${input}" is set, but operation "${operation}" does not use it (it is used by ${users.map((u) => `"${u}"`).join(', ')}). ` +
-        `Remove it, or set "operation" to the operation you meant. Inputs used by "${operation}": ${quoteList(USES[operation])}.`,
-    );
-  }
-  for (const input of REQUIRED[operation]) {
-    if (getInput(input) !== '' || (allowMissingSecret && input === requiredSecret(operation))) continue;
+/**
+ * The inputs the job's action.yml declares `required: true` are given: the runner does not
+ * enforce it. On a run GitHub gives no secrets, the job's secret may be empty (the step skips).
+ */
+function checkRequired(getInput: GetInput, job: JobName, allowMissingSecret: boolean, mistakes: Mistakes): void {
+  const secret = secretOf(job);
+  for (const input of requiredInputs(job)) {
+    if (getInput(input) !== '' || (allowMissingSecret && input === secret)) continue;
     if (input === 'api-key') {
       mistakes.add(
         input,
         'Input "api-key" is empty: it must be an incident.io API key' +
-          (operation === 'create' ? ' that may create incidents. ' : ' that may update incidents. ') +
+          (job === 'declare' ? ' that may create incidents. ' : ' that may update incidents. ') +
           'If you pass it as `${{ secrets.INCIDENT_IO_API_KEY }}`, the secret may be missing: ' +
           'secrets are not given to workflows triggered from forks or by Dependabot, and a typo in the secret name also yields an empty value.',
       );
       continue;
     }
-    const source = operation === 'heartbeat' ? 'heartbeat' : 'HTTP alert';
+    const source = job === 'heartbeat' ? 'heartbeat' : 'HTTP alert';
     const hint =
       input === 'incident-id'
         ? ' Pass the incident ID, its reference (INC-123) or its number, e.g. from the `incident-id` output of the step that declared it.'
         : input === 'alert-token'
           ? ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`
           : ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`;
-    mistakes.add(input, `Input "${input}" is required when "operation" is "${operation}", but it is empty.${hint}`);
+    mistakes.add(input, `Input "${input}" is required by the ${job} job, but it is empty.${hint}`);
   }
 }
