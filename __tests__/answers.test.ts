@@ -5,7 +5,7 @@
  * without, a notice for what only enriches it. (GitHub's answers: jobs.test.ts; attachments:
  * attachments.test.ts; the bundle against the sandbox: e2e-boundary.test.ts.)
  */
-import { ApiError } from '../src/errors.js';
+import { ApiError } from '../src/core/errors.js';
 import { createIncident, fetchIncident } from '../src/incident-io/incidents.js';
 import { listOptions } from '../src/incident-io/custom-fields.js';
 import { lookUpForCreate, lookUpForUpdate } from '../src/incident-io/lookups.js';
@@ -13,7 +13,7 @@ import { findUser } from '../src/incident-io/roles.js';
 import { postIncidentUpdate } from '../src/incident-io/updates.js';
 import { run } from '../src/main.js';
 import type { DeclareSettings, UpdateSettings } from '../src/settings/settings.js';
-import { AnswerError } from '../src/shape.js';
+import { AnswerError } from '../src/core/shape.js';
 import { FakeClock, fakeCore, json, pushContext, testClient, stepOf, type Step } from './helpers/fakes.js';
 // The lookups load these on demand; loaded here first, as jest's ESM loader asks.
 import '../src/incident-io/custom-fields.js';

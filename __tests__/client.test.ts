@@ -1,6 +1,6 @@
-import { ApiError } from '../src/errors.js';
+import { ApiError } from '../src/core/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../src/incident-io/retry.js';
-import { USER_AGENT } from '../src/version.js';
+import { USER_AGENT } from '../src/core/version.js';
 import { FakeClock, json, networkError, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
 
 const KEY = 'inc_live_secret_key_123';

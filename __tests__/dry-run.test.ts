@@ -6,7 +6,7 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { run } from '../src/main.js';
-import { FRAGMENT } from '../src/output/redact.js';
+import { FRAGMENT } from '../src/core/redact.js';
 import { FakeClock, fakeCore, json, pushContext, stepOf, type Step } from './helpers/fakes.js';
 import { runnerCommands } from './helpers/runner-commands.js';
 import '../src/github/jobs.js';

@@ -15,7 +15,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleDir, runAction } from '../scripts/run-action.mjs';
-import { ENRICHMENT_BUDGET_MS } from '../src/incident-io/retry.js';
+import { ENRICHMENT_BUDGET_MS } from '../src/core/time.js';
 import {
   deadPort,
   selfSignedCertificate,

@@ -1,7 +1,7 @@
 /** The job summary card's "What failed": each failed job with its failed steps, every name escaped. */
 import type { FailedJob, Job, JobStep } from '../src/github/jobs.js';
 import { incidentCard } from '../src/output/incident-card.js';
-import { md } from '../src/output/markdown.js';
+import { md } from '../src/core/markdown.js';
 
 const incident = { id: '01INC', reference: 'INC-1', name: 'n' };
 const step = (name: string, conclusion = 'failure'): JobStep => ({ name, conclusion });

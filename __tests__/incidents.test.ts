@@ -1,4 +1,4 @@
-import { ApiError } from '../src/errors.js';
+import { ApiError } from '../src/core/errors.js';
 import { createIncident, isKeyConflict, isNew, type CreatePayload } from '../src/incident-io/incidents.js';
 import { FakeClock, json, networkError, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
 

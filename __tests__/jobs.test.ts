@@ -4,7 +4,7 @@ import { pullRequestOf } from '../src/github/pulls.js';
 const describeFailures = (jobs: Job[], messages: Record<string, string[]> = {}) =>
   describeFailed(selectFailed(jobs).map((job) => ({ job, steps: failedSteps(job), messages: messages[job.name] ?? [] })));
 import type { RunContext } from '../src/github/context.js';
-import { Redactor } from '../src/output/redact.js';
+import { Redactor } from '../src/core/redact.js';
 
 const redactor = new Redactor(['ghs_token_0123456789']);
 

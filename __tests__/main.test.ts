@@ -1,6 +1,6 @@
 import type { GitHubContext } from '../src/github/context.js';
 import { run } from '../src/main.js';
-import { secretForms } from '../src/output/redact.js';
+import { secretForms } from '../src/core/redact.js';
 import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from './helpers/fakes.js';
 // Loaded here because the create imports both at once, and jest's ESM loader can fail
 // ("… is not in cache") when two dynamic imports share a module that is not loaded yet.

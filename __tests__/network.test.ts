@@ -3,9 +3,9 @@
  * (describeNetworkError in src/incident-io/client.ts), with fakes for the runtime's fetch and
  * for the undici chunk.
  */
-import { InputError } from '../src/errors.js';
-import { describeNetworkError } from '../src/incident-io/client.js';
-import { networkFetch, routeOf, type Fetch, type ProxiedFetchFactory } from '../src/net/fetch.js';
+import { InputError } from '../src/core/errors.js';
+import { describeNetworkError, routeOf, type Fetch } from '../src/core/fetch.js';
+import { networkFetch, type ProxiedFetchFactory } from '../src/net/fetch.js';
 import type { Proxy } from '../src/net/proxy.js';
 import { json, networkError, testClient } from './helpers/fakes.js';
 

@@ -5,11 +5,11 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { inertAnnotation, inertText } from '../src/output/commands.js';
-import { blocks, code, link, linkTarget, md, text } from '../src/output/markdown.js';
+import { blocks, code, link, linkTarget, md, text } from '../src/core/markdown.js';
 import { Output } from '../src/output/output.js';
-import { FRAGMENT, Redactor } from '../src/output/redact.js';
+import { FRAGMENT, Redactor } from '../src/core/redact.js';
 import { card } from '../src/output/report.js';
-import { serverText } from '../src/output/server-text.js';
+import { serverText } from '../src/core/server-text.js';
 import { runner } from '../src/runner/runner.js';
 import { fakeCore } from './helpers/fakes.js';
 import { runnerCommands } from './helpers/runner-commands.js';

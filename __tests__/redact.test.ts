@@ -1,9 +1,9 @@
 /**
- * The Redactor's forms (src/output/redact.ts): a secret comes back raw, URL-encoded, JSON-escaped
+ * The Redactor's forms (src/core/redact.ts): a secret comes back raw, URL-encoded, JSON-escaped
  * or base64-encoded, alone or inside a longer value, and every form is redacted and handed to the
  * runner's add-mask. (Fragments and Markdown are in output.test.ts.)
  */
-import { FRAGMENT, Redactor, secretForms } from '../src/output/redact.js';
+import { FRAGMENT, Redactor, secretForms } from '../src/core/redact.js';
 import { fragmentsOf } from './helpers/leaks.js';
 
 // Characters that every encoding changes: a space, quotes, a slash, a plus, a percent sign, non-ASCII.

@@ -1,6 +1,6 @@
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { resolveByName, resolveSeverity, type Severity } from '../src/incident-io/resolvers.js';
-import { closest, editDistance } from '../src/suggest.js';
+import { closest, editDistance } from '../src/core/suggest.js';
 
 const severities: Severity[] = [
   { id: '01CRIT', name: 'Critical', rank: 3 },

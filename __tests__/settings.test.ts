@@ -1,4 +1,4 @@
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { checkDeclaredInputs, checkNoOperation, isRfc3339, parseApiUrl, readInputs, readSettings } from '../src/settings/settings.js';
 import type { JobName } from '../src/settings/inputs.js';
 

@@ -2,7 +2,7 @@
  * settleAll waits for every parallel lookup and reports their failures together. A key that
  * incident.io refuses fails every lookup with the same 401: that is said once, and first.
  */
-import { ApiError, InputError, oneRefusal, settleAll } from '../src/errors.js';
+import { ApiError, InputError, oneRefusal, settleAll } from '../src/core/errors.js';
 
 describe('oneRefusal (the ApiError side of settleAll)', () => {
   const e401 = (n: number) => new ApiError(`401 number ${n}`, 401);

@@ -1,4 +1,4 @@
-/** The answer shapes (src/shape.ts): what each combinator accepts, what it leaves out, and how a mismatch reads. */
+/** The answer shapes (src/core/shape.ts): what each combinator accepts, what it leaves out, and how a mismatch reads. */
 import {
   AnswerError,
   check,
@@ -13,8 +13,8 @@ import {
   object,
   optional,
   text,
-} from '../src/shape.js';
-import { ApiError } from '../src/errors.js';
+} from '../src/core/shape.js';
+import { ApiError } from '../src/core/errors.js';
 
 const step = object({ name: text, number: loose(integer) });
 const job = object({ id: loose(integer), name: id, steps: loose(items(step)), conclusion: optional(text) });

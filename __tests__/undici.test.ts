@@ -5,14 +5,15 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { proxiedFetch, type ProxiedFetch } from '../src/net/undici.js';
+import type { ClosableFetch } from '../src/core/fetch.js';
+import { proxiedFetch } from '../src/net/undici.js';
 import { startProxy, type ProxyBehaviour, type TestProxy } from './helpers/proxy.js';
 
 let upstream: Server;
 let upstreamPort: number;
 let proxy: TestProxy;
 let behaviours: Record<string, ProxyBehaviour>;
-let proxied: ProxiedFetch;
+let proxied: ClosableFetch;
 
 beforeAll(async () => {
   // Answers `/slow` after 300 ms, in two parts 200 ms apart; anything else at once.

@@ -1,5 +1,5 @@
 /**
- * The User-Agent carries package.json's version, taken when the bundle is built: src/version.ts
+ * The User-Agent carries package.json's version, taken when the bundle is built: src/core/version.ts
  * imports package.json, and the build keeps only its `version`. So bumping package.json's
  * version is the whole of a release's version change.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../scripts/build.mjs';
 import { bundleDir, root, runAction } from '../scripts/run-action.mjs';
-import { ACTION_VERSION, USER_AGENT } from '../src/version.js';
+import { ACTION_VERSION, USER_AGENT } from '../src/core/version.js';
 import { useSandbox } from './helpers/sandbox.js';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -31,12 +31,12 @@ it('is what the bundle sends, and the bundle carries none of package.json but th
 });
 
 it('comes from the package.json beside src/ when the bundle is built, whatever its value', async () => {
-  // A fixture project: this repository's src/version.ts, a package.json with another version
+  // A fixture project: this repository's src/core/version.ts, a package.json with another version
   // and a dependency list, and an entry that prints the User-Agent. Built by scripts/build.mjs.
   const project = mkdtempSync(join(tmpdir(), 'version-test-'));
   try {
-    mkdirSync(join(project, 'src'));
-    copyFileSync(join(root, 'src', 'version.ts'), join(project, 'src', 'version.ts'));
+    mkdirSync(join(project, 'src', 'core'), { recursive: true });
+    copyFileSync(join(root, 'src', 'core', 'version.ts'), join(project, 'src', 'core', 'version.ts'));
     const fixturePkg = { name: 'fixture', version: '9.8.7-rc.1', type: 'module', dependencies: { 'left-pad-fixture-dependency': '1.0.0' } };
     writeFileSync(join(project, 'package.json'), JSON.stringify(fixturePkg));
     writeFileSync(
@@ -54,7 +54,7 @@ it('comes from the package.json beside src/ when the bundle is built, whatever i
     );
     writeFileSync(
       join(project, 'src', 'index.ts'),
-      "import { USER_AGENT } from './version.js';\ndeclare const console: { log(line: string): void };\nconsole.log(USER_AGENT);\n",
+      "import { USER_AGENT } from './core/version.js';\ndeclare const console: { log(line: string): void };\nconsole.log(USER_AGENT);\n",
     );
     const out = await build({ source: project, out: join(project, 'dist') });
     const run = spawnSync(process.execPath, [join(out, 'index.js')], { encoding: 'utf8' });

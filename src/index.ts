@@ -13,11 +13,11 @@
  * (src/runner/exit.ts says why it does not wait for Node to find nothing left to do).
  */
 import { Context } from '#actions-github/context.js';
-import { systemClock } from './incident-io/client.js';
+import { systemClock } from './core/time.js';
 import { run } from './main.js';
 import { networkFetch } from './net/fetch.js';
 import { inertAnnotation } from './output/commands.js';
-import { Redactor } from './output/redact.js';
+import { Redactor } from './core/redact.js';
 import { exitWhenFlushed, within } from './runner/exit.js';
 import { runner } from './runner/runner.js';
 import { isJob, SECRET_INPUTS } from './settings/inputs.js';

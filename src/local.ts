@@ -14,7 +14,7 @@
  */
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { systemClock } from './incident-io/client.js';
+import { systemClock } from './core/time.js';
 import { run as runAction } from './main.js';
 import { networkFetch } from './net/fetch.js';
 import type { Core } from './runner/core.js';

@@ -3,23 +3,23 @@
  * the failure policy. Every dependency (core, fetch, env, clock, the GitHub context) is passed in;
  * the job is the one whose action.yml started the step (src/index.ts).
  */
-import { ApiError, InputError, RunnerSetupError } from './errors.js';
+import { ApiError, InputError, RunnerSetupError } from './core/errors.js';
 import { readRunContext, type GitHubContext } from './github/context.js';
-import { type Clock, type FetchLike } from './incident-io/client.js';
-import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
+import type { Fetch } from './core/fetch.js';
+import { WRITE_DEADLINE_MS, type Clock, type Deadline } from './core/time.js';
 import { hasProxyVariable } from './net/proxy-env.js';
 import { JOBS } from './jobs/registry.js';
 import { recordingFetch, type OperationContext } from './operations/operation.js';
 import { Output, OutputError } from './output/output.js';
-import { Redactor } from './output/redact.js';
+import { Redactor } from './core/redact.js';
 import type { Core } from './runner/core.js';
-import { isRecord } from './incident-io/retry.js';
+import { isRecord } from './core/shape.js';
 import { outputsOf, SECRET_INPUTS, type JobName } from './settings/inputs.js';
 import { parseBoolean, readInputs, secretOf, type SettingsOf } from './settings/settings.js';
 
 export interface Deps {
   core: Core;
-  fetch: FetchLike;
+  fetch: Fetch;
   env: Record<string, string | undefined>;
   clock: Clock;
   /** Reads the GitHub context (the event payload file among it); called once, inside the failure policy. */

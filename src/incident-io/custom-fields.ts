@@ -4,11 +4,11 @@
  * through `GET /v1/custom_field_options`, fetched for every named select field at once, as soon
  * as the field list arrives (the options endpoint needs the field's ID).
  */
-import { ApiError, collectInputErrors, InputError, settleAll } from '../errors.js';
+import { ApiError, collectInputErrors, InputError, settleAll } from '../core/errors.js';
 import type { MappingValue } from '../settings/mapping.js';
-import { closest, normalize } from '../suggest.js';
+import { closest, normalize } from '../core/suggest.js';
 import type { IncidentIoClient } from './client.js';
-import { AnswerError, expectShape, id, items, list, loose, object, text, type Shape } from '../shape.js';
+import { AnswerError, expectShape, id, items, list, loose, object, text, type Shape } from '../core/shape.js';
 import { resolveByName, someOf, type IdName, type Named } from './resolvers.js';
 
 export interface CustomField extends Named {

@@ -4,9 +4,8 @@
  * "this step opened it" from "it was already declared".
  */
 import type { IncidentIoClient } from './client.js';
-import { ApiError, InputError } from '../errors.js';
-import { isRecord } from './retry.js';
-import { AnswerError, check, describeProblems, id, loose, object, text } from '../shape.js';
+import { ApiError, InputError } from '../core/errors.js';
+import { AnswerError, check, describeProblems, id, isRecord, loose, object, text } from '../core/shape.js';
 
 export interface Incident {
   id: string;

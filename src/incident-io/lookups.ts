@@ -4,7 +4,7 @@
  * every bad name together. When other inputs have mistakes, `operations/check.ts` runs the
  * same lookups for the inputs that are well-formed.
  */
-import { InputError, settleAll } from '../errors.js';
+import { InputError, settleAll } from '../core/errors.js';
 import type { DeclareSettings, IncidentChanges, NamesOnly, UpdateSettings } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
 import type { CustomFieldEntry } from './custom-fields.js';
@@ -20,7 +20,7 @@ import {
 } from './resolvers.js';
 import type { ResolvedRole } from './roles.js';
 import type { ChosenTimestamps } from './timestamps.js';
-import { boolean, id, loose, number, object, text, type Shape } from '../shape.js';
+import { boolean, id, loose, number, object, text, type Shape } from '../core/shape.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;

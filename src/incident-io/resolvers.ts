@@ -3,8 +3,8 @@
  * without regard to case or surrounding spaces, and an ID is accepted wherever a name is.
  * An unknown name is an InputError that lists the choices and suggests the closest one.
  */
-import { InputError, quoteList } from '../errors.js';
-import { closest, normalize } from '../suggest.js';
+import { InputError, quoteList } from '../core/errors.js';
+import { closest, normalize } from '../core/suggest.js';
 
 export interface Named {
   id: string;

@@ -4,11 +4,11 @@
  * assignee must match exactly: a user whose email (in any case) or Slack user ID is the one
  * given, or whose ID is; never "the first user the server returned".
  */
-import { ApiError, InputError, settleAll } from '../errors.js';
+import { ApiError, InputError, settleAll } from '../core/errors.js';
 import { assigneeKind } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
 import { resolveByName, type Role, type User } from './resolvers.js';
-import { expectShape, id, loose, object, optional, text, type Shape } from '../shape.js';
+import { expectShape, id, loose, object, optional, text, type Shape } from '../core/shape.js';
 
 const ROLE: Shape<Role> = object({ id, name: id, shortform: loose(text), role_type: loose(text) });
 /** A user is matched by what the answer says exactly; a field of another type is no match, not a failure. */

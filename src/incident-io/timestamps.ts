@@ -4,10 +4,10 @@
  * started" timestamp is set to when the first failed job started, unless the user set it (or
  * turned it off with `none`).
  */
-import { collectInputErrors } from '../errors.js';
+import { collectInputErrors } from '../core/errors.js';
 import type { IncidentIoClient } from './client.js';
 import { resolveByName, type Named } from './resolvers.js';
-import { id, loose, number, object, type Shape } from '../shape.js';
+import { id, loose, number, object, type Shape } from '../core/shape.js';
 
 export interface IncidentTimestamp extends Named {
   rank?: number;

@@ -22,13 +22,13 @@
  * Incidents that carry the token but fail a check are returned as `rejected`, with the reason,
  * for the log.
  */
+import { isRecord } from '../core/shape.js';
 import { createHash } from 'node:crypto';
-import { ApiError } from '../errors.js';
-import { code, md, type Markdown } from '../output/markdown.js';
+import { ApiError } from '../core/errors.js';
+import { code, md, type Markdown } from '../core/markdown.js';
 import type { Mode } from '../settings/settings.js';
 import type { IncidentIoClient } from './client.js';
 import { readIncident, type Incident } from './incidents.js';
-import { isRecord } from './retry.js';
 
 /** Status categories of an incident that is still open. */
 export const OPEN_CATEGORIES_FOR_KEY = ['triage', 'live', 'paused'];

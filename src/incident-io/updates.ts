@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import type { RunContext } from '../github/context.js';
 import type { IncidentIoClient } from './client.js';
 import { isNew, type Incident } from './incidents.js';
-import { isRecord } from './retry.js';
-import { AnswerError, check, describeProblems, id, loose, object, text } from '../shape.js';
+import { AnswerError, check, describeProblems, id, isRecord, loose, object, text } from '../core/shape.js';
 
 export interface IncidentUpdateRequest {
   idempotency_key: string;

@@ -26,7 +26,7 @@
  */
 import { hasProxyVariable, PROXY_VARIABLE_NAMES, PROXY_VARIABLES } from './proxy-env.js';
 import type { BlockList } from 'node:net';
-import { RunnerSetupError } from '../errors.js';
+import { RunnerSetupError } from '../core/errors.js';
 
 /** A proxy to send requests through. */
 export interface Proxy {

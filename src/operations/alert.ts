@@ -4,14 +4,14 @@
  * so a later green run with `alert-status: resolved` resolves what a red run fired.
  */
 import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../github/context.js';
-import { ApiError, InputError } from '../errors.js';
+import { ApiError, InputError } from '../core/errors.js';
 import { failedJobs } from '../github/jobs.js';
 import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 import { nothingFailed, refusedResolve, skipStep } from './skip.js';
-import { check, loose, object, optional, text as anyText, type Infer } from '../shape.js';
-import { code, link, md, text } from '../output/markdown.js';
+import { check, loose, object, optional, text as anyText, type Infer } from '../core/shape.js';
+import { code, link, md, text } from '../core/markdown.js';
 import { card, type CardItem } from '../output/report.js';
-import { serverText } from '../output/server-text.js';
+import { serverText } from '../core/server-text.js';
 import type { AlertSettings } from '../settings/settings.js';
 
 export interface AlertEvent {

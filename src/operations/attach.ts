@@ -34,6 +34,16 @@ export function runAttachments(run: RunContext): AttachmentPlan[] {
   return plans;
 }
 
+/** The pull request lookup, started beside the other lookups and waited for only when the attachments are made. */
+export type PullLookup = Promise<{ pull?: PullRequest; notice?: string }>;
+
+/** The pull request, once looked up; what kept it from being read is a notice. */
+export async function pullFor(ctx: OperationContext, pull: PullLookup): Promise<PullRequest | undefined> {
+  const found = await pull;
+  if (found.notice) ctx.out.notice(found.notice, 'incident.io: not everything could be read');
+  return found.pull;
+}
+
 export function pullAttachment(pull: PullRequest | undefined): AttachmentPlan[] {
   return pull ? [{ title: `Pull request #${pull.number}${pull.title ? `: ${pull.title}` : ''}`, url: pull.url, pullRequest: true }] : [];
 }

@@ -3,7 +3,7 @@
  * that are well-formed, so that one run reports every mistake: a wrong visibility does not hide
  * an unknown severity until the next run. Loaded only when an input has a mistake.
  */
-import { ApiError, InputError } from '../errors.js';
+import { ApiError, InputError } from '../core/errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { fetchIncident } from '../incident-io/incidents.js';
 import { changeLookups, incidentTypeLookup, RESOLVED_CATEGORIES, statusLookup } from '../incident-io/lookups.js';

@@ -7,8 +7,8 @@
  * incident exists; attachments after, and `created` once they show that no other job of the run
  * declared the same incident at the same moment.
  */
-import { settleAll } from '../errors.js';
-import { defaultIdempotencyKey, defaultIncidentName, incidentSummary, type PullRequest } from '../github/context.js';
+import { settleAll } from '../core/errors.js';
+import { defaultIdempotencyKey, defaultIncidentName, incidentSummary } from '../github/context.js';
 import type { FailedJobs } from '../github/jobs.js';
 import type { AttachmentPlan } from '../incident-io/attachments.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
@@ -18,10 +18,10 @@ import type { IdName } from '../incident-io/resolvers.js';
 import type { ChosenTimestamps, IncidentTimestamp } from '../incident-io/timestamps.js';
 import { incidentCard } from '../output/incident-card.js';
 import { fieldEntriesShown } from '../output/dry-run.js';
-import { code, link, md, text } from '../output/markdown.js';
+import { code, link, md, text } from '../core/markdown.js';
 import { card, describe, headline, setIncidentOutputs, type CardItem } from '../output/report.js';
 import type { DeclareSettings } from '../settings/settings.js';
-import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
+import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from './attach.js';
 import { clientFor, dryRunChecks, enrichmentBudget, printDryRun, type OperationContext } from './operation.js';
 import { nothingFailed, skipStep } from './skip.js';
 
@@ -299,12 +299,4 @@ async function timestampsFor(ctx: Ctx, list: IncidentTimestamp[] | Error | undef
     impactStarted: jobs.firstFailureAt,
     now: ctx.clock.now,
   });
-}
-
-export type PullLookup = Promise<{ pull?: PullRequest; notice?: string }>;
-
-export async function pullFor(ctx: OperationContext, pull: PullLookup): Promise<PullRequest | undefined> {
-  const found = await pull;
-  if (found.notice) ctx.out.notice(found.notice, 'incident.io: not everything could be read');
-  return found.pull;
 }

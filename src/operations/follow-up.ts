@@ -19,11 +19,10 @@ import {
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
 import { incidentCard } from '../output/incident-card.js';
 import type { Output } from '../output/output.js';
-import { blocks, code, link, md, type Markdown } from '../output/markdown.js';
+import { blocks, code, link, md, type Markdown } from '../core/markdown.js';
 import { card, describe, setIncidentOutputs } from '../output/report.js';
 import type { DeclareSettings } from '../settings/settings.js';
-import { attachToIncident, linkAttachments, pullAttachment, runAttachments } from './attach.js';
-import { pullFor, type PullLookup } from './create.js';
+import { attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from './attach.js';
 import { afterWriteDeadline, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
 
 export { findOpenByKey, keyScope } from '../incident-io/tracking.js';

@@ -6,11 +6,11 @@
  * page of HTML, a list) is an error that carries it, since a ping that did not land lets the
  * heartbeat alert fire while the step is green.
  */
-import { ApiError } from '../errors.js';
+import { ApiError } from '../core/errors.js';
 import type { ApiResponse } from '../incident-io/client.js';
-import { serverText } from '../output/server-text.js';
-import { check, object, optional, text } from '../shape.js';
-import { code, md } from '../output/markdown.js';
+import { serverText } from '../core/server-text.js';
+import { check, object, optional, text } from '../core/shape.js';
+import { code, md } from '../core/markdown.js';
 import { card } from '../output/report.js';
 import type { HeartbeatSettings } from '../settings/settings.js';
 import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';

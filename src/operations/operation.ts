@@ -4,20 +4,16 @@
  * settings of its own kind, the run, the deadline, and a way to reach incident.io.
  */
 import type { RunContext } from '../github/context.js';
-import { IncidentIoClient, type Clock, type FetchLike } from '../incident-io/client.js';
-import {
-  AFTER_WRITE_DEADLINE_MS,
-  DEFAULT_RETRY_POLICY,
-  ENRICHMENT_BUDGET_MS,
-  type Deadline,
-  type RetryPolicy,
-} from '../incident-io/retry.js';
+import type { Fetch } from '../core/fetch.js';
+import { AFTER_WRITE_DEADLINE_MS, ENRICHMENT_BUDGET_MS, type Clock, type Deadline } from '../core/time.js';
+import { IncidentIoClient } from '../incident-io/client.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../incident-io/retry.js';
 import type { IdName } from '../incident-io/resolvers.js';
 import { lookupsMade, oneLineJson, whereLines } from '../output/dry-run.js';
-import { text } from '../output/markdown.js';
+import { text } from '../core/markdown.js';
 import type { Output } from '../output/output.js';
 import type { CardItem } from '../output/report.js';
-import type { Redactor } from '../output/redact.js';
+import type { Redactor } from '../core/redact.js';
 import type { AlertSettings, DeclareSettings, HeartbeatSettings, ResolveSettings, Settings, UpdateSettings } from '../settings/settings.js';
 
 export interface OperationContext<S extends Settings = Settings> {
@@ -25,7 +21,7 @@ export interface OperationContext<S extends Settings = Settings> {
   redactor: Redactor;
   env: Record<string, string | undefined>;
   clock: Clock;
-  fetch: FetchLike;
+  fetch: Fetch;
   settings: S;
   run: RunContext;
   /** Bounds every request and page up to the confirmed write. */
@@ -122,7 +118,7 @@ export function printDryRun(
 }
 
 /** A fetch that records each request answered with a 2xx, as "GET https://…", for a dry run's last line. */
-export function recordingFetch(fetch: FetchLike, seen: string[]): FetchLike {
+export function recordingFetch(fetch: Fetch, seen: string[]): Fetch {
   return async (url, init) => {
     const response = await fetch(url, init);
     if (response.ok) seen.push(`${init.method ?? 'GET'} ${url}`);

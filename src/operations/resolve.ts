@@ -6,7 +6,7 @@
  * the other post-incident statuses by rank, at most three, then the first closed one. With
  * `message`, each move is an incident update that carries the message; otherwise an edit.
  */
-import { ApiError, InputError, settleAll } from '../errors.js';
+import { ApiError, InputError, settleAll } from '../core/errors.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import { ENDED_CATEGORIES, fetchIncident, readIncident, type Incident } from '../incident-io/incidents.js';
 import { INCIDENT_STATUS, RESOLVED_CATEGORIES } from '../incident-io/lookups.js';
@@ -14,7 +14,7 @@ import { resolveStatus, type IdName, type IncidentStatus } from '../incident-io/
 import { quoted } from '../output/dry-run.js';
 import { describeRejected, findOpenByKey, keyScope } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
-import { code, join, md } from '../output/markdown.js';
+import { code, join, md } from '../core/markdown.js';
 import { card, describe, incidentLink, setIncidentOutputs } from '../output/report.js';
 import type { ResolveSettings } from '../settings/settings.js';
 import { incidentName, reportDryRun, reportEdit, sendEdit } from './edit.js';

@@ -5,7 +5,7 @@
  */
 import { foreignRun, GREEN_CONCLUSIONS, runPlace, type RunContext } from '../github/context.js';
 import { card } from '../output/report.js';
-import { md } from '../output/markdown.js';
+import { md } from '../core/markdown.js';
 import type { OperationContext } from './operation.js';
 
 /** Skips the step with a notice; the caller returns right after. */

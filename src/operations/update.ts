@@ -3,15 +3,15 @@
  * `message`, an incident update goes first (it carries the new status and severity, so the
  * change shows on the timeline with its reason), then one edit for the other fields.
  */
-import { ApiError, settleAll } from '../errors.js';
-import { isRecord } from '../incident-io/retry.js';
+import { isRecord } from '../core/shape.js';
+import { ApiError, settleAll } from '../core/errors.js';
 import { incidentSummary, runUrl, type RunContext } from '../github/context.js';
 import { fetchIncident, type Incident } from '../incident-io/incidents.js';
 import { lookUpForUpdate, type ChangeFields } from '../incident-io/lookups.js';
 import { ownMarker } from '../incident-io/tracking.js';
 import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH, type IncidentUpdateRequest } from '../incident-io/updates.js';
 import { fieldEntriesShown } from '../output/dry-run.js';
-import { link, md } from '../output/markdown.js';
+import { link, md } from '../core/markdown.js';
 import { describe, setIncidentOutputs } from '../output/report.js';
 import type { UpdateSettings } from '../settings/settings.js';
 import { incidentName, reportDryRun, reportEdit, sendEdit, type Edit } from './edit.js';

@@ -6,8 +6,8 @@
  */
 import type { Core } from '../runner/core.js';
 import { inertAnnotation, inertText } from './commands.js';
-import type { Markdown } from './markdown.js';
-import type { Redactor } from './redact.js';
+import type { Markdown } from '../core/markdown.js';
+import type { Redactor } from '../core/redact.js';
 
 export class OutputError extends Error {
   override name = 'OutputError';

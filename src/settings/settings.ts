@@ -5,11 +5,11 @@
  * the bad value and the values allowed.
  */
 import { createHash } from 'node:crypto';
-import { InputError, quoteList } from '../errors.js';
-import { FRAGMENT, Redactor } from '../output/redact.js';
+import { InputError, quoteList } from '../core/errors.js';
+import { FRAGMENT, Redactor } from '../core/redact.js';
 import { parseMapping, type MappingValue } from './mapping.js';
 import { Mistakes } from './mistakes.js';
-import { closest } from '../suggest.js';
+import { closest } from '../core/suggest.js';
 import { actionName, inputsOf, isJob, JOB_NAMES, jobsDeclaring, requiredInputs, SECRET_INPUTS, usesFor, type JobName } from './inputs.js';
 import {
   checkHeaderSafe,

@@ -2,7 +2,7 @@
  * Parsers for single input values. Each error names the input, the bad value (never a secret's)
  * and the values allowed.
  */
-import { InputError, quoteList } from '../errors.js';
+import { InputError, quoteList } from '../core/errors.js';
 
 /** Reads one input, trimmed; `core.getInput` has this shape. */
 export type GetInput = (name: string) => string;

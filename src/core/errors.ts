@@ -1,3 +1,4 @@
+// src/core/: the primitives every floor may use: object guards and answer shapes, errors, redaction, Markdown, server text, time, the fetch type, suggestions, the version. It imports nothing of the action.
 /**
  * Error types the action reports. Each message is written for the person reading the
  * workflow log: it says what was wrong and what to change.
