@@ -12,7 +12,7 @@ import { lookUpForCreate, lookUpForUpdate } from '../src/incident-io/lookups.js'
 import { findUser } from '../src/incident-io/roles.js';
 import { postIncidentUpdate } from '../src/incident-io/updates.js';
 import { run } from '../src/main.js';
-import type { DeclareSettings, UpdateSettings } from '../src/settings/settings.js';
+import type { UpdateSettings } from '../src/jobs/update/settings.js';
 import { AnswerError } from '../src/core/shape.js';
 import { FakeClock, fakeCore, json, pushContext, testClient, stepOf, type Step } from './helpers/fakes.js';
 // The lookups load these on demand; loaded here first, as jest's ESM loader asks.
@@ -122,7 +122,7 @@ describe('the lookups names resolve against, each answered in the wrong shape', 
     async (_w, body, message) => {
       const settings = { ...updateSettings, severity: '', status: '', incidentType: 'Platform', visibility: 'public', mode: 'standard' };
       const fetch = routed({ ...GOOD, '/v1/incident_types': body });
-      const error = await failure(lookUpForCreate(testClient(fetch), settings as unknown as DeclareSettings));
+      const error = await failure(lookUpForCreate(testClient(fetch), settings));
       expect(error).toBeInstanceOf(ApiError);
       expect(error.message).toMatch(/incident\.io GET \/v1\/incident_types/);
       expect(error.message).toMatch(message);

@@ -249,7 +249,7 @@ describe('examples/', () => {
   });
 
   it("pass only inputs their job declares, with values the job's settings accept", async () => {
-    const { readSettings } = await import('../src/settings/settings.js');
+    const { readJobSettings: readSettings } = await import('../src/jobs/registry.js');
     for (const step of steps) {
       const job = jobOf(step);
       expect({ uses: step.uses, job: job?.name }).toEqual({ uses: step.uses, job: expect.any(String) });

@@ -6,11 +6,12 @@
  */
 import { run } from '../src/main.js';
 import type { GitHubContext } from '../src/github/context.js';
-import { defaultDeduplicationKey } from '../src/operations/alert.js';
+import { defaultDeduplicationKey } from '../src/jobs/alert/alert.js';
 import { readRunContext } from '../src/github/context.js';
 import { keyMarker, keyToken } from '../src/incident-io/tracking.js';
-import { followUpMessage } from '../src/operations/follow-up.js';
-import { MAX_INCIDENT_KEY, shortenKey } from '../src/settings/settings.js';
+import { followUpMessage } from '../src/jobs/declare/follow-up.js';
+import { shortenKey } from '../src/core/keys.js';
+import { MAX_INCIDENT_KEY } from '../src/settings/values.js';
 import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from './helpers/fakes.js';
 
 const KEY = 'inc_test_key_0123456789';

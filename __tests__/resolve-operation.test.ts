@@ -1,7 +1,7 @@
-import { alertMetadata, defaultDeduplicationKey } from '../src/operations/alert.js';
+import { alertMetadata, defaultDeduplicationKey } from '../src/jobs/alert/alert.js';
 import { readRunContext } from '../src/github/context.js';
-import { resolveCandidates } from '../src/operations/resolve.js';
-import { parseIncidentId } from '../src/settings/settings.js';
+import { resolveCandidates } from '../src/jobs/resolve/resolve.js';
+import { parseIncidentId } from '../src/settings/values.js';
 
 const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
 

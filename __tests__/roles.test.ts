@@ -1,4 +1,4 @@
-import { assigneeKind } from '../src/settings/settings.js';
+import { assigneeKind } from '../src/settings/changes.js';
 import { roleAssignments } from '../src/incident-io/roles.js';
 import { json, scriptedFetch, testClient, type Reply } from './helpers/fakes.js';
 

@@ -1,5 +1,8 @@
 import { InputError } from '../src/core/errors.js';
-import { checkDeclaredInputs, checkNoOperation, isRfc3339, parseApiUrl, readInputs, readSettings } from '../src/settings/settings.js';
+import { readJobInputs as readInputs, readJobSettings as readSettings } from '../src/jobs/registry.js';
+import { isRfc3339 } from '../src/settings/changes.js';
+import { checkDeclaredInputs, checkNoOperation } from '../src/settings/read.js';
+import { parseApiUrl } from '../src/settings/values.js';
 import type { JobName } from '../src/settings/inputs.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => (values[name] ?? '').trim();
@@ -29,7 +32,6 @@ describe('readSettings', () => {
       slackChannelId: '',
       githubToken: '',
       dryRun: false,
-      failOnError: true,
     });
   });
 
@@ -45,7 +47,6 @@ describe('readSettings', () => {
       status: '',
       notifyIncidentChannel: true,
       dryRun: false,
-      failOnError: true,
     });
   });
 
@@ -54,7 +55,7 @@ describe('readSettings', () => {
       'declare',
       inputs({ 'api-key': 'k', visibility: 'PRIVATE', mode: 'Test', 'dry-run': 'TRUE', 'fail-on-error': 'False' }),
     );
-    expect([s.visibility, s.mode, s.dryRun, s.failOnError]).toEqual(['private', 'test', true, false]);
+    expect([s.visibility, s.mode, s.dryRun]).toEqual(['private', 'test', true]);
   });
 
   it('explains an empty api-key, including the missing-secret case', async () => {

@@ -9,13 +9,14 @@ import type { Fetch } from './core/fetch.js';
 import { WRITE_DEADLINE_MS, type Clock, type Deadline } from './core/time.js';
 import { hasProxyVariable } from './net/proxy-env.js';
 import { JOBS } from './jobs/registry.js';
-import { recordingFetch, type OperationContext } from './operations/operation.js';
+import { recordingFetch } from './jobs/job.js';
 import { Output, OutputError } from './output/output.js';
 import { Redactor } from './core/redact.js';
 import type { Core } from './runner/core.js';
 import { isRecord } from './core/shape.js';
 import { outputsOf, SECRET_INPUTS, type JobName } from './settings/inputs.js';
-import { parseBoolean, readInputs, secretOf, type SettingsOf } from './settings/settings.js';
+import { readInputs, secretOf } from './settings/read.js';
+import { parseBoolean } from './settings/values.js';
 
 export interface Deps {
   core: Core;
@@ -37,7 +38,9 @@ export async function run<J extends JobName>(deps: Deps, job: J): Promise<void> 
     failOnError = readFailOnError(core);
     const context = loadContext(deps.context, env);
     const secretless = secretlessRun(context, env);
-    const read = await readInputs(job, core.getInput, { allowMissingSecret: secretless !== undefined, env });
+    // The job's module: its reader, its story, its lookups; a run loads only its own job's.
+    const jobModule = await JOBS[job].load();
+    const read = await readInputs(job, core.getInput, jobModule.read, { allowMissingSecret: secretless !== undefined, env });
     const { settings } = read;
     const secret = secretOf(job);
     // A mistake in the step is reported on every run, a fork's included: it is the workflow's, not the run's.
@@ -70,8 +73,9 @@ export async function run<J extends JobName>(deps: Deps, job: J): Promise<void> 
       noSecrets: secretless,
     };
     // Nothing is sent for inputs with a mistake; the names in the others are still looked up, so every mistake shows at once.
-    if (read.mistakes.length > 0) await (await import('./operations/check.js')).refuseInputs({ ...base, settings }, read);
-    else await dispatch(job, settings, base);
+    if (read.mistakes.length > 0)
+      await (await import('./jobs/check.js')).refuseInputs({ ...base, settings }, read, jobModule.lookups(read));
+    else await jobModule.run({ ...base, settings });
   } catch (error) {
     reportFailure(out, error, failOnError);
   }
@@ -119,12 +123,6 @@ function maskSecrets(core: Core, proxySecrets: readonly string[]): Redactor {
   // JSON-escaped, base64 …), and the short values too, which the Redactor leaves to it.
   for (const secret of new Set([...all, ...redactor.masks()])) core.setSecret(secret);
   return redactor;
-}
-
-/** The job's story, from the registry: loaded now, so a run reads only its own job's code. */
-async function dispatch<J extends JobName>(job: J, settings: SettingsOf<J>, base: Omit<OperationContext, 'settings'>): Promise<void> {
-  const story = await JOBS[job].load();
-  return story({ ...base, settings });
 }
 
 /** `fail-on-error`, or true (the default) when it is malformed: that mistake is reported with the others. */

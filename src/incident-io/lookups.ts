@@ -1,11 +1,12 @@
 /**
  * The lookups a create or an update needs, all started at once: only those an input asks
  * for are made, and only their code is loaded. Every failure is collected, so one run reports
- * every bad name together. When other inputs have mistakes, `operations/check.ts` runs the
+ * every bad name together. When other inputs have mistakes, `src/jobs/check.ts` runs the
  * same lookups for the inputs that are well-formed.
  */
 import { InputError, settleAll } from '../core/errors.js';
-import type { DeclareSettings, IncidentChanges, NamesOnly, UpdateSettings } from '../settings/settings.js';
+import type { IncidentChanges } from '../settings/changes.js';
+import type { NamesOnly } from '../settings/read.js';
 import type { IncidentIoClient } from './client.js';
 import type { CustomFieldEntry } from './custom-fields.js';
 import {
@@ -66,7 +67,14 @@ export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 
 const NO_NAMES: NamesOnly = { customFields: [], roles: [], timestamps: [] };
 
-export async function lookUpForCreate(client: IncidentIoClient, settings: DeclareSettings): Promise<CreateFields> {
+/** What a declaration asks for, beyond its changes: the type, the visibility it must allow, and the mode. */
+export interface Declaration extends IncidentChanges {
+  incidentType: string;
+  visibility: string;
+  mode: string;
+}
+
+export async function lookUpForCreate(client: IncidentIoClient, settings: Declaration): Promise<CreateFields> {
   const [severity, incidentType, changes] = await settleAll([
     client
       .sentFor('severity')
@@ -86,14 +94,14 @@ export async function lookUpForCreate(client: IncidentIoClient, settings: Declar
   return { ...changes, names, severity: severity.severity, severityDefaulted: severity.defaulted, incidentType };
 }
 
-export function lookUpForUpdate(client: IncidentIoClient, settings: UpdateSettings): Promise<ChangeFields> {
+export function lookUpForUpdate(client: IncidentIoClient, settings: IncidentChanges): Promise<ChangeFields> {
   return lookUpChanges(client, settings, 'update');
 }
 
 /** The incident type, which must allow the visibility asked for (when `visibility` is itself well-formed). */
 export async function incidentTypeLookup(
   client: IncidentIoClient,
-  settings: DeclareSettings,
+  settings: Pick<Declaration, 'incidentType' | 'visibility'>,
   checkVisibility: boolean,
 ): Promise<IncidentType> {
   const list = await client.sentFor('incident-type').getList('/v1/incident_types', 'incident_types', undefined, INCIDENT_TYPE);

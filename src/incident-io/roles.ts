@@ -5,7 +5,7 @@
  * given, or whose ID is; never "the first user the server returned".
  */
 import { ApiError, InputError, settleAll } from '../core/errors.js';
-import { assigneeKind } from '../settings/settings.js';
+import { assigneeKind } from '../settings/changes.js';
 import type { IncidentIoClient } from './client.js';
 import { resolveByName, type Role, type User } from './resolvers.js';
 import { expectShape, id, loose, object, optional, text, type Shape } from '../core/shape.js';

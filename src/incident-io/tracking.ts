@@ -26,7 +26,7 @@ import { isRecord } from '../core/shape.js';
 import { createHash } from 'node:crypto';
 import { ApiError } from '../core/errors.js';
 import { code, md, type Markdown } from '../core/markdown.js';
-import type { Mode } from '../settings/settings.js';
+import type { Mode } from '../settings/values.js';
 import type { IncidentIoClient } from './client.js';
 import { readIncident, type Incident } from './incidents.js';
 

@@ -3,12 +3,17 @@
  * and the values allowed.
  */
 import { InputError, quoteList } from '../core/errors.js';
+import { shortenKey } from '../core/keys.js';
 
-/** Reads one input, trimmed; `core.getInput` has this shape. */
-export type GetInput = (name: string) => string;
+/** Reads one input, trimmed; `core.getInput` has this shape. `I` names the inputs it may read. */
+export type GetInput<I extends string = string> = (name: I) => string;
+
+/** The modes of an incident: the declare job's `mode`, and the one resolve looks for by `incident-key`. */
+export const MODES = ['standard', 'retrospective', 'test', 'tutorial'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** One of a fixed set of values, in any case; empty means the default. */
-export function parseChoice<T extends string>(getInput: GetInput, input: string, allowed: readonly T[], fallback: T): T {
+export function parseChoice<I extends string, T extends string>(getInput: GetInput<I>, input: I, allowed: readonly T[], fallback: T): T {
   const raw = getInput(input);
   if (raw === '') return fallback;
   const value = raw.toLowerCase();
@@ -20,7 +25,7 @@ export function parseChoice<T extends string>(getInput: GetInput, input: string,
 }
 
 /** `true` or `false` in any case; empty means the default. */
-export function parseBoolean(getInput: GetInput, input: string, fallback: boolean): boolean {
+export function parseBoolean<I extends string>(getInput: GetInput<I>, input: I, fallback: boolean): boolean {
   const raw = getInput(input);
   if (raw === '') return fallback;
   const value = raw.toLowerCase();
@@ -137,4 +142,55 @@ export function parseIncidentId(raw: string): string {
     `Input "incident-id" is ${JSON.stringify(raw)}; allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", ` +
       'a reference such as "INC-123", or its number such as "123".',
   );
+}
+
+/** An https URL (or, where `httpAllowed`, http), without credentials. */
+export function parseUrl<I extends string>(getInput: GetInput<I>, input: I, { httpAllowed = false } = {}): string {
+  const raw = getInput(input);
+  if (raw === '') return '';
+  if (!isLinkUrl(raw, httpAllowed)) {
+    throw new InputError(
+      `Input "${input}" is ${JSON.stringify(redactUrl(raw))}; allowed values: an ${httpAllowed ? 'http:// or ' : ''}https:// URL without credentials, such as "https://docs.example.com/postmortems/checkout".`,
+    );
+  }
+  return raw;
+}
+
+/** An https URL (or http, where allowed) without credentials or spaces: what a link may be. */
+export function isLinkUrl(raw: string, httpAllowed: boolean): boolean {
+  try {
+    const url = new URL(raw);
+    return (
+      (url.protocol === 'https:' || (httpAllowed && url.protocol === 'http:')) &&
+      url.username === '' &&
+      url.password === '' &&
+      !/\s/.test(raw)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** An alert source's ID (`alert-source-id`, alert and heartbeat): an opaque ID. */
+export function parseSourceId(raw: string): string {
+  return parseOpaqueId('alert-source-id', raw, '01GW2G3V0S59R238FAHPDS1R66');
+}
+
+/** An incident key is hashed into a marker, so any text works; a longer one is shortened (`shortenKey`) to keep the marker line short. */
+export const MAX_INCIDENT_KEY = 200;
+
+/**
+ * `incident-key`. A key is often built from event data (a branch name, a workflow name) that the
+ * workflow's author does not control and the action cannot tell from typed text, so no key is
+ * refused for what it holds: a long one is shortened with a hash (`shortenKey`), and a line break
+ * is kept (it is hashed like any character; the marker shows it as a space).
+ */
+export function parseIncidentKey(getInput: GetInput<'incident-key' | 'mode'>): string {
+  const key = shortenKey(getInput('incident-key'), MAX_INCIDENT_KEY);
+  if (key !== '' && getInput('mode').toLowerCase() === 'retrospective') {
+    throw new InputError(
+      'Input "incident-key" finds open incidents, but "mode" is "retrospective", whose incidents are filed after the fact; remove one of them.',
+    );
+  }
+  return key;
 }

@@ -4,8 +4,9 @@ import type { IdName } from '../incident-io/resolvers.js';
 import { readIncident, type Incident } from '../incident-io/incidents.js';
 import { changeCard, type CardExtras } from '../output/incident-card.js';
 import { describe, setIncidentOutputs } from '../output/report.js';
-import type { ResolveSettings, UpdateSettings } from '../settings/settings.js';
-import { printDryRun, type OperationContext } from './operation.js';
+import type { ResolveSettings } from './resolve/settings.js';
+import type { UpdateSettings } from './update/settings.js';
+import { printDryRun, type JobContext } from './job.js';
 
 export interface Edit {
   /** The fields to change, as incident.io's edit takes them. */
@@ -27,7 +28,7 @@ export function editPath(incident: Incident): string {
 
 /** Sends the edit and returns the incident as incident.io answered it (read strictly), or prints it on a dry run. */
 export async function sendEdit(
-  ctx: OperationContext<UpdateSettings | ResolveSettings>,
+  ctx: JobContext<UpdateSettings | ResolveSettings>,
   client: IncidentIoClient,
   incident: Incident,
   edit: Edit,
@@ -44,7 +45,7 @@ export async function sendEdit(
 
 /** Outputs first, then the log line, the notice and the card. */
 export async function reportEdit(
-  ctx: OperationContext,
+  ctx: JobContext,
   incident: Incident,
   changed: readonly string[],
   verb: 'Updated' | 'Resolved' | 'Already resolved',
@@ -63,7 +64,7 @@ export async function reportEdit(
 
 /** A dry run reports the incident as it is, and what would change; `extras.more` ends with what was checked. */
 export async function reportDryRun(
-  ctx: OperationContext,
+  ctx: JobContext,
   incident: Incident,
   changed: readonly string[],
   verb: 'updated' | 'resolved',

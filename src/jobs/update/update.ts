@@ -3,24 +3,30 @@
  * `message`, an incident update goes first (it carries the new status and severity, so the
  * change shows on the timeline with its reason), then one edit for the other fields.
  */
-import { isRecord } from '../core/shape.js';
-import { ApiError, settleAll } from '../core/errors.js';
-import { incidentSummary, runUrl, type RunContext } from '../github/context.js';
-import { fetchIncident, type Incident } from '../incident-io/incidents.js';
-import { lookUpForUpdate, type ChangeFields } from '../incident-io/lookups.js';
-import { ownMarker } from '../incident-io/tracking.js';
-import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH, type IncidentUpdateRequest } from '../incident-io/updates.js';
-import { fieldEntriesShown } from '../output/dry-run.js';
-import { link, md } from '../core/markdown.js';
-import { describe, setIncidentOutputs } from '../output/report.js';
-import type { UpdateSettings } from '../settings/settings.js';
-import { incidentName, reportDryRun, reportEdit, sendEdit, type Edit } from './edit.js';
-import { attachToIncident, linkAttachments } from './attach.js';
-import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
+import { isRecord } from '../../core/shape.js';
+import { ApiError, settleAll } from '../../core/errors.js';
+import { incidentSummary, runUrl, type RunContext } from '../../github/context.js';
+import { fetchIncident, type Incident } from '../../incident-io/incidents.js';
+import { lookUpForUpdate, type ChangeFields } from '../../incident-io/lookups.js';
+import { ownMarker } from '../../incident-io/tracking.js';
+import {
+  afterUpdate,
+  postIncidentUpdate,
+  updateIdempotencyKey,
+  UPDATES_PATH,
+  type IncidentUpdateRequest,
+} from '../../incident-io/updates.js';
+import { fieldEntriesShown } from '../../output/dry-run.js';
+import { link, md } from '../../core/markdown.js';
+import { describe, setIncidentOutputs } from '../../output/report.js';
+import type { UpdateSettings } from './settings.js';
+import { incidentName, reportDryRun, reportEdit, sendEdit, type Edit } from '../edit.js';
+import { attachToIncident, linkAttachments } from '../attach.js';
+import { apiKeyClient, dryRunChecks, printDryRun, type JobContext } from '../job.js';
 
-export async function update(ctx: OperationContext<UpdateSettings>): Promise<void> {
+export async function update(ctx: JobContext<UpdateSettings>): Promise<void> {
   const { out, settings } = ctx;
-  const client = clientFor(ctx, 'api-key');
+  const client = apiKeyClient(ctx);
   const [incident, fields] = await settleAll([
     fetchIncident(client.sentFor('incident-id'), settings.incidentId),
     lookUpForUpdate(client, settings),
@@ -108,7 +114,7 @@ function checkApplied(after: Incident, fields: ChangeFields, severityShown: bool
 }
 
 /** The update: the message as given, then one line linking the run; status and severity move with it. */
-function updateRequest(ctx: OperationContext<UpdateSettings>, incident: Incident, fields: ChangeFields): IncidentUpdateRequest {
+function updateRequest(ctx: JobContext<UpdateSettings>, incident: Incident, fields: ChangeFields): IncidentUpdateRequest {
   const { settings, run } = ctx;
   const what = [settings.message, fields.status?.id ?? '', fields.severity?.id ?? ''].join('\n');
   return {
@@ -129,7 +135,7 @@ function updateChanges(fields: ChangeFields): string[] {
 }
 
 /** The edit: every other change (and severity and status too, when there is no message). */
-function editFor(ctx: OperationContext<UpdateSettings>, incident: Incident, fields: ChangeFields, viaUpdate: boolean): Edit {
+function editFor(ctx: JobContext<UpdateSettings>, incident: Incident, fields: ChangeFields, viaUpdate: boolean): Edit {
   const { settings, run } = ctx;
   // A summary replaced by the action keeps the incident-key marker, so later runs still find it:
   // the marker on the last line, the incident's own. A marker quoted anywhere else (another key's,

@@ -6,16 +6,16 @@
  * page of HTML, a list) is an error that carries it, since a ping that did not land lets the
  * heartbeat alert fire while the step is green.
  */
-import { ApiError } from '../core/errors.js';
-import type { ApiResponse } from '../incident-io/client.js';
-import { serverText } from '../core/server-text.js';
-import { check, object, optional, text } from '../core/shape.js';
-import { code, md } from '../core/markdown.js';
-import { card } from '../output/report.js';
-import type { HeartbeatSettings } from '../settings/settings.js';
-import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
+import { ApiError } from '../../core/errors.js';
+import type { ApiResponse } from '../../incident-io/client.js';
+import { serverText } from '../../core/server-text.js';
+import { check, object, optional, text } from '../../core/shape.js';
+import { code, md } from '../../core/markdown.js';
+import { card } from '../../output/report.js';
+import type { HeartbeatSettings } from './settings.js';
+import { clientFor, dryRunChecks, printDryRun, type JobContext } from '../job.js';
 
-export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promise<void> {
+export async function heartbeat(ctx: JobContext<HeartbeatSettings>): Promise<void> {
   const { out, settings } = ctx;
   const path = `/v2/heartbeat/${encodeURIComponent(settings.alertSourceId)}/ping`;
   if (settings.dryRun) {
@@ -34,7 +34,11 @@ export async function heartbeat(ctx: OperationContext<HeartbeatSettings>): Promi
   }
   let response: ApiResponse<unknown>;
   try {
-    response = await clientFor(ctx, 'alert-token').post<unknown>(path, undefined);
+    response = await clientFor(ctx, {
+      input: 'alert-token',
+      token: settings.alertToken,
+      source: { kind: 'heartbeat', id: settings.alertSourceId },
+    }).post<unknown>(path, undefined);
   } catch (error) {
     throw explain(error, settings.alertSourceId);
   }

@@ -18,7 +18,7 @@ import {
 } from '../incident-io/attachments.js';
 import type { IncidentIoClient } from '../incident-io/client.js';
 import type { Incident } from '../incident-io/incidents.js';
-import { afterWriteDeadline, printDryRun, type OperationContext } from './operation.js';
+import { afterWriteDeadline, printDryRun, type JobContext } from './job.js';
 
 /** The run as a link, titled like "GitHub Actions: Deploy #42"; under workflow_run, the watcher too. */
 export function runAttachments(run: RunContext): AttachmentPlan[] {
@@ -38,7 +38,7 @@ export function runAttachments(run: RunContext): AttachmentPlan[] {
 export type PullLookup = Promise<{ pull?: PullRequest; notice?: string }>;
 
 /** The pull request, once looked up; what kept it from being read is a notice. */
-export async function pullFor(ctx: OperationContext, pull: PullLookup): Promise<PullRequest | undefined> {
+export async function pullFor(ctx: JobContext, pull: PullLookup): Promise<PullRequest | undefined> {
   const found = await pull;
   if (found.notice) ctx.out.notice(found.notice, 'incident.io: not everything could be read');
   return found.pull;
@@ -57,7 +57,7 @@ export function linkAttachments(links: Map<string, string>): AttachmentPlan[] {
  * attachments are listed first so that nothing is attached twice. Returns what was attached.
  */
 export async function attachToIncident(
-  ctx: OperationContext,
+  ctx: JobContext,
   client: IncidentIoClient,
   incident: Incident,
   plans: readonly AttachmentPlan[],
@@ -85,7 +85,7 @@ export async function attachToIncident(
  * `unknown` when there is no run link to claim with, or the attachments could not be made or listed.
  */
 export async function attachAndClaim(
-  ctx: OperationContext,
+  ctx: JobContext,
   client: IncidentIoClient,
   incident: Incident,
   plans: readonly AttachmentPlan[],
@@ -104,7 +104,7 @@ function runLinkTest(run: RunContext): ((url: string) => boolean) | undefined {
 }
 
 async function attachAndReport(
-  ctx: OperationContext,
+  ctx: JobContext,
   client: IncidentIoClient,
   incident: Incident,
   plans: readonly AttachmentPlan[],

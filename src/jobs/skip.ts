@@ -6,10 +6,10 @@
 import { foreignRun, GREEN_CONCLUSIONS, runPlace, type RunContext } from '../github/context.js';
 import { card } from '../output/report.js';
 import { md } from '../core/markdown.js';
-import type { OperationContext } from './operation.js';
+import type { JobContext } from './job.js';
 
 /** Skips the step with a notice; the caller returns right after. */
-export async function skipStep(ctx: OperationContext, message: string, title: string): Promise<void> {
+export async function skipStep(ctx: JobContext, message: string, title: string): Promise<void> {
   const { out } = ctx;
   out.notice(`Skipped: ${message} Nothing was sent.`, title);
   out.setOutput('skipped', 'true');

@@ -6,32 +6,32 @@
  * the other post-incident statuses by rank, at most three, then the first closed one. With
  * `message`, each move is an incident update that carries the message; otherwise an edit.
  */
-import { ApiError, InputError, settleAll } from '../core/errors.js';
-import type { IncidentIoClient } from '../incident-io/client.js';
-import { ENDED_CATEGORIES, fetchIncident, readIncident, type Incident } from '../incident-io/incidents.js';
-import { INCIDENT_STATUS, RESOLVED_CATEGORIES } from '../incident-io/lookups.js';
-import { resolveStatus, type IdName, type IncidentStatus } from '../incident-io/resolvers.js';
-import { quoted } from '../output/dry-run.js';
-import { describeRejected, findOpenByKey, keyScope } from '../incident-io/tracking.js';
-import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
-import { code, join, md } from '../core/markdown.js';
-import { card, describe, incidentLink, setIncidentOutputs } from '../output/report.js';
-import type { ResolveSettings } from '../settings/settings.js';
-import { incidentName, reportDryRun, reportEdit, sendEdit } from './edit.js';
-import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
-import { refusedResolve, skipStep } from './skip.js';
-import { runLine } from './update.js';
+import { ApiError, InputError, settleAll } from '../../core/errors.js';
+import type { IncidentIoClient } from '../../incident-io/client.js';
+import { ENDED_CATEGORIES, fetchIncident, readIncident, type Incident } from '../../incident-io/incidents.js';
+import { INCIDENT_STATUS, RESOLVED_CATEGORIES } from '../../incident-io/lookups.js';
+import { resolveStatus, type IdName, type IncidentStatus } from '../../incident-io/resolvers.js';
+import { quoted } from '../../output/dry-run.js';
+import { describeRejected, findOpenByKey, keyScope } from '../../incident-io/tracking.js';
+import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../../incident-io/updates.js';
+import { code, join, md } from '../../core/markdown.js';
+import { card, describe, incidentLink, setIncidentOutputs } from '../../output/report.js';
+import type { ResolveSettings } from './settings.js';
+import { incidentName, reportDryRun, reportEdit, sendEdit } from '../edit.js';
+import { apiKeyClient, dryRunChecks, printDryRun, type JobContext } from '../job.js';
+import { refusedResolve, skipStep } from '../skip.js';
+import { runLine } from '../update/update.js';
 
 /** Post-incident statuses tried before closing. */
 const MAX_LEARNING_TRIES = 3;
 
-type Ctx = OperationContext<ResolveSettings>;
+type Ctx = JobContext<ResolveSettings>;
 
 export async function resolve(ctx: Ctx): Promise<void> {
   // A fork's run may not end what the repository's own runs declared: refused before any request.
   const refused = refusedResolve(ctx.run, ctx.settings.incidentKey ? `the incidents of an incident-key` : 'an incident');
   if (refused) return skipStep(ctx, refused, 'incident.io resolve refused (fork)');
-  const client = clientFor(ctx, 'api-key');
+  const client = apiKeyClient(ctx);
   if (ctx.settings.incidentKey) return resolveByKey(ctx, client);
   // The status is resolved beside the incident, so a wrong status and a wrong incident-id are reported together.
   const [incident, candidates] = await settleAll([

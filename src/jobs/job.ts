@@ -1,7 +1,7 @@
-// src/operations/: one file per operation (create, update, resolve, alert, heartbeat), each reading like the user's story.
 /**
- * What every operation gets: the output layer (its only way to the runner), the validated
- * settings of its own kind, the run, the deadline, and a way to reach incident.io.
+ * What every job gets: the output layer (its only way to the runner), the validated settings of
+ * its own kind, the run, the deadline, and a way to reach incident.io; and the dry run's printing,
+ * which every job's dry run shares.
  */
 import type { RunContext } from '../github/context.js';
 import type { Fetch } from '../core/fetch.js';
@@ -14,9 +14,9 @@ import { text } from '../core/markdown.js';
 import type { Output } from '../output/output.js';
 import type { CardItem } from '../output/report.js';
 import type { Redactor } from '../core/redact.js';
-import type { AlertSettings, DeclareSettings, HeartbeatSettings, ResolveSettings, Settings, UpdateSettings } from '../settings/settings.js';
+import type { Common, SettingsRead } from '../settings/read.js';
 
-export interface OperationContext<S extends Settings = Settings> {
+export interface JobContext<S extends Common = Common> {
   out: Output;
   redactor: Redactor;
   env: Record<string, string | undefined>;
@@ -32,29 +32,23 @@ export interface OperationContext<S extends Settings = Settings> {
   requests?: readonly string[];
 }
 
-type ApiKeyContext = OperationContext<DeclareSettings | UpdateSettings | ResolveSettings>;
-type SourceContext = OperationContext<AlertSettings | HeartbeatSettings>;
+/** The secret a client sends: the API key, or an alert source's token (with the source, for the advice after a 401). */
+export type Secret =
+  { input: 'api-key'; token: string } | { input: 'alert-token'; token: string; source: { kind: 'HTTP' | 'heartbeat'; id: string } };
 
 /**
- * An incident.io client for the token of `input` (the API key, or an alert source's token),
- * under the write deadline. The client knows which input its token came from, so a 401 or a 403
- * names it and says how to check the secret behind it.
+ * An incident.io client for `secret`, under the write deadline. The client knows which input its
+ * token came from, so a 401 or a 403 names it and says how to check the secret behind it.
  */
-export function clientFor(ctx: ApiKeyContext, input: 'api-key'): IncidentIoClient;
-export function clientFor(ctx: SourceContext, input: 'alert-token'): IncidentIoClient;
-export function clientFor(ctx: ApiKeyContext | SourceContext, input: 'api-key' | 'alert-token'): IncidentIoClient {
+export function clientFor(ctx: JobContext, secret: Secret): IncidentIoClient {
   const { settings, run } = ctx;
-  const forSource = settings.job === 'alert' || settings.job === 'heartbeat';
-  const source = forSource
-    ? { kind: settings.job === 'alert' ? ('HTTP' as const) : ('heartbeat' as const), id: settings.alertSourceId }
-    : undefined;
   return new IncidentIoClient({
     baseUrl: settings.apiUrl,
-    token: forSource ? settings.alertToken : settings.apiKey,
+    token: secret.token,
     credential: {
-      input,
+      input: secret.input,
       job: settings.job,
-      source,
+      source: secret.input === 'alert-token' ? secret.source : undefined,
       // Under workflow_run the run is the watched one; the watcher's own event decides its secrets.
       event: run.watcher ? 'workflow_run' : run.eventName,
       noSecrets: ctx.noSecrets,
@@ -68,8 +62,19 @@ export function clientFor(ctx: ApiKeyContext | SourceContext, input: 'api-key' |
   });
 }
 
+/** A client with the job's API key. */
+export function apiKeyClient(ctx: JobContext<Common & { apiKey: string }>): IncidentIoClient {
+  return clientFor(ctx, { input: 'api-key', token: ctx.settings.apiKey });
+}
+
+/** A lookup `refuseInputs` makes for the input it checks, when other inputs have mistakes (see ./check.ts). */
+export type NamedLookup = [input: string, lookup: (client: IncidentIoClient) => Promise<unknown>];
+
+/** A job's lookups of the names its well-formed inputs give, made when other inputs have mistakes. */
+export type NameLookups<S extends Common> = (read: SettingsRead<S>) => NamedLookup[];
+
 /** The short deadline for work after the write: running out of it can only warn. */
-export function afterWriteDeadline(ctx: OperationContext): Deadline {
+export function afterWriteDeadline(ctx: JobContext): Deadline {
   const seconds = AFTER_WRITE_DEADLINE_MS / 1000;
   return { at: ctx.clock.now() + AFTER_WRITE_DEADLINE_MS, name: `the ${seconds} s deadline for work after the write` };
 }
@@ -82,7 +87,7 @@ export interface Budget {
 }
 
 /** A fresh enrichment budget (ENRICHMENT_BUDGET_MS from now); `done` ends it early (the step is over). */
-export function enrichmentBudget(ctx: OperationContext, done?: AbortSignal): Budget {
+export function enrichmentBudget(ctx: JobContext, done?: AbortSignal): Budget {
   const ms = ENRICHMENT_BUDGET_MS;
   const limit = AbortSignal.timeout(ms);
   return {
@@ -104,7 +109,7 @@ function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
  * `dryRunChecks` says that, once, at the end.
  */
 export function printDryRun(
-  ctx: OperationContext,
+  ctx: JobContext,
   method: string,
   path: string,
   body: unknown,
@@ -131,7 +136,7 @@ export function recordingFetch(fetch: Fetch, seen: string[]): Fetch {
  * the workspace (the requests incident.io and GitHub answered), and what a dry run cannot check
  * (`cannot`, in the job's words: the tokens it did not send, the permissions of the writes).
  */
-export function dryRunChecks(ctx: OperationContext, cannot: string): CardItem {
+export function dryRunChecks(ctx: JobContext, cannot: string): CardItem {
   const { incidentIo, gitHub } = lookupsMade(ctx.requests ?? [], ctx.settings.apiUrl, ctx.run.apiUrl);
   const checked =
     incidentIo.length > 0 ? `against the incident.io workspace: ${incidentIo.join(', ')}` : 'nothing against the incident.io workspace';

@@ -3,10 +3,10 @@
  * incident update that a later failure posts instead of a new incident, and the check for a run
  * that raced this one. Loaded only when a step sets `incident-key`.
  */
-import { runOutcome, runPlace, runUrl, type RunContext } from '../github/context.js';
-import type { FailedJobs } from '../github/jobs.js';
-import type { IncidentIoClient } from '../incident-io/client.js';
-import { ENDED_CATEGORIES, type Incident } from '../incident-io/incidents.js';
+import { runOutcome, runPlace, runUrl, type RunContext } from '../../github/context.js';
+import type { FailedJobs } from '../../github/jobs.js';
+import type { IncidentIoClient } from '../../incident-io/client.js';
+import { ENDED_CATEGORIES, type Incident } from '../../incident-io/incidents.js';
 import {
   declaredBy,
   describeRejected,
@@ -15,17 +15,17 @@ import {
   keyScope,
   LIST_PAGE_SIZE,
   type KeySearch,
-} from '../incident-io/tracking.js';
-import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../incident-io/updates.js';
-import { incidentCard } from '../output/incident-card.js';
-import type { Output } from '../output/output.js';
-import { blocks, code, link, md, type Markdown } from '../core/markdown.js';
-import { card, describe, setIncidentOutputs } from '../output/report.js';
-import type { DeclareSettings } from '../settings/settings.js';
-import { attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from './attach.js';
-import { afterWriteDeadline, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
+} from '../../incident-io/tracking.js';
+import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../../incident-io/updates.js';
+import { incidentCard } from '../../output/incident-card.js';
+import type { Output } from '../../output/output.js';
+import { blocks, code, link, md, type Markdown } from '../../core/markdown.js';
+import { card, describe, setIncidentOutputs } from '../../output/report.js';
+import type { DeclareSettings } from './settings.js';
+import { attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from '../attach.js';
+import { afterWriteDeadline, dryRunChecks, printDryRun, type JobContext } from '../job.js';
 
-export { findOpenByKey, keyScope } from '../incident-io/tracking.js';
+export { findOpenByKey, keyScope } from '../../incident-io/tracking.js';
 
 /** The marker line a run's create appends to the summary: the key's token is scoped to the run's repository and fork. */
 export function markerFor(run: RunContext, key: string, idempotencyKey: string): Markdown {
@@ -52,7 +52,7 @@ export interface FollowUpContext {
   idempotencyKey: string;
 }
 
-type Ctx = OperationContext<DeclareSettings>;
+type Ctx = JobContext<DeclareSettings>;
 
 /**
  * An incident of this key is open: post an update to it that names this run, instead of

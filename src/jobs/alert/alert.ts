@@ -3,16 +3,16 @@
  * Authorization header. The default deduplication key names the repository, workflow and ref,
  * so a later green run with `alert-status: resolved` resolves what a red run fired.
  */
-import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../github/context.js';
-import { ApiError, InputError } from '../core/errors.js';
-import { failedJobs } from '../github/jobs.js';
-import { clientFor, dryRunChecks, printDryRun, type OperationContext } from './operation.js';
-import { nothingFailed, refusedResolve, skipStep } from './skip.js';
-import { check, loose, object, optional, text as anyText, type Infer } from '../core/shape.js';
-import { code, link, md, text } from '../core/markdown.js';
-import { card, type CardItem } from '../output/report.js';
-import { serverText } from '../core/server-text.js';
-import type { AlertSettings } from '../settings/settings.js';
+import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../../github/context.js';
+import { ApiError, InputError } from '../../core/errors.js';
+import { failedJobs } from '../../github/jobs.js';
+import { clientFor, dryRunChecks, printDryRun, type JobContext } from '../job.js';
+import { nothingFailed, refusedResolve, skipStep } from '../skip.js';
+import { check, loose, object, optional, text as anyText, type Infer } from '../../core/shape.js';
+import { code, link, md, text } from '../../core/markdown.js';
+import { card, type CardItem } from '../../output/report.js';
+import { serverText } from '../../core/server-text.js';
+import type { AlertSettings } from './settings.js';
 
 export interface AlertEvent {
   title: string;
@@ -23,7 +23,7 @@ export interface AlertEvent {
   metadata: Record<string, string | number | string[]>;
 }
 
-export async function alert(ctx: OperationContext<AlertSettings>): Promise<void> {
+export async function alert(ctx: JobContext<AlertSettings>): Promise<void> {
   const { out, settings, run, redactor } = ctx;
   const firing = settings.alertStatus === 'firing';
   // A fork's run never resolves the repository's alerts; a watched run that did not fail fires none.
@@ -62,7 +62,11 @@ export async function alert(ctx: OperationContext<AlertSettings>): Promise<void>
     );
     return;
   }
-  const response = await clientFor(ctx, 'alert-token').post<unknown>(path, event);
+  const response = await clientFor(ctx, {
+    input: 'alert-token',
+    token: settings.alertToken,
+    source: { kind: 'HTTP', id: settings.alertSourceId },
+  }).post<unknown>(path, event);
   const answer = acceptedEvent(response.body, path);
   const key = answer.deduplication_key || deduplicationKey;
   const message = answer.message !== undefined ? serverText(answer.message, redactor, 200) : `HTTP ${response.status}`;

@@ -7,43 +7,43 @@
  * incident exists; attachments after, and `created` once they show that no other job of the run
  * declared the same incident at the same moment.
  */
-import { settleAll } from '../core/errors.js';
-import { defaultIdempotencyKey, defaultIncidentName, incidentSummary } from '../github/context.js';
-import type { FailedJobs } from '../github/jobs.js';
-import type { AttachmentPlan } from '../incident-io/attachments.js';
-import type { IncidentIoClient } from '../incident-io/client.js';
-import { createIncident, ENDED_CATEGORIES, type CreatePayload, type Incident } from '../incident-io/incidents.js';
-import { lookUpForCreate, type CreateFields } from '../incident-io/lookups.js';
-import type { IdName } from '../incident-io/resolvers.js';
-import type { ChosenTimestamps, IncidentTimestamp } from '../incident-io/timestamps.js';
-import { incidentCard } from '../output/incident-card.js';
-import { fieldEntriesShown } from '../output/dry-run.js';
-import { code, link, md, text } from '../core/markdown.js';
-import { card, describe, headline, setIncidentOutputs, type CardItem } from '../output/report.js';
-import type { DeclareSettings } from '../settings/settings.js';
-import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from './attach.js';
-import { clientFor, dryRunChecks, enrichmentBudget, printDryRun, type OperationContext } from './operation.js';
-import { nothingFailed, skipStep } from './skip.js';
+import { settleAll } from '../../core/errors.js';
+import { defaultIdempotencyKey, defaultIncidentName, incidentSummary } from '../../github/context.js';
+import type { FailedJobs } from '../../github/jobs.js';
+import type { AttachmentPlan } from '../../incident-io/attachments.js';
+import type { IncidentIoClient } from '../../incident-io/client.js';
+import { createIncident, ENDED_CATEGORIES, type CreatePayload, type Incident } from '../../incident-io/incidents.js';
+import { lookUpForCreate, type CreateFields } from '../../incident-io/lookups.js';
+import type { IdName } from '../../incident-io/resolvers.js';
+import type { ChosenTimestamps, IncidentTimestamp } from '../../incident-io/timestamps.js';
+import { incidentCard } from '../../output/incident-card.js';
+import { fieldEntriesShown } from '../../output/dry-run.js';
+import { code, link, md, text } from '../../core/markdown.js';
+import { card, describe, headline, setIncidentOutputs, type CardItem } from '../../output/report.js';
+import type { DeclareSettings } from './settings.js';
+import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from '../attach.js';
+import { apiKeyClient, dryRunChecks, enrichmentBudget, printDryRun, type JobContext } from '../job.js';
+import { nothingFailed, skipStep } from '../skip.js';
 
-type Ctx = OperationContext<DeclareSettings>;
+type Ctx = JobContext<DeclareSettings>;
 
-export async function create(ctx: Ctx): Promise<void> {
+export async function declare(ctx: Ctx): Promise<void> {
   // The pull request lookup runs beside everything else; a step that fails first (an unknown
   // severity, a refused create) must not wait for a slow GitHub to finish it.
   const done = new AbortController();
   try {
-    await declare(ctx, done.signal);
+    await declareIncident(ctx, done.signal);
   } finally {
     done.abort();
   }
 }
 
-async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
+async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
   const { out, settings, run, redactor } = ctx;
   const green = nothingFailed(run, 'incident to declare');
   if (green) return skipStep(ctx, green, 'incident.io step skipped');
   const idempotencyKey = settings.idempotencyKey || defaultIdempotencyKey(run);
-  const client = clientFor(ctx, 'api-key');
+  const client = apiKeyClient(ctx);
   const key = settings.incidentKey;
 
   // Lookups that only enrich the incident (the failed jobs and their messages, the pull request,
@@ -54,7 +54,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   // request is needed only for the attachments after the create: looked up alongside, waited for then.
   const pull: PullLookup =
     settings.githubToken || run.pullRequest
-      ? import('../github/pulls.js').then(({ pullRequestOf }) =>
+      ? import('../../github/pulls.js').then(({ pullRequestOf }) =>
           pullRequestOf(settings.githubToken, run, ctx.fetch, redactor, { timeoutMs: budget.ms, signal: budget.signal }),
         )
       : Promise.resolve({});
@@ -71,7 +71,7 @@ async function declare(ctx: Ctx, done: AbortSignal): Promise<void> {
   const [fields, jobs, search] = await settleAll([
     lookUpForCreate(client, settings),
     settings.githubToken
-      ? import('../github/jobs.js').then(({ failedJobs }) =>
+      ? import('../../github/jobs.js').then(({ failedJobs }) =>
           failedJobs(settings.githubToken, run, ctx.fetch, redactor, { timeoutMs: budget.ms, signal: budget.signal, onListed }),
         )
       : NO_JOBS,
@@ -258,7 +258,7 @@ const NO_JOBS: FailedJobs = { notices: [], failed: [] };
 
 /** The timestamps list, or the error that kept it from being read (which only matters when the input names one). */
 function readTimestamps(client: IncidentIoClient): Promise<IncidentTimestamp[] | Error> {
-  return import('../incident-io/timestamps.js')
+  return import('../../incident-io/timestamps.js')
     .then(({ listTimestamps }) => listTimestamps(client))
     .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 }
@@ -271,7 +271,7 @@ async function checkNamedTimestamps(
 ): Promise<void> {
   const answer = await list;
   if (answer instanceof Error) throw answer;
-  const { chooseTimestamps } = await import('../incident-io/timestamps.js');
+  const { chooseTimestamps } = await import('../../incident-io/timestamps.js');
   chooseTimestamps(answer, { given: settings.timestamps, purpose: 'create', now: clock.now });
 }
 
@@ -292,7 +292,7 @@ async function timestampsFor(ctx: Ctx, list: IncidentTimestamp[] | Error | undef
     }
     return { values: [], set: [] };
   }
-  const { chooseTimestamps } = await import('../incident-io/timestamps.js');
+  const { chooseTimestamps } = await import('../../incident-io/timestamps.js');
   return chooseTimestamps(list, {
     given: settings.timestamps,
     purpose: 'create',
