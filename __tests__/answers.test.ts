@@ -8,9 +8,9 @@
 import { ApiError } from '../src/core/errors.js';
 import { createIncident, fetchIncident } from '../src/incident-io/incidents.js';
 import { listOptions } from '../src/incident-io/custom-fields.js';
-import { lookUpForCreate, lookUpForUpdate } from '../src/incident-io/lookups.js';
+import { lookUpForDeclare, lookUpForEdit } from '../src/incident-io/lookups.js';
 import { findUser } from '../src/incident-io/roles.js';
-import { postIncidentUpdate } from '../src/incident-io/updates.js';
+import { postIncidentUpdate } from '../src/incident-io/incident-updates.js';
 import { run } from '../src/main.js';
 import type { UpdateSettings } from '../src/jobs/update/settings.js';
 import { AnswerError } from '../src/core/shape.js';
@@ -111,7 +111,7 @@ describe('the lookups names resolve against, each answered in the wrong shape', 
 
   it.each(cases)('GET %s answering %s is an error naming the request, never a TypeError', async (path, _what, body, message) => {
     const fetch = routed({ ...GOOD, [path]: body });
-    const error = await failure(lookUpForUpdate(testClient(fetch), updateSettings));
+    const error = await failure(lookUpForEdit(testClient(fetch), updateSettings));
     expect(error).toBeInstanceOf(ApiError);
     expect(error.message).toContain(`incident.io GET ${path}`);
     expect(error.message).toMatch(message);
@@ -122,7 +122,7 @@ describe('the lookups names resolve against, each answered in the wrong shape', 
     async (_w, body, message) => {
       const settings = { ...updateSettings, severity: '', status: '', incidentType: 'Platform', visibility: 'public', mode: 'standard' };
       const fetch = routed({ ...GOOD, '/v1/incident_types': body });
-      const error = await failure(lookUpForCreate(testClient(fetch), settings));
+      const error = await failure(lookUpForDeclare(testClient(fetch), settings));
       expect(error).toBeInstanceOf(ApiError);
       expect(error.message).toMatch(/incident\.io GET \/v1\/incident_types/);
       expect(error.message).toMatch(message);
@@ -133,7 +133,7 @@ describe('the lookups names resolve against, each answered in the wrong shape', 
     'the catalog answering %s only checks less: a notice, and the value goes unchecked',
     async (_what, body) => {
       const fetch = routed({ ...GOOD, '/v3/catalog_entries': body });
-      const fields = await lookUpForUpdate(testClient(fetch), updateSettings);
+      const fields = await lookUpForEdit(testClient(fetch), updateSettings);
       expect(fields.customFieldEntries).toContainEqual({ custom_field_id: 'svc', values: [{ value_catalog_entry_id: 'checkout' }] });
       expect(fields.notices).toEqual([
         expect.stringMatching(
@@ -145,7 +145,7 @@ describe('the lookups names resolve against, each answered in the wrong shape', 
 
   it('reads a catalog entry whose aliases are not a list as having none', async () => {
     const fetch = routed({ ...GOOD, '/v3/catalog_entries': { catalog_entries: [{ id: 'entry', name: 'checkout', aliases: 'checkout' }] } });
-    const fields = await lookUpForUpdate(testClient(fetch), updateSettings);
+    const fields = await lookUpForEdit(testClient(fetch), updateSettings);
     expect(fields.customFieldEntries).toContainEqual({ custom_field_id: 'svc', values: [{ value_catalog_entry_id: 'entry' }] });
   });
 

@@ -1,6 +1,5 @@
 import {
   contextBlock,
-  defaultIdempotencyKey,
   defaultIncidentName,
   foreignRun,
   incidentSummary,
@@ -9,6 +8,7 @@ import {
   runPlace,
   type GitHubContext,
 } from '../src/github/context.js';
+import { defaultIdempotencyKey } from '../src/github/keys.js';
 
 const ghContext: GitHubContext = {
   serverUrl: 'https://ghe.example.com',

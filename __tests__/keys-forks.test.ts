@@ -6,13 +6,13 @@
  */
 import { run } from '../src/main.js';
 import type { GitHubContext } from '../src/github/context.js';
-import { defaultDeduplicationKey } from '../src/jobs/alert/alert.js';
 import { readRunContext } from '../src/github/context.js';
-import { keyMarker, keyToken } from '../src/incident-io/tracking.js';
+import { keyMarker } from '../src/incident-io/incident-key.js';
 import { followUpMessage } from '../src/jobs/declare/follow-up.js';
 import { shortenKey } from '../src/core/keys.js';
 import { MAX_INCIDENT_KEY } from '../src/settings/values.js';
 import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from './helpers/fakes.js';
+import { defaultDeduplicationKey, keyToken } from '../src/github/keys.js';
 
 const KEY = 'inc_test_key_0123456789';
 const ALERT = { job: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };

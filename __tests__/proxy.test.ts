@@ -1,6 +1,7 @@
 /** Which proxy a request takes (src/net/proxy.ts): the variables, NO_PROXY's forms, careless and hostile values. */
 import { InputError } from '../src/core/errors.js';
-import { hasProxyVariable, isLoopback, proxyFor, proxySecrets, readProxyConfig, redactProxyValue } from '../src/net/proxy.js';
+import { redactCredentials } from '../src/core/urls.js';
+import { hasProxyVariable, isLoopback, proxyFor, proxySecrets, readProxyConfig } from '../src/net/proxy.js';
 import { Redactor } from '../src/core/redact.js';
 
 const PROXY = 'http://proxy.corp:3128';
@@ -265,8 +266,8 @@ describe('the credentials to mask', () => {
   });
 
   it('are replaced by *** in a shown value, up to the last @', () => {
-    expect(redactProxyValue('http://u:p@ss@proxy:1')).toBe('http://***@proxy:1');
-    expect(redactProxyValue('u:p@proxy:1')).toBe('***@proxy:1');
-    expect(redactProxyValue('http://proxy:1')).toBe('http://proxy:1');
+    expect(redactCredentials('http://u:p@ss@proxy:1')).toBe('http://***@proxy:1');
+    expect(redactCredentials('u:p@proxy:1')).toBe('***@proxy:1');
+    expect(redactCredentials('http://proxy:1')).toBe('http://proxy:1');
   });
 });

@@ -1,7 +1,8 @@
-import { alertMetadata, defaultDeduplicationKey } from '../src/jobs/alert/alert.js';
+import { alertMetadata } from '../src/jobs/alert/alert.js';
 import { readRunContext } from '../src/github/context.js';
 import { resolveCandidates } from '../src/jobs/resolve/resolve.js';
 import { parseIncidentId } from '../src/settings/values.js';
+import { defaultDeduplicationKey } from '../src/github/keys.js';
 
 const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
 

@@ -45,7 +45,7 @@ describe('roleAssignments', () => {
         ['Communications', 'U0ALICE1'],
         ['reporter', 'u-alice'],
       ]),
-      'create',
+      'declare',
     );
     expect(assignments(result)).toEqual([
       { incident_role_id: 'r-lead', assignee: { id: 'u-alice' } },
@@ -67,14 +67,14 @@ describe('roleAssignments', () => {
 
   it('names an unknown role with the choices', async () => {
     const { client } = setup();
-    await expect(roleAssignments(client, new Map([['Scribe', 'alice@example.com']]), 'create')).rejects.toThrow(
+    await expect(roleAssignments(client, new Map([['Scribe', 'alice@example.com']]), 'declare')).rejects.toThrow(
       'Input "roles" names "Scribe", which is not an incident role in this incident.io workspace. Available: "Incident Lead", "Communications", "Reporter".',
     );
   });
 
   it('reports an unknown role and an unknown assignee of the same entry together', async () => {
     const { client } = setup();
-    const error = await roleAssignments(client, new Map([['Scribe', 'nobody@example.com']]), 'create').catch((e: Error) => e);
+    const error = await roleAssignments(client, new Map([['Scribe', 'nobody@example.com']]), 'declare').catch((e: Error) => e);
     expect((error as Error).message.split('\n')).toEqual([
       expect.stringMatching(/^Input "roles" names "Scribe", which is not an incident role/),
       expect.stringMatching(/^Input "roles" assigns "Scribe" to "nobody@example\.com", but no user has this email/),
@@ -83,11 +83,11 @@ describe('roleAssignments', () => {
 
   it('looks up only the name of a role whose assignee was refused already', async () => {
     const { client, fetch } = setup();
-    await expect(roleAssignments(client, new Map(), 'update', { namesOnly: ['lead', 'reporter', 'Scrib'] })).rejects.toThrow(
+    await expect(roleAssignments(client, new Map(), 'edit', { namesOnly: ['lead', 'reporter', 'Scrib'] })).rejects.toThrow(
       /^Input "roles" names "reporter", the reporter role, .*\nInput "roles" names "Scrib", which is not an incident role/s,
     );
     expect(fetch.calls.map((c) => new URL(c.url).pathname)).toEqual(['/v2/incident_roles']);
-    expect(await roleAssignments(client, new Map(), 'create', { namesOnly: ['lead'] })).toEqual([]);
+    expect(await roleAssignments(client, new Map(), 'declare', { namesOnly: ['lead'] })).toEqual([]);
   });
 
   it.each([
@@ -96,24 +96,24 @@ describe('roleAssignments', () => {
     ['u-nobody', /no user has this ID/],
   ])('names an unknown assignee %s', async (assignee, message) => {
     const { client } = setup();
-    await expect(roleAssignments(client, new Map([['lead', assignee]]), 'create')).rejects.toThrow(message);
+    await expect(roleAssignments(client, new Map([['lead', assignee]]), 'declare')).rejects.toThrow(message);
   });
 
   it('never takes "the first user" from a server that ignores its filter', async () => {
     const { client } = setup({ ignoreFilter: true });
-    const [lead] = await roleAssignments(client, new Map([['lead', 'alice@example.com']]), 'create');
+    const [lead] = await roleAssignments(client, new Map([['lead', 'alice@example.com']]), 'declare');
     expect(lead?.assignment.assignee.id).toBe('u-alice');
     await expect(
-      roleAssignments(setup({ ignoreFilter: true }).client, new Map([['lead', 'nobody@example.com']]), 'create'),
+      roleAssignments(setup({ ignoreFilter: true }).client, new Map([['lead', 'nobody@example.com']]), 'declare'),
     ).rejects.toThrow(/no user has this email/);
-    await expect(roleAssignments(setup({ ignoreFilter: true }).client, new Map([['lead', 'U0NOBODY1']]), 'create')).rejects.toThrow(
+    await expect(roleAssignments(setup({ ignoreFilter: true }).client, new Map([['lead', 'U0NOBODY1']]), 'declare')).rejects.toThrow(
       /no user has this Slack user ID/,
     );
   });
 
   it('refuses a user answer for another ID', async () => {
     const { client } = setup({ showAnyUser: true });
-    await expect(roleAssignments(client, new Map([['lead', 'u-alice']]), 'create')).rejects.toThrow(/no user has this ID/);
+    await expect(roleAssignments(client, new Map([['lead', 'u-alice']]), 'declare')).rejects.toThrow(/no user has this ID/);
   });
 
   it('reports every bad role and assignee in one error', async () => {
@@ -125,7 +125,7 @@ describe('roleAssignments', () => {
         ['lead', 'nobody@example.com'],
         ['comms', 'U0NOBODY1'],
       ]),
-      'create',
+      'declare',
     ).catch((e: Error) => e);
     expect((error as Error).message.split('\n')).toEqual([
       expect.stringContaining('"Scribe", which is not an incident role'),
@@ -143,14 +143,14 @@ describe('roleAssignments', () => {
           ['Incident Lead', 'alice@example.com'],
           ['lead', 'U0ALICE1'],
         ]),
-        'create',
+        'declare',
       ),
     ).rejects.toThrow('Input "roles" names "Incident Lead" and "lead", which are the same role (Incident Lead); assign it once.');
   });
 
   it('refuses the reporter role on update, which incident.io sets only at creation', async () => {
     const { client } = setup();
-    await expect(roleAssignments(client, new Map([['Reporter', 'alice@example.com']]), 'update')).rejects.toThrow(
+    await expect(roleAssignments(client, new Map([['Reporter', 'alice@example.com']]), 'edit')).rejects.toThrow(
       /"Reporter", the reporter role, which incident.io only lets an incident set when it is created/,
     );
   });

@@ -19,7 +19,7 @@ describe('oneRefusal (the ApiError side of settleAll)', () => {
     );
   });
 
-  it('says a 401 once through nested settleAll calls too (lookUpForCreate runs lookUpChanges inside its own)', async () => {
+  it('says a 401 once through nested settleAll calls too (lookUpForDeclare runs lookUpChanges inside its own)', async () => {
     const inner = settleAll([Promise.reject(e401(2)), Promise.reject(e401(3))]);
     await expect(settleAll([Promise.reject(e401(1)), inner])).rejects.toThrow('401 number 1');
   });

@@ -32,6 +32,18 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An ApiError with what did and did not happen said around incident.io's words: `before` put
+ * first ("Nothing was changed on INC-7: …"), `after` last; the same status, type, request id
+ * and body, so a caller can still tell what failed. Any other error (an input error, a bug) is
+ * returned as it is, as is an ApiError when both are empty.
+ */
+export function withContext(error: unknown, before: string, after = ''): unknown {
+  if (!(error instanceof ApiError) || (before === '' && after === '')) return error;
+  const message = [before, error.message, after].filter((part) => part !== '').join(' ');
+  return new ApiError(message, error.status, error.type, error.requestId, error.body);
+}
+
 /** Lists values for a message: `"a", "b", "c"`. */
 export function quoteList(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v)).join(', ');

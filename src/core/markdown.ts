@@ -5,6 +5,7 @@
  * escape them, so a name cannot open a link, a code span, HTML or a new line. `md` is a template
  * tag whose literal parts are trusted and whose plain-string values are escaped as text.
  */
+import { LOOPBACK_HOSTS } from './urls.js';
 export class Markdown {
   constructor(readonly source: string) {}
   toString(): string {
@@ -59,8 +60,6 @@ export function code(value: string): Markdown {
   return new Markdown(`${fence}${pad}${content}${pad}${fence}`);
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** The URL, normalised and safe inside `(…)`, when it may become a link: https, or http to loopback. */
 export function linkTarget(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -70,7 +69,7 @@ export function linkTarget(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  const allowed = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname));
+  const allowed = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname));
   if (!allowed || parsed.username || parsed.password) return undefined;
   return parsed.href.replace(/[()<>"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

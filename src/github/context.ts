@@ -4,7 +4,7 @@
  * every summary, and the default idempotency key. Links use GITHUB_SERVER_URL, so they work
  * on GitHub Enterprise Server too.
  */
-import { InputError } from '../core/errors.js';
+
 import { isRecord } from '../core/shape.js';
 import { blocks, code, join, link, Markdown, md, text } from '../core/markdown.js';
 
@@ -288,18 +288,4 @@ export function contextBlock(run: RunContext): Markdown {
 /** The user's summary (their own Markdown, as given), then what the action adds, then the context block. */
 export function incidentSummary(summary: string, run: RunContext, extra: readonly Markdown[] = []): string {
   return blocks([new Markdown(summary.trim()), ...extra, contextBlock(run)]).source;
-}
-
-/**
- * One incident per workflow run: the key names the repository and run ID but not the
- * attempt, so re-running a failed workflow finds the incident the first attempt opened.
- */
-export function defaultIdempotencyKey(run: RunContext): string {
-  if (!run.repository || run.runId === undefined) {
-    throw new InputError(
-      'Input "idempotency-key" is empty, and no default can be derived because GITHUB_REPOSITORY or GITHUB_RUN_ID is not set ' +
-        '(is this running outside GitHub Actions?). Set "idempotency-key" to a value that is stable across retries.',
-    );
-  }
-  return `github-actions/${run.repository}/runs/${run.runId}`;
 }

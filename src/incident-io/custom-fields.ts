@@ -9,7 +9,7 @@ import type { MappingValue } from '../settings/mapping.js';
 import { closest, normalize } from '../core/suggest.js';
 import type { IncidentIoClient } from './client.js';
 import { AnswerError, expectShape, id, items, list, loose, object, text, type Shape } from '../core/shape.js';
-import { resolveByName, someOf, type IdName, type Named } from './resolvers.js';
+import { findByName, someOf, type IdName, type Named } from './names.js';
 
 export interface CustomField extends Named {
   field_type: string;
@@ -72,7 +72,7 @@ export async function customFieldEntries(
   const fields = await client.getList('/v2/custom_fields', 'custom_fields', undefined, CUSTOM_FIELD);
   const find = (name: string, value?: MappingValue) => {
     try {
-      return resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
+      return findByName(INPUT, 'custom field', name, fields, { verb: 'names' });
     } catch (error) {
       // The value's check needs the field (its type, its options): say that it was not made.
       if (!(error instanceof InputError) || value === undefined) throw error;

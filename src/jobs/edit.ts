@@ -1,6 +1,6 @@
 /** The one edit that update and resolve send: `POST /v2/incidents/{id}/actions/edit`, or its dry run. */
 import type { IncidentIoClient } from '../incident-io/client.js';
-import type { IdName } from '../incident-io/resolvers.js';
+import type { IdName } from '../incident-io/names.js';
 import { readIncident, type Incident } from '../incident-io/incidents.js';
 import { changeCard, type CardExtras } from '../output/incident-card.js';
 import { describe, setIncidentOutputs } from '../output/report.js';

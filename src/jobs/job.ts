@@ -8,7 +8,7 @@ import type { Fetch } from '../core/fetch.js';
 import { AFTER_WRITE_DEADLINE_MS, ENRICHMENT_BUDGET_MS, type Clock, type Deadline } from '../core/time.js';
 import { IncidentIoClient } from '../incident-io/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../incident-io/retry.js';
-import type { IdName } from '../incident-io/resolvers.js';
+import type { IdName } from '../incident-io/names.js';
 import { lookupsMade, oneLineJson, whereLines } from '../output/dry-run.js';
 import { text } from '../core/markdown.js';
 import type { Output } from '../output/output.js';

@@ -24,7 +24,7 @@ export function incidentLookup(id: string): NamedLookup {
 export function changeNameLookups(
   changes: IncidentChanges,
   namesOnly: NamesOnly,
-  purpose: 'create' | 'update',
+  purpose: 'declare' | 'edit',
   anyStatus: boolean,
 ): NamedLookup[] {
   let started: ReturnType<typeof changeLookups> | undefined;

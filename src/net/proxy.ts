@@ -27,6 +27,7 @@
 import { hasProxyVariable, PROXY_VARIABLE_NAMES, PROXY_VARIABLES } from './proxy-env.js';
 import type { BlockList } from 'node:net';
 import { RunnerSetupError } from '../core/errors.js';
+import { redactCredentials, schemeLength } from '../core/urls.js';
 
 /** A proxy to send requests through. */
 export interface Proxy {
@@ -112,14 +113,6 @@ export function proxySecrets(env: Env): string[] {
   return [...secrets].filter((secret) => secret !== '');
 }
 
-/** The value with everything before its last `@` (the credentials) replaced by `***`. */
-export function redactProxyValue(value: string): string {
-  const at = value.lastIndexOf('@');
-  if (at < 0) return value;
-  const scheme = schemeLength(value);
-  return `${value.slice(0, scheme)}***${value.slice(at)}`;
-}
-
 function pick(env: Env, names: readonly string[]): { variable: string; value: string } | undefined {
   for (const variable of names) {
     const value = (env[variable] ?? '').trim();
@@ -129,7 +122,7 @@ function pick(env: Env, names: readonly string[]): { variable: string; value: st
 }
 
 function parseProxy(variable: string, value: string): Proxy {
-  const shown = JSON.stringify(cut(redactProxyValue(value)));
+  const shown = JSON.stringify(cut(redactCredentials(value)));
   const example = 'such as "http://proxy.example.com:3128" (with credentials: "http://user:password@proxy.example.com:3128")';
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
   let url: URL;
@@ -264,10 +257,6 @@ function canonical(host: string): string {
   } catch {
     return bare(host);
   }
-}
-
-function schemeLength(value: string): number {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0].length ?? 0;
 }
 
 function decode(text: string): string {

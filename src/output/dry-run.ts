@@ -8,7 +8,7 @@
  */
 import { isRecord } from '../core/shape.js';
 import type { CustomFieldEntry } from '../incident-io/custom-fields.js';
-import type { IdName } from '../incident-io/resolvers.js';
+import type { IdName } from '../incident-io/names.js';
 
 /** A name as a dry run shows it: quoted, on one line, at most 100 characters. */
 export function quoted(name: string): string {

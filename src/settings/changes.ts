@@ -8,7 +8,8 @@ import { InputError } from '../core/errors.js';
 import { parseMapping, type MappingValue } from './mapping.js';
 import type { Mistakes } from './mistakes.js';
 import type { Reading } from './read.js';
-import { isLinkUrl, redactUrl, type GetInput } from './values.js';
+import { redactUrl } from '../core/urls.js';
+import { isLinkUrl, type GetInput } from './values.js';
 
 /** What a declaration or an update asks to set; empty values and maps mean "leave as is". */
 export interface IncidentChanges {

@@ -4,6 +4,7 @@
  */
 import { InputError, quoteList } from '../core/errors.js';
 import { shortenKey } from '../core/keys.js';
+import { LOOPBACK_HOSTS, redactUrl } from '../core/urls.js';
 
 /** Reads one input, trimmed; `core.getInput` has this shape. `I` names the inputs it may read. */
 export type GetInput<I extends string = string> = (name: I) => string;
@@ -59,8 +60,6 @@ function hex(code: number): string {
   return code.toString(16).toUpperCase().padStart(4, '0');
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
  * The API base URL. Only https is allowed, so the key never travels in the clear; plain http is
  * accepted for loopback hosts (a local sandbox or proxy). A path prefix (a gateway) is kept; a
@@ -96,23 +95,6 @@ export function parseApiUrl(raw: string): string {
 function hasDotSegment(raw: string): boolean {
   const path = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   return path.split(/[/\\]/).some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
-}
-
-/**
- * A URL as it may be shown in a message: credentials, query and fragment replaced by `***`,
- * whatever the scheme and whether or not it parses.
- */
-export function redactUrl(raw: string): string {
-  // Credentials first, up to the last "@" anywhere: a password may hold an unencoded "#", "?" or
-  // "/", which a URL parser would take for the start of a fragment, query or path.
-  let shown = raw;
-  const at = shown.lastIndexOf('@');
-  if (at >= 0) {
-    const authority = /^[a-z][a-z0-9+.-]*:\/*/i.exec(shown)?.[0].length ?? 0;
-    shown = `${shown.slice(0, authority)}***${shown.slice(at)}`;
-  }
-  const cut = shown.search(/[?#]/);
-  return cut >= 0 ? `${shown.slice(0, cut)}${shown[cut]}***` : shown;
 }
 
 /**

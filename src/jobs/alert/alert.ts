@@ -4,7 +4,8 @@
  * so a later green run with `alert-status: resolved` resolves what a red run fired.
  */
 import { defaultIncidentName, incidentSummary, runUrl, type RunContext } from '../../github/context.js';
-import { ApiError, InputError } from '../../core/errors.js';
+import { defaultDeduplicationKey } from '../../github/keys.js';
+import { ApiError } from '../../core/errors.js';
 import { failedJobs } from '../../github/jobs.js';
 import { clientFor, dryRunChecks, printDryRun, type JobContext } from '../job.js';
 import { nothingFailed, refusedResolve, skipStep } from '../skip.js';
@@ -115,23 +116,6 @@ function acceptedEvent(body: unknown, path: string): Infer<typeof EVENT_ANSWER> 
   }
   const says = result.ok && result.value.status !== undefined ? `status ${JSON.stringify(result.value.status)}` : 'no "status": "success"';
   throw new ApiError(`incident.io POST ${path} answered with ${says}, so the alert event is not known to be accepted.`);
-}
-
-/**
- * Stable across runs of one workflow on one ref: `github-actions/<owner>/<repo>/<workflow>/<ref>`.
- * A fork's run names the fork and its branch instead of the ref
- * (`github-actions/acme/shop/Deploy/mallory/shop:main`): a ref always starts with `refs/`, so a
- * fork's key never equals one of the repository's own.
- */
-export function defaultDeduplicationKey(run: RunContext): string {
-  if (!run.repository || !run.workflow || !run.ref) {
-    throw new InputError(
-      'Input "deduplication-key" is empty, and no default can be derived because GITHUB_REPOSITORY, GITHUB_WORKFLOW or GITHUB_REF is not set ' +
-        '(is this running outside GitHub Actions?). Set "deduplication-key" to a value that names what is failing.',
-    );
-  }
-  const where = run.fork ? `${run.fork.repository}:${run.fork.branch}` : run.ref;
-  return `github-actions/${run.repository}/${run.workflow}/${where}`;
 }
 
 export function alertMetadata(run: RunContext): Record<string, string | number> {

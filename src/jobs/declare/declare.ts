@@ -8,13 +8,14 @@
  * declared the same incident at the same moment.
  */
 import { settleAll } from '../../core/errors.js';
-import { defaultIdempotencyKey, defaultIncidentName, incidentSummary } from '../../github/context.js';
+import { defaultIncidentName, incidentSummary } from '../../github/context.js';
 import type { FailedJobs } from '../../github/jobs.js';
 import type { AttachmentPlan } from '../../incident-io/attachments.js';
 import type { IncidentIoClient } from '../../incident-io/client.js';
-import { createIncident, ENDED_CATEGORIES, type CreatePayload, type Incident } from '../../incident-io/incidents.js';
-import { lookUpForCreate, type CreateFields } from '../../incident-io/lookups.js';
-import type { IdName } from '../../incident-io/resolvers.js';
+import { createIncident, type CreatePayload, type Incident } from '../../incident-io/incidents.js';
+import { ENDED_CATEGORIES } from '../../incident-io/statuses.js';
+import { lookUpForDeclare, type CreateFields } from '../../incident-io/lookups.js';
+import type { IdName } from '../../incident-io/names.js';
 import type { ChosenTimestamps, IncidentTimestamp } from '../../incident-io/timestamps.js';
 import { incidentCard } from '../../output/incident-card.js';
 import { fieldEntriesShown } from '../../output/dry-run.js';
@@ -24,6 +25,7 @@ import type { DeclareSettings } from './settings.js';
 import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from '../attach.js';
 import { apiKeyClient, dryRunChecks, enrichmentBudget, printDryRun, type JobContext } from '../job.js';
 import { nothingFailed, skipStep } from '../skip.js';
+import { defaultIdempotencyKey, keyScope } from '../../github/keys.js';
 
 type Ctx = JobContext<DeclareSettings>;
 
@@ -69,15 +71,13 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
     if (firstFailureAt && !timestampList) timestampList = readTimestamps(client.sentFor('github-token').withDeadline(budget.deadline));
   };
   const [fields, jobs, search] = await settleAll([
-    lookUpForCreate(client, settings),
+    lookUpForDeclare(client, settings),
     settings.githubToken
       ? import('../../github/jobs.js').then(({ failedJobs }) =>
           failedJobs(settings.githubToken, run, ctx.fetch, redactor, { timeoutMs: budget.ms, signal: budget.signal, onListed }),
         )
       : NO_JOBS,
-    keyed?.then(({ findOpenByKey, keyScope }) =>
-      findOpenByKey(client.sentFor('incident-key'), { scope: keyScope(run), key, mode: settings.mode }),
-    ),
+    keyed?.then(({ findOpenByKey }) => findOpenByKey(client.sentFor('incident-key'), { scope: keyScope(run), key, mode: settings.mode })),
     // The names the input gives are checked beside the other lookups, so an unknown timestamp is reported with an unknown severity.
     timestampList && checkNamedTimestamps(timestampList, settings, ctx.clock),
   ] as const);
@@ -272,7 +272,7 @@ async function checkNamedTimestamps(
   const answer = await list;
   if (answer instanceof Error) throw answer;
   const { chooseTimestamps } = await import('../../incident-io/timestamps.js');
-  chooseTimestamps(answer, { given: settings.timestamps, purpose: 'create', now: clock.now });
+  chooseTimestamps(answer, { given: settings.timestamps, purpose: 'declare', now: clock.now });
 }
 
 /**
@@ -295,7 +295,7 @@ async function timestampsFor(ctx: Ctx, list: IncidentTimestamp[] | Error | undef
   const { chooseTimestamps } = await import('../../incident-io/timestamps.js');
   return chooseTimestamps(list, {
     given: settings.timestamps,
-    purpose: 'create',
+    purpose: 'declare',
     impactStarted: jobs.firstFailureAt,
     now: ctx.clock.now,
   });

@@ -6,17 +6,10 @@
 import { runOutcome, runPlace, runUrl, type RunContext } from '../../github/context.js';
 import type { FailedJobs } from '../../github/jobs.js';
 import type { IncidentIoClient } from '../../incident-io/client.js';
-import { ENDED_CATEGORIES, type Incident } from '../../incident-io/incidents.js';
-import {
-  declaredBy,
-  describeRejected,
-  findOpenByKey,
-  keyMarker,
-  keyScope,
-  LIST_PAGE_SIZE,
-  type KeySearch,
-} from '../../incident-io/tracking.js';
-import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../../incident-io/updates.js';
+import type { Incident } from '../../incident-io/incidents.js';
+import { ENDED_CATEGORIES } from '../../incident-io/statuses.js';
+import { declaredBy, describeRejected, findOpenByKey, keyMarker, LIST_PAGE_SIZE, type KeySearch } from '../../incident-io/incident-key.js';
+import { afterIncidentUpdate, postIncidentUpdate, INCIDENT_UPDATES_PATH } from '../../incident-io/incident-updates.js';
 import { incidentCard } from '../../output/incident-card.js';
 import type { Output } from '../../output/output.js';
 import { blocks, code, link, md, type Markdown } from '../../core/markdown.js';
@@ -24,8 +17,9 @@ import { card, describe, setIncidentOutputs } from '../../output/report.js';
 import type { DeclareSettings } from './settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from '../attach.js';
 import { afterWriteDeadline, dryRunChecks, printDryRun, type JobContext } from '../job.js';
+import { keyScope, incidentUpdateKey } from '../../github/keys.js';
 
-export { findOpenByKey, keyScope } from '../../incident-io/tracking.js';
+export { findOpenByKey } from '../../incident-io/incident-key.js';
 
 /** The marker line a run's create appends to the summary: the key's token is scoped to the run's repository and fork. */
 export function markerFor(run: RunContext, key: string, idempotencyKey: string): Markdown {
@@ -79,12 +73,12 @@ export async function followUp(
       (search.incidents.length > 1 ? ` (${search.incidents.length} incidents are open for this key; the newest is used.)` : ''),
   );
   const request = {
-    idempotency_key: updateIdempotencyKey(run, incident.id, `incident-key\n${key}`),
+    idempotency_key: incidentUpdateKey(run, incident.id, `incident-key\n${key}`),
     incident_id: incident.id,
     message: followUpMessage(run, jobs),
   };
   if (settings.dryRun) {
-    printDryRun(ctx, 'POST', UPDATES_PATH, request);
+    printDryRun(ctx, 'POST', INCIDENT_UPDATES_PATH, request);
     setIncidentOutputs(out, incident, false);
     const plans = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
     await attachToIncident(ctx, client, incident, plans, { listFirst: true });
@@ -98,7 +92,7 @@ export async function followUp(
     return 'done';
   }
   const update = await postIncidentUpdate(client, request);
-  const status = afterUpdate(incident, update).incident_status;
+  const status = afterIncidentUpdate(incident, update).incident_status;
   if (!update.replayed && status?.category && ENDED_CATEGORIES.includes(status.category)) {
     out.notice(
       `Incident ${describe(incident)} was closed (status "${status.name}", ${status.category}) between the search and this run's update: ` +

@@ -15,5 +15,5 @@ export function lookups({ settings, faulty, namesOnly }: SettingsRead<DeclareSet
     : [];
   // A wrong mode leaves open which statuses fit: the status is then only looked up by name.
   const anyStatus = settings.mode === 'retrospective' || faulty.has('mode');
-  return [...type, ...changeNameLookups(settings, namesOnly, 'create', anyStatus)];
+  return [...type, ...changeNameLookups(settings, namesOnly, 'declare', anyStatus)];
 }

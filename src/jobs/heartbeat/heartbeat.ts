@@ -6,7 +6,7 @@
  * page of HTML, a list) is an error that carries it, since a ping that did not land lets the
  * heartbeat alert fire while the step is green.
  */
-import { ApiError } from '../../core/errors.js';
+import { ApiError, withContext } from '../../core/errors.js';
 import type { ApiResponse } from '../../incident-io/client.js';
 import { serverText } from '../../core/server-text.js';
 import { check, object, optional, text } from '../../core/shape.js';
@@ -69,5 +69,5 @@ function acknowledged(response: ApiResponse<unknown>): boolean {
 function explain(error: unknown, sourceId: string): unknown {
   if (!(error instanceof ApiError) || error.status !== 404) return error;
   const advice = `incident.io has no heartbeat alert source ${sourceId}: check "alert-source-id" (Alerts → Sources; a heartbeat is its own source, not the HTTP source "alert" posts to).`;
-  return new ApiError(`${advice} ${error.message}`, error.status, error.type, error.requestId, error.body);
+  return withContext(error, advice);
 }

@@ -1,6 +1,7 @@
 /** The resolve job, as the registry loads it: its reader, its story, and its name lookups. */
 import type { IncidentIoClient } from '../../incident-io/client.js';
-import { RESOLVED_CATEGORIES, statusLookup } from '../../incident-io/lookups.js';
+import { statusLookup } from '../../incident-io/lookups.js';
+import { RESOLVED_CATEGORIES } from '../../incident-io/statuses.js';
 import type { SettingsRead } from '../../settings/read.js';
 import type { NamedLookup } from '../job.js';
 import { incidentLookup } from '../name-lookups.js';

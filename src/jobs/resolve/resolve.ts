@@ -8,12 +8,12 @@
  */
 import { ApiError, InputError, settleAll } from '../../core/errors.js';
 import type { IncidentIoClient } from '../../incident-io/client.js';
-import { ENDED_CATEGORIES, fetchIncident, readIncident, type Incident } from '../../incident-io/incidents.js';
-import { INCIDENT_STATUS, RESOLVED_CATEGORIES } from '../../incident-io/lookups.js';
-import { resolveStatus, type IdName, type IncidentStatus } from '../../incident-io/resolvers.js';
+import { fetchIncident, readIncident, type Incident } from '../../incident-io/incidents.js';
+import { findStatus, type IdName } from '../../incident-io/names.js';
+import { ENDED_CATEGORIES, listStatuses, RESOLVED_CATEGORIES, type IncidentStatus } from '../../incident-io/statuses.js';
 import { quoted } from '../../output/dry-run.js';
-import { describeRejected, findOpenByKey, keyScope } from '../../incident-io/tracking.js';
-import { afterUpdate, postIncidentUpdate, updateIdempotencyKey, UPDATES_PATH } from '../../incident-io/updates.js';
+import { describeRejected, findOpenByKey } from '../../incident-io/incident-key.js';
+import { afterIncidentUpdate, postIncidentUpdate, INCIDENT_UPDATES_PATH } from '../../incident-io/incident-updates.js';
 import { code, join, md } from '../../core/markdown.js';
 import { card, describe, incidentLink, setIncidentOutputs } from '../../output/report.js';
 import type { ResolveSettings } from './settings.js';
@@ -21,6 +21,7 @@ import { incidentName, reportDryRun, reportEdit, sendEdit } from '../edit.js';
 import { apiKeyClient, dryRunChecks, printDryRun, type JobContext } from '../job.js';
 import { refusedResolve, skipStep } from '../skip.js';
 import { runLine } from '../update/update.js';
+import { keyScope, incidentUpdateKey } from '../../github/keys.js';
 
 /** Post-incident statuses tried before closing. */
 const MAX_LEARNING_TRIES = 3;
@@ -164,13 +165,9 @@ function isOver(incident: Incident, asked: IncidentStatus | undefined): boolean 
   return !(asked && current.category === 'learning' && current.id !== asked.id);
 }
 
-function listStatuses(client: IncidentIoClient): Promise<IncidentStatus[]> {
-  return client.getList('/v1/incident_statuses', 'incident_statuses', undefined, INCIDENT_STATUS);
-}
-
 function candidatesFor(ctx: Ctx, statuses: readonly IncidentStatus[]): IncidentStatus[] {
   return ctx.settings.status
-    ? [resolveStatus(ctx.settings.status, statuses, RESOLVED_CATEGORIES, 'to resolve an incident')]
+    ? [findStatus(ctx.settings.status, statuses, RESOLVED_CATEGORIES, 'to resolve an incident')]
     : resolveCandidates(statuses);
 }
 
@@ -215,16 +212,16 @@ async function move(ctx: Ctx, client: IncidentIoClient, incident: Incident, targ
   ]);
   if (!settings.message) return sendEdit(ctx, client, incident, { changes: { incident_status_id: target.id }, changed: [], names });
   const request = {
-    idempotency_key: updateIdempotencyKey(run, incident.id, [settings.message, target.id].join('\n')),
+    idempotency_key: incidentUpdateKey(run, incident.id, [settings.message, target.id].join('\n')),
     incident_id: incident.id,
     message: `${settings.message}\n\n${runLine(run).source}`,
     to_incident_status_id: target.id,
   };
   if (settings.dryRun) {
-    printDryRun(ctx, 'POST', UPDATES_PATH, request, names);
+    printDryRun(ctx, 'POST', INCIDENT_UPDATES_PATH, request, names);
     return undefined;
   }
-  return afterUpdate(incident, await postIncidentUpdate(client, request));
+  return afterIncidentUpdate(incident, await postIncidentUpdate(client, request));
 }
 
 /** What a dry run of a resolve cannot check, since it sends no write. */

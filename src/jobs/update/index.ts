@@ -9,5 +9,5 @@ export { update as run } from './update.js';
 
 export function lookups({ settings, faulty, namesOnly }: SettingsRead<UpdateSettings>): NamedLookup[] {
   const incident = settings.incidentId && !faulty.has('incident-id') ? [incidentLookup(settings.incidentId)] : [];
-  return [...incident, ...changeNameLookups(settings, namesOnly, 'update', false)];
+  return [...incident, ...changeNameLookups(settings, namesOnly, 'edit', false)];
 }

@@ -4,18 +4,17 @@
  * change shows on the timeline with its reason), then one edit for the other fields.
  */
 import { isRecord } from '../../core/shape.js';
-import { ApiError, settleAll } from '../../core/errors.js';
+import { ApiError, settleAll, withContext } from '../../core/errors.js';
 import { incidentSummary, runUrl, type RunContext } from '../../github/context.js';
 import { fetchIncident, type Incident } from '../../incident-io/incidents.js';
-import { lookUpForUpdate, type ChangeFields } from '../../incident-io/lookups.js';
-import { ownMarker } from '../../incident-io/tracking.js';
+import { lookUpForEdit, type ChangeFields } from '../../incident-io/lookups.js';
+import { ownMarker } from '../../incident-io/incident-key.js';
 import {
-  afterUpdate,
+  afterIncidentUpdate,
   postIncidentUpdate,
-  updateIdempotencyKey,
-  UPDATES_PATH,
+  INCIDENT_UPDATES_PATH,
   type IncidentUpdateRequest,
-} from '../../incident-io/updates.js';
+} from '../../incident-io/incident-updates.js';
 import { fieldEntriesShown } from '../../output/dry-run.js';
 import { link, md } from '../../core/markdown.js';
 import { describe, setIncidentOutputs } from '../../output/report.js';
@@ -23,13 +22,14 @@ import type { UpdateSettings } from './settings.js';
 import { incidentName, reportDryRun, reportEdit, sendEdit, type Edit } from '../edit.js';
 import { attachToIncident, linkAttachments } from '../attach.js';
 import { apiKeyClient, dryRunChecks, printDryRun, type JobContext } from '../job.js';
+import { incidentUpdateKey } from '../../github/keys.js';
 
 export async function update(ctx: JobContext<UpdateSettings>): Promise<void> {
   const { out, settings } = ctx;
   const client = apiKeyClient(ctx);
   const [incident, fields] = await settleAll([
     fetchIncident(client.sentFor('incident-id'), settings.incidentId),
-    lookUpForUpdate(client, settings),
+    lookUpForEdit(client, settings),
   ] as const);
   for (const notice of fields.notices) out.notice(notice, 'incident.io: not everything could be read');
   const links = linkAttachments(settings.links);
@@ -40,7 +40,7 @@ export async function update(ctx: JobContext<UpdateSettings>): Promise<void> {
 
   if (settings.dryRun) {
     const names = new Map(fields.names).set(incident.id, incidentName(incident));
-    if (request) printDryRun(ctx, 'POST', UPDATES_PATH, request, names);
+    if (request) printDryRun(ctx, 'POST', INCIDENT_UPDATES_PATH, request, names);
     if (Object.keys(edit.changes).length > 0) await sendEdit(ctx, client, incident, { ...edit, names });
     await attachToIncident(ctx, client.sentFor('links'), incident, links, { listFirst: true });
     await reportDryRun(ctx, incident, changed, 'updated', {
@@ -62,7 +62,7 @@ export async function update(ctx: JobContext<UpdateSettings>): Promise<void> {
         `Nothing was changed on ${incident.reference}: the incident update failed, so the edit was not sent either.`,
       );
     });
-    after = afterUpdate(incident, update);
+    after = afterIncidentUpdate(incident, update);
     severityShown = isRecord(update.new_severity);
     out.info(
       update.replayed
@@ -118,7 +118,7 @@ function updateRequest(ctx: JobContext<UpdateSettings>, incident: Incident, fiel
   const { settings, run } = ctx;
   const what = [settings.message, fields.status?.id ?? '', fields.severity?.id ?? ''].join('\n');
   return {
-    idempotency_key: updateIdempotencyKey(run, incident.id, what),
+    idempotency_key: incidentUpdateKey(run, incident.id, what),
     incident_id: incident.id,
     message: `${settings.message}\n\n${runLine(run).source}`,
     ...(fields.status && { to_incident_status_id: fields.status.id }),
@@ -172,10 +172,4 @@ export function runLine(run: RunContext) {
     ? md`${run.workflow} run${run.runNumber !== undefined ? md` #${run.runNumber}` : md``}`
     : md`GitHub Actions run`;
   return md`Posted by ${link(label, runUrl(run))} (GitHub Actions).`;
-}
-
-/** An error with what did and did not happen put first. */
-export function withContext(error: unknown, context: string): unknown {
-  if (!context || !(error instanceof ApiError)) return error;
-  return new ApiError(`${context} ${error.message}`, error.status, error.type, error.requestId, error.body);
 }

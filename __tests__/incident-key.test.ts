@@ -6,15 +6,13 @@ import {
   declaredBy,
   findOpenByKey,
   keyMarker,
-  keyScope,
-  keyToken,
   MAX_LIST_PAGES,
   ownMarker,
   parseMarker,
-  runToken,
   whyNotOurs,
-} from '../src/incident-io/tracking.js';
+} from '../src/incident-io/incident-key.js';
 import { json, scriptedFetch, testClient } from './helpers/fakes.js';
+import { keyScope, keyToken, runToken } from '../src/github/keys.js';
 
 const scope = { repository: 'acme/shop' };
 const idem = 'github-actions/acme/shop/runs/8001';

@@ -23,46 +23,17 @@
  * for the log.
  */
 import { isRecord } from '../core/shape.js';
-import { createHash } from 'node:crypto';
 import { ApiError } from '../core/errors.js';
 import { code, md, type Markdown } from '../core/markdown.js';
 import type { Mode } from '../settings/values.js';
 import type { IncidentIoClient } from './client.js';
 import { readIncident, type Incident } from './incidents.js';
+import { OPEN_CATEGORIES } from './statuses.js';
+import { keyToken, runToken, type KeyScope } from '../github/keys.js';
 
-/** Status categories of an incident that is still open. */
-export const OPEN_CATEGORIES_FOR_KEY = ['triage', 'live', 'paused'];
 export const LIST_PAGE_SIZE = 250;
 /** Searched newest first: 1,000 open incidents in all. */
 export const MAX_LIST_PAGES = 4;
-
-/** Whose key it is: the repository, and the fork a fork's run came from. */
-export interface KeyScope {
-  repository: string;
-  /** "mallory/shop", for a run whose head repository is not `repository`. */
-  fork?: string;
-}
-
-/** The scope of a run's keys: its repository, and its fork when it is a fork's run. */
-export function keyScope(run: { repository: string; fork?: { repository: string } }): KeyScope {
-  return run.fork ? { repository: run.repository, fork: run.fork.repository } : { repository: run.repository };
-}
-
-/**
- * The key's token. A fork's key is hashed with the fork's name, so a fork's branch called
- * `main` never shares a token with the repository's own `main`. The repository's own keys hash
- * exactly as they always have; a fork's hash a JSON list, which starts with `[` where the other
- * form starts with a repository name, so the two forms never collide, whatever the key holds.
- */
-export function keyToken(scope: KeyScope, key: string): string {
-  const input = scope.fork ? JSON.stringify([scope.repository, key, scope.fork.toLowerCase()]) : `${scope.repository}\n${key}`;
-  return `iokey-${createHash('sha256').update(input).digest('hex').slice(0, 24)}`;
-}
-
-/** The token of the run that declared an incident: its create's idempotency key, hashed. */
-export function runToken(idempotencyKey: string): string {
-  return `iorun-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12)}`;
-}
 
 /** The words after the tokens: the marker is recognised by them, so they never change. */
 const MARKER_TAIL = 'the incident.io GitHub Action finds this open incident by this line, so keep it when you edit the summary';
@@ -146,7 +117,7 @@ export function whyNotOurs(item: Record<string, unknown>, token: string, mode: M
   if (creator !== 'an API key') return `${creator} created it, not the action (incident.io names no API key as its creator)`;
   const status = isRecord(item['incident_status']) ? item['incident_status'] : {};
   const category = typeof status['category'] === 'string' ? status['category'] : undefined;
-  if (!category || !OPEN_CATEGORIES_FOR_KEY.includes(category)) {
+  if (!category || !OPEN_CATEGORIES.includes(category)) {
     const name = typeof status['name'] === 'string' ? `"${status['name']}" ` : '';
     return category ? `it is no longer open (status ${name}in category "${category}")` : 'incident.io does not say whether it is open';
   }
@@ -196,7 +167,7 @@ export async function findOpenByKey(
     const body = await client.get<unknown>('/v2/incidents', {
       page_size: LIST_PAGE_SIZE,
       sort_by: 'created_at_newest_first',
-      'status_category[one_of]': OPEN_CATEGORIES_FOR_KEY,
+      'status_category[one_of]': OPEN_CATEGORIES,
       'mode[one_of]': [mode],
       after,
     });

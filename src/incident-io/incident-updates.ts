@@ -4,8 +4,6 @@
  * from the repository, run, job, step, incident and what is posted, without the run attempt, so
  * a retried or re-run step posts one update while a different message posts its own.
  */
-import { createHash } from 'node:crypto';
-import type { RunContext } from '../github/context.js';
 import type { IncidentIoClient } from './client.js';
 import { isNew, type Incident } from './incidents.js';
 import { AnswerError, check, describeProblems, id, isRecord, loose, object, text } from '../core/shape.js';
@@ -34,18 +32,7 @@ export interface IncidentUpdate {
   replayed: boolean;
 }
 
-export const UPDATES_PATH = '/v2/incident_updates';
-
-/**
- * The key: repository, run ID, job, step (GITHUB_ACTION), incident, and a hash of `what` (the
- * message as the user wrote it and any status or severity it moves to). No attempt, and not the
- * run link the action appends, so a re-run of the step lands on the same update.
- */
-export function updateIdempotencyKey(run: RunContext, incidentId: string, what: string): string {
-  const hash = createHash('sha256').update(what).digest('hex').slice(0, 20);
-  const where = [run.repository || 'local', 'runs', run.runId ?? 'none', run.job || 'job', run.step || 'step'].join('/');
-  return `github-actions/${where}/incidents/${incidentId}/updates/${hash}`;
-}
+export const INCIDENT_UPDATES_PATH = '/v2/incident_updates';
 
 /**
  * The answer to the job's own write, read strictly where it proves the write (the update's ID)
@@ -64,11 +51,11 @@ const UPDATE_ANSWER = object({
 
 export async function postIncidentUpdate(client: IncidentIoClient, request: IncidentUpdateRequest): Promise<IncidentUpdate> {
   const sentAt = client.now();
-  const response = await client.post<unknown>(UPDATES_PATH, request);
+  const response = await client.post<unknown>(INCIDENT_UPDATES_PATH, request);
   const result = check(UPDATE_ANSWER, response.body);
   if (!result.ok) {
     throw new AnswerError(
-      `incident.io POST ${UPDATES_PATH} answered ${response.status}, but not with an incident update the action can read ` +
+      `incident.io POST ${INCIDENT_UPDATES_PATH} answered ${response.status}, but not with an incident update the action can read ` +
         `(${describeProblems(result.problems)}), so it cannot tell that it was posted. Check the incident's timeline in incident.io.`,
       result.problems,
     );
@@ -80,7 +67,7 @@ export async function postIncidentUpdate(client: IncidentIoClient, request: Inci
 }
 
 /** The incident as the update left it: its new status and severity, when the answer names them. */
-export function afterUpdate(incident: Incident, update: IncidentUpdate): Incident {
+export function afterIncidentUpdate(incident: Incident, update: IncidentUpdate): Incident {
   const named = (value: unknown) => isRecord(value) && typeof value['id'] === 'string' && typeof value['name'] === 'string';
   return {
     ...incident,

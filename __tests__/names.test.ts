@@ -1,5 +1,5 @@
 import { InputError } from '../src/core/errors.js';
-import { resolveByName, resolveSeverity, type Severity } from '../src/incident-io/resolvers.js';
+import { findByName, findSeverity, type Severity } from '../src/incident-io/names.js';
 import { closest, editDistance } from '../src/core/suggest.js';
 
 const severities: Severity[] = [
@@ -8,39 +8,39 @@ const severities: Severity[] = [
   { id: '01MAJOR', name: 'Major', rank: 2 },
 ];
 
-describe('resolveSeverity', () => {
+describe('findSeverity', () => {
   it.each(['Major', 'major', '  MAJOR ', '01MAJOR'])('finds %j by name in any case, or by ID', (value) => {
-    expect(resolveSeverity(value, severities)).toEqual({ severity: severities[2], defaulted: false });
+    expect(findSeverity(value, severities)).toEqual({ severity: severities[2], defaulted: false });
   });
 
   it('uses the lowest rank when empty, whatever the list order', () => {
-    expect(resolveSeverity('', severities)).toEqual({ severity: severities[1], defaulted: true });
+    expect(findSeverity('', severities)).toEqual({ severity: severities[1], defaulted: true });
   });
 
   it('lists the choices and suggests the closest name for a typo', () => {
-    expect(() => resolveSeverity('Critcal', severities)).toThrow(
+    expect(() => findSeverity('Critcal', severities)).toThrow(
       'Input "severity" is "Critcal", which is not a severity in this incident.io workspace. Available: "Critical", "Minor", "Major". Did you mean "Critical"?',
     );
   });
 
   it('suggests nothing when nothing is close', () => {
-    expect(() => resolveSeverity('SEV0', severities)).toThrow(/Available: "Critical", "Minor", "Major"\.$/);
+    expect(() => findSeverity('SEV0', severities)).toThrow(/Available: "Critical", "Minor", "Major"\.$/);
   });
 
   it('explains an empty workspace', () => {
-    expect(() => resolveSeverity('', [])).toThrow(InputError);
-    expect(() => resolveSeverity('Major', [])).toThrow(/has no severities\./);
+    expect(() => findSeverity('', [])).toThrow(InputError);
+    expect(() => findSeverity('Major', [])).toThrow(/has no severities\./);
   });
 });
 
-describe('resolveByName', () => {
+describe('findByName', () => {
   const roles = [
     { id: 'r1', name: 'Incident Lead', shortform: 'lead' },
     { id: 'r2', name: 'Communications', shortform: 'comms' },
   ];
   it('matches aliases such as a shortform, and folds inner spaces', () => {
-    expect(resolveByName('roles', 'role', 'COMMS', roles, { aliases: (r) => [r.shortform] }).id).toBe('r2');
-    expect(resolveByName('roles', 'role', 'incident   lead', roles).id).toBe('r1');
+    expect(findByName('roles', 'role', 'COMMS', roles, { aliases: (r) => [r.shortform] }).id).toBe('r2');
+    expect(findByName('roles', 'role', 'incident   lead', roles).id).toBe('r1');
   });
 
   it('refuses a name that matches two items, listing their IDs', () => {
@@ -48,7 +48,7 @@ describe('resolveByName', () => {
       { id: 'a', name: 'Payments' },
       { id: 'b', name: 'payments' },
     ];
-    expect(() => resolveByName('incident-type', 'incident type', 'Payments', twins)).toThrow(
+    expect(() => findByName('incident-type', 'incident type', 'Payments', twins)).toThrow(
       /matches 2 incident types; use one of their IDs: Payments = a, payments = b/,
     );
   });

@@ -5,6 +5,7 @@
  */
 import { InputError, quoteList } from '../core/errors.js';
 import { closest, normalize } from '../core/suggest.js';
+import type { IncidentStatus } from './statuses.js';
 
 export interface Named {
   id: string;
@@ -16,7 +17,7 @@ export interface Severity extends Named {
   description?: string;
 }
 
-export interface ResolveOptions<T> {
+export interface FindOptions<T> {
   /** Other names an item answers to, such as a role's shortform. */
   aliases?: (item: T) => string[];
   /** How messages introduce the value: "is" for an input's value, "names" for a mapping's key. */
@@ -27,12 +28,12 @@ export interface ResolveOptions<T> {
  * Finds the item whose ID equals `value`, or whose name (or one of its aliases) matches it.
  * `what` is the noun for messages ("severity"), `input` the input's name.
  */
-export function resolveByName<T extends Named>(
+export function findByName<T extends Named>(
   input: string,
   what: string,
   value: string,
   items: readonly T[],
-  { aliases = () => [], verb = 'is' }: ResolveOptions<T> = {},
+  { aliases = () => [], verb = 'is' }: FindOptions<T> = {},
 ): T {
   const byId = items.find((item) => item.id === value.trim());
   if (byId) return byId;
@@ -63,26 +64,21 @@ function plural(noun: string): string {
 }
 
 /** The severity named by the input, or the lowest-ranked one when the input is empty. */
-export function resolveSeverity(value: string, severities: readonly Severity[]): { severity: Severity; defaulted: boolean } {
-  if (value.trim() !== '') return { severity: resolveByName('severity', 'severity', value, severities), defaulted: false };
+export function findSeverity(value: string, severities: readonly Severity[]): { severity: Severity; defaulted: boolean } {
+  if (value.trim() !== '') return { severity: findByName('severity', 'severity', value, severities), defaulted: false };
   const lowest = [...severities].sort((a, b) => a.rank - b.rank)[0];
   if (!lowest) throw new InputError('Input "severity" is empty, and this incident.io workspace has no severities to default to.');
   return { severity: lowest, defaulted: true };
 }
 
-export interface IncidentStatus extends Named {
-  rank: number;
-  category: string;
-}
-
 /** The status named by the input, which must be in one of `categories` for this `purpose`. */
-export function resolveStatus(
+export function findStatus(
   value: string,
   statuses: readonly IncidentStatus[],
   categories: readonly string[],
   purpose: string,
 ): IncidentStatus {
-  const status = resolveByName('status', 'incident status', value, statuses);
+  const status = findByName('status', 'incident status', value, statuses);
   if (categories.includes(status.category)) return status;
   const fitting = statuses.filter((s) => categories.includes(s.category)).sort((a, b) => a.rank - b.rank);
   throw new InputError(
