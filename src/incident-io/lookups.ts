@@ -13,7 +13,7 @@ import type { CustomFieldEntry } from './custom-fields.js';
 import { findByName, findSeverity, findStatus, type IdName, type Named, type Severity, type User } from './names.js';
 import type { AssignedRole } from './roles.js';
 import type { ChosenTimestamps } from './timestamps.js';
-import { boolean, id, loose, number, object, text, type Shape } from '../core/shape.js';
+import { boolean, id, loose, number, object, type Shape } from '../core/shape.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;
@@ -43,7 +43,7 @@ export interface CreateFields extends ChangeFields {
 }
 
 /** The lists names resolve against, read strictly: what each resolution uses must be there. */
-const SEVERITY: Shape<Severity> = object({ id, name: id, rank: number, description: loose(text) });
+const SEVERITY: Shape<Severity> = object({ id, name: id, rank: number });
 const INCIDENT_TYPE: Shape<IncidentType> = object({
   id,
   name: id,

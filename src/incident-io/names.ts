@@ -14,7 +14,6 @@ export interface Named {
 
 export interface Severity extends Named {
   rank: number;
-  description?: string;
 }
 
 export interface FindOptions<T> {

@@ -57,9 +57,6 @@ function oneLine(entry: Markdown): Markdown {
 export interface CreateOutcome {
   incident?: Incident;
   created: boolean;
-  severity: string;
-  visibility: string;
-  mode: string;
   idempotencyKey: string;
 }
 

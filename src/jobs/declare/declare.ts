@@ -155,7 +155,7 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
   // follows once the attachments have shown whether another job of the run raced this one.
   setIncidentOutputs(out, incident, incident ? undefined : false);
   if (!incident) {
-    out.announce(headline({ ...outcomeOf(ctx, severity.name, idempotencyKey), ...result }), 'incident.io incident already declared');
+    out.announce(headline({ ...result, idempotencyKey }), 'incident.io incident already declared');
     await out.summary(card(md`Already declared`, [['Idempotency key', code(idempotencyKey)]]));
     return;
   }
@@ -188,8 +188,10 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
       'incident.io incident already declared',
     );
   } else {
-    const outcome = { ...outcomeOf(ctx, severity.name, idempotencyKey), incident, created };
-    out.announce(headline(outcome), created ? 'incident.io incident declared' : 'incident.io incident already declared');
+    out.announce(
+      headline({ incident, created, idempotencyKey }),
+      created ? 'incident.io incident declared' : 'incident.io incident already declared',
+    );
   }
   await out.summary(
     incidentCard(md`${created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
@@ -233,10 +235,6 @@ function wouldDeclare(
     ['Postmortem document', settings.postmortemUrl ? link(settings.postmortemUrl, settings.postmortemUrl) : undefined],
     ['Slack channel', settings.slackChannelId ? code(settings.slackChannelId) : undefined],
   ];
-}
-
-function outcomeOf(ctx: Ctx, severity: string, idempotencyKey: string) {
-  return { severity, visibility: ctx.settings.visibility, mode: ctx.settings.mode, idempotencyKey };
 }
 
 /**
