@@ -2,7 +2,7 @@
  * `npm run bench:runner [-- --runs 31]`: how much src/runner/runner.ts saves by building the
  * runner interface from `@actions/core`'s lib/ modules instead of importing its entry module
  * (which also loads the OIDC client, @actions/http-client and undici). Re-measure it when
- * @actions/core is updated, and put the figure in runner.ts's comment.
+ * @actions/core is updated, and put the figure in docs/performance.md.
  *
  * On the Node the project states (Node 24, .nvmrc; it stops on an older one), it times
  * `await import()` in fresh processes, interleaved, for four modules:

@@ -233,8 +233,8 @@ export function isLoopback(host: string): boolean {
 
 /**
  * node:net (for isIP and BlockList), fetched on first use rather than imported: only runs with a
- * proxy variable get here, and importing it at start-up costs every run about 0.8 MB of peak
- * memory (measured under Node 24.21 with the bench's minimal create).
+ * proxy variable get here, and importing it at start-up would add to every run's peak memory
+ * (measured in docs/performance.md, "Proxy support costs a run without a proxy nothing measurable").
  */
 function net(): typeof import('node:net') {
   return process.getBuiltinModule('node:net');
