@@ -25,7 +25,7 @@ const args = process.argv.slice(2);
 const at = args.indexOf('--runs');
 const RUNS = Math.max(21, at >= 0 ? Number(args[at + 1]) : 31);
 
-/** runner.ts as an ES module Node can load, as __tests__/runner.test.ts makes it. */
+/** runner.ts as an ES module Node can load, as __tests__/runner/runner.test.ts makes it. */
 function transpileRunner(dir) {
   const { outputText } = ts.transpileModule(readFileSync(join(root, 'src/runner/runner.ts'), 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, removeComments: true },

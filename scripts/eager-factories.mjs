@@ -79,7 +79,7 @@ export function eagerFactories(dir, log = () => {}) {
     total += wrapped;
   }
   // No throw on none: a one-module project bundles without a modules object. The action's bundle
-  // has factories, and __tests__/eager-factories.test.ts checks that each is wrapped.
+  // has factories, and __tests__/project/eager-factories.test.ts checks that each is wrapped.
   log(`eager-factories: ${total} module factories compiled on parse`);
 }
 

@@ -11,7 +11,7 @@
  * The escapes are read back as the same characters. terser leaves template literals as written
  * (an escape there would change the template's `raw` strings), so a template in src/ spells such a
  * character as an escape itself; no bundled code reads `raw` strings, and every file is
- * ASCII-only (__tests__/eager-factories.test.ts checks both).
+ * ASCII-only (__tests__/project/eager-factories.test.ts checks both).
  *
  * scripts/build.mjs calls minifyChunks(dir) as its second step; on its own:
  *   node scripts/minify-chunks.mjs <bundle dir>

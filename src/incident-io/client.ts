@@ -305,7 +305,7 @@ function withText(fields: readonly string[]): Shape<Record<string, string>> {
  * The scopes incident.io's spec lists for a request (scopes.ts, generated from the pruned spec):
  * `/v2/incidents/01ABC/actions/edit` matches `/v2/incidents/{id}/actions/edit`; an exact path
  * wins over a template. Every request the action makes is in the table: the contract test's Prism
- * serves only the pruned spec's operations, and __tests__/refusals.test.ts checks the table
+ * serves only the pruned spec's operations, and __tests__/incident-io/refusals.test.ts checks the table
  * against prune-spec's list.
  */
 export function scopesOf(method: string, path: string, table: Readonly<Record<string, readonly string[]>> = SCOPES): readonly string[] {

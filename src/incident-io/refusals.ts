@@ -3,7 +3,7 @@
  * error, and the troubleshooting entries that quote them. Both come from the constants below, so
  * a page's troubleshooting entry and the message cannot drift apart: `npm run docs` writes the
  * entries into every page that asks for them (a `begin troubleshooting:` marker), and
- * __tests__/refusals.test.ts checks that each real message contains the words its entry quotes.
+ * __tests__/incident-io/refusals.test.ts checks that each real message contains the words its entry quotes.
  *
  * This module imports nothing: `npm run docs` loads it on its own, without a build.
  */

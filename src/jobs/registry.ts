@@ -4,7 +4,7 @@
  * module (src/jobs/<job>/index.ts: its settings reader, its story, the lookups its inputs' names
  * get when other inputs have mistakes), loaded only when a run asks for that job. Its inputs and
  * outputs are its action.yml's (src/settings/inputs.ts). main.ts, the docs script (through the
- * action.yml files, which `__tests__/metadata.test.ts` holds against this) and the metadata tests
+ * action.yml files, which `__tests__/project/metadata.test.ts` holds against this) and the metadata tests
  * read it.
  *
  * Adding a job is a folder with its action.yml (then `npm run docs`, which copies its inputs into

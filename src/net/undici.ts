@@ -1,6 +1,6 @@
 /**
  * The proxy machinery, in its own chunk: ./fetch.ts imports this module only when a request
- * takes a proxy, so a run without one never reads it (__tests__/e2e-proxy.test.ts checks that).
+ * takes a proxy, so a run without one never reads it (__tests__/e2e/proxy.test.ts checks that).
  *
  * Why undici's own fetch, and not the runtime's fetch with a `dispatcher`: a dispatcher works only
  * with the undici that made it. Node bundles its own (Node 24: undici 7; Node 26: undici 8), and

@@ -13,7 +13,7 @@
  * the job summary's `addRaw` and `write`: @actions/core's Summary class is mostly HTML builders
  * this action does not use, and its write goes through fs/promises; appending synchronously
  * writes the same file and keeps both out of every run (docs/performance.md, "Lazy `import()`").
- * __tests__/runner.test.ts runs each of them and its @actions/core counterpart on the same
+ * __tests__/runner/runner.test.ts runs each of them and its @actions/core counterpart on the same
  * (hostile) inputs and compares what they write; package.json pins @actions/core exactly and
  * Dependabot proposes its updates alone, so that test checks every new version.
  * `#actions-core/*` maps to `node_modules/@actions/core/lib/*` (tsconfig paths, used by ncc;
