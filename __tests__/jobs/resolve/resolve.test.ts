@@ -1,10 +1,42 @@
-import { alertMetadata } from '../../../src/jobs/alert/alert.js';
-import { readRunContext } from '../../../src/github/context.js';
+/**
+ * The resolve job: which statuses it tries, and, on the source through `run` with the test
+ * doubles, exactly what it sends, so changing it (a field, a flag, a header) fails here before any
+ * bundle is built.
+ */
 import { resolveCandidates } from '../../../src/jobs/resolve/resolve.js';
-import { parseIncidentId } from '../../../src/settings/values.js';
-import { defaultDeduplicationKey } from '../../../src/github/keys.js';
+import { run } from '../../../src/main.js';
+import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from '../../helpers/fakes.js';
+
+const KEY = 'inc_test_key_0123456789';
+const context = pushContext;
+const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_ACTION: 'rollback' };
 
 const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
+const statusOf = (name: string, category: string, rank: number) => ({ id: `st-${name.toLowerCase()}`, name, category, rank });
+const statuses = [statusOf('Investigating', 'live', 1), statusOf('Documenting', 'learning', 2), statusOf('Closed', 'closed', 3)];
+const incident = (over: Record<string, unknown> = {}) => ({
+  id: '01INC',
+  reference: 'INC-7',
+  name: 'Checkout down',
+  permalink: 'https://app.incident.io/acme/incidents/7',
+  incident_status: statuses[0],
+  severity: { id: 'sev-major', name: 'Major' },
+  ...over,
+});
+
+async function runOp(step: Step, replies: Reply[]) {
+  const { job, inputs } = stepOf(step);
+  const core = fakeCore(inputs);
+  const fetch = scriptedFetch(replies);
+  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context }, job);
+  const calls = fetch.calls.map((c) => ({
+    method: c.init.method,
+    path: new URL(c.url).pathname + new URL(c.url).search,
+    body: c.init.body ? (JSON.parse(c.init.body as string) as Record<string, unknown>) : undefined,
+    headers: c.init.headers as Record<string, string>,
+  }));
+  return { ...core, calls };
+}
 
 describe('resolveCandidates', () => {
   it('picks the first post-incident status by rank', () => {
@@ -33,54 +65,95 @@ describe('resolveCandidates', () => {
   });
 });
 
-describe('parseIncidentId', () => {
-  it.each([
-    ['INC-123', '123'],
-    ['inc-0042', '0042'],
-    ['123', '123'],
-    ['01fdag4sap5typt98wgr2n7w91', '01fdag4sap5typt98wgr2n7w91'],
-    ['INC-12a', 'INC-12a'],
-  ])('%s → %s', (raw, id) => expect(parseIncidentId(raw)).toBe(id));
-  it('refuses a path', () => {
-    expect(() => parseIncidentId('../12')).toThrow(/Input "incident-id" is "..\/12"; allowed values: an incident ID/);
-  });
-});
+describe('resolve', () => {
+  const base = { job: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' };
 
-describe('alert defaults', () => {
-  const run = readRunContext(
-    {
-      serverUrl: '',
-      apiUrl: '',
-      workflow: 'Nightly',
-      runId: 7,
-      runNumber: 3,
-      runAttempt: 2,
-      sha: 'abc',
-      ref: 'refs/heads/main',
-      actor: 'me',
-      eventName: 'schedule',
-      job: 'n',
-      payload: {},
-    },
-    { GITHUB_REPOSITORY: 'acme/shop' },
-  );
-  it('keys the alert by repository, workflow and ref, not by run', () => {
-    expect(defaultDeduplicationKey(run)).toBe('github-actions/acme/shop/Nightly/refs/heads/main');
-    expect(defaultDeduplicationKey({ ...run, runId: 8, runAttempt: 1 })).toBe(defaultDeduplicationKey(run));
-  });
-  it('carries the run in metadata', () => {
-    expect(alertMetadata(run)).toEqual({
-      repository: 'acme/shop',
-      workflow: 'Nightly',
-      run_id: 7,
-      run_attempt: 2,
-      sha: 'abc',
-      ref: 'refs/heads/main',
-      actor: 'me',
-      event: 'schedule',
+  it('moves the incident to the first post-incident status with one edit', async () => {
+    const r = await runOp(base, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      json(200, { incident: incident({ incident_status: statuses[1] }) }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls[2]).toMatchObject({
+      method: 'POST',
+      path: '/v2/incidents/01INC/actions/edit',
+      body: { incident: { incident_status_id: 'st-documenting' }, notify_incident_channel: true },
     });
+    expect(r.outputs['status']).toBe('Documenting');
   });
-  it('refuses to guess outside GitHub Actions', () => {
-    expect(() => defaultDeduplicationKey({ ...run, repository: '' })).toThrow(/Input "deduplication-key" is empty/);
+
+  it('closes when the post-incident status is refused, saying so', async () => {
+    const refused = json(422, {
+      type: 'validation_error',
+      errors: [{ message: 'not in the flow', source: { field: 'incident.incident_status_id' } }],
+    });
+    const r = await runOp(base, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      refused,
+      json(200, { incident: incident({ incident_status: statuses[2] }) }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.slice(2).map((c) => (c.body!['incident'] as { incident_status_id: string }).incident_status_id)).toEqual([
+      'st-documenting',
+      'st-closed',
+    ]);
+    expect(r.log.map((l) => l.message).join('\n')).toMatch(/so it is closed directly \("Closed"\), which skips the post-incident flow/);
+  });
+
+  it('sends nothing when the incident is already resolved', async () => {
+    const r = await runOp(base, [
+      json(200, { incident: incident({ incident_status: statuses[2] }) }),
+      json(200, { incident_statuses: statuses }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+  });
+
+  it('sends nothing for a post-incident incident without status, and says a message was not posted', async () => {
+    const r = await runOp({ ...base, message: 'Recovered.' }, [
+      json(200, { incident: incident({ incident_status: statuses[1] }) }),
+      json(200, { incident_statuses: statuses }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    expect(r.log.map((l) => l.message).join('\n')).toMatch(
+      /already resolved \(status "Documenting"\)[^]*The message was not posted: INC-7 was resolved before this step\./,
+    );
+  });
+
+  it('moves a post-incident incident on to the status asked for, with the message', async () => {
+    const r = await runOp({ ...base, status: 'Closed', message: 'Postmortem done.' }, [
+      json(200, { incident: incident({ incident_status: statuses[1] }) }),
+      json(200, { incident_statuses: statuses }),
+      json(201, { incident_update: { id: 'upd-1', incident_id: '01INC', new_incident_status: statuses[2] } }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls[2]).toMatchObject({
+      method: 'POST',
+      path: '/v2/incident_updates',
+      body: { incident_id: '01INC', to_incident_status_id: 'st-closed', message: expect.stringMatching(/^Postmortem done\./) },
+    });
+    expect(r.outputs['status']).toBe('Closed');
+  });
+
+  it('never reopens a closed incident into a post-incident status', async () => {
+    const r = await runOp({ ...base, status: 'Documenting' }, [
+      json(200, { incident: incident({ incident_status: statuses[2] }) }),
+      json(200, { incident_statuses: statuses }),
+    ]);
+    expect(r.failed).toBeUndefined();
+    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    expect(r.outputs['status']).toBe('Closed');
+  });
+
+  it('refuses an answer that does not show the incident resolved', async () => {
+    const r = await runOp(base, [
+      json(200, { incident: incident() }),
+      json(200, { incident_statuses: statuses }),
+      json(200, { incident: incident() }),
+    ]);
+    expect(r.failed).toMatch(/accepted the move of INC-7 to "Documenting", but its answer shows the incident in "Investigating"/);
   });
 });

@@ -1,7 +1,6 @@
 /**
- * update, resolve, alert and heartbeat on the source, through `run` with the test doubles: each
- * test pins exactly what the operation sends, so changing it (a field, a flag, a header) fails
- * here before any bundle is built.
+ * The update job on the source, through `run` with the test doubles: each test pins exactly what
+ * it sends, so changing it (a field, a flag, a header) fails here before any bundle is built.
  */
 import { run } from '../../../src/main.js';
 import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from '../../helpers/fakes.js';
@@ -35,7 +34,6 @@ async function runOp(step: Step, replies: Reply[]) {
   }));
   return { ...core, calls };
 }
-
 describe('update', () => {
   const base = { job: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
 
@@ -146,152 +144,5 @@ describe('update refuses answers that would make it green on nothing', () => {
       json(200, { incident: incident({ severity: undefined }) }), // JSON leaves it out
     ]);
     expect(silent.failed).toBeUndefined();
-  });
-});
-
-describe('resolve', () => {
-  const base = { job: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' };
-
-  it('moves the incident to the first post-incident status with one edit', async () => {
-    const r = await runOp(base, [
-      json(200, { incident: incident() }),
-      json(200, { incident_statuses: statuses }),
-      json(200, { incident: incident({ incident_status: statuses[1] }) }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls[2]).toMatchObject({
-      method: 'POST',
-      path: '/v2/incidents/01INC/actions/edit',
-      body: { incident: { incident_status_id: 'st-documenting' }, notify_incident_channel: true },
-    });
-    expect(r.outputs['status']).toBe('Documenting');
-  });
-
-  it('closes when the post-incident status is refused, saying so', async () => {
-    const refused = json(422, {
-      type: 'validation_error',
-      errors: [{ message: 'not in the flow', source: { field: 'incident.incident_status_id' } }],
-    });
-    const r = await runOp(base, [
-      json(200, { incident: incident() }),
-      json(200, { incident_statuses: statuses }),
-      refused,
-      json(200, { incident: incident({ incident_status: statuses[2] }) }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls.slice(2).map((c) => (c.body!['incident'] as { incident_status_id: string }).incident_status_id)).toEqual([
-      'st-documenting',
-      'st-closed',
-    ]);
-    expect(r.log.map((l) => l.message).join('\n')).toMatch(/so it is closed directly \("Closed"\), which skips the post-incident flow/);
-  });
-
-  it('sends nothing when the incident is already resolved', async () => {
-    const r = await runOp(base, [
-      json(200, { incident: incident({ incident_status: statuses[2] }) }),
-      json(200, { incident_statuses: statuses }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
-  });
-
-  it('sends nothing for a post-incident incident without status, and says a message was not posted', async () => {
-    const r = await runOp({ ...base, message: 'Recovered.' }, [
-      json(200, { incident: incident({ incident_status: statuses[1] }) }),
-      json(200, { incident_statuses: statuses }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
-    expect(r.log.map((l) => l.message).join('\n')).toMatch(
-      /already resolved \(status "Documenting"\)[^]*The message was not posted: INC-7 was resolved before this step\./,
-    );
-  });
-
-  it('moves a post-incident incident on to the status asked for, with the message', async () => {
-    const r = await runOp({ ...base, status: 'Closed', message: 'Postmortem done.' }, [
-      json(200, { incident: incident({ incident_status: statuses[1] }) }),
-      json(200, { incident_statuses: statuses }),
-      json(201, { incident_update: { id: 'upd-1', incident_id: '01INC', new_incident_status: statuses[2] } }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls[2]).toMatchObject({
-      method: 'POST',
-      path: '/v2/incident_updates',
-      body: { incident_id: '01INC', to_incident_status_id: 'st-closed', message: expect.stringMatching(/^Postmortem done\./) },
-    });
-    expect(r.outputs['status']).toBe('Closed');
-  });
-
-  it('never reopens a closed incident into a post-incident status', async () => {
-    const r = await runOp({ ...base, status: 'Documenting' }, [
-      json(200, { incident: incident({ incident_status: statuses[2] }) }),
-      json(200, { incident_statuses: statuses }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
-    expect(r.outputs['status']).toBe('Closed');
-  });
-
-  it('refuses an answer that does not show the incident resolved', async () => {
-    const r = await runOp(base, [
-      json(200, { incident: incident() }),
-      json(200, { incident_statuses: statuses }),
-      json(200, { incident: incident() }),
-    ]);
-    expect(r.failed).toMatch(/accepted the move of INC-7 to "Documenting", but its answer shows the incident in "Investigating"/);
-  });
-});
-
-describe('alert', () => {
-  const base = { job: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };
-
-  it('sends the event with the token in the header only, and the alert status as given', async () => {
-    const r = await runOp({ ...base, 'alert-status': 'resolved', 'alert-metadata': 'team: payments' }, [
-      json(202, { deduplication_key: 'github-actions/acme/shop/Deploy/refs/heads/main', message: 'ok', status: 'success' }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls).toHaveLength(1);
-    expect(r.calls[0]!.path).toBe('/v2/alert_events/http/src-1');
-    expect(r.calls[0]!.headers['Authorization']).toBe('Bearer alert_tok_0123456789');
-    expect(r.calls[0]!.body).toMatchObject({
-      title: 'Workflow "Deploy" recovered in acme/shop@main (run #7)',
-      status: 'resolved',
-      deduplication_key: 'github-actions/acme/shop/Deploy/refs/heads/main',
-      source_url: 'https://github.com/acme/shop/actions/runs/1001',
-      metadata: { repository: 'acme/shop', workflow: 'Deploy', run_id: 1001, team: 'payments' },
-    });
-    expect(r.outputs['deduplication-key']).toBe('github-actions/acme/shop/Deploy/refs/heads/main');
-  });
-
-  it.each([
-    ['a failure status', { status: 'failure', message: 'Event rejected' }, /answered with status "failure"/],
-    ['an empty object', {}, /answered with no "status": "success"/],
-    ['a list', [], /answered with no "status": "success"/],
-  ])('is not green on an answer that does not accept the event (%s)', async (_what, answer, message) => {
-    const r = await runOp(base, [json(202, answer)]);
-    expect(r.failed).toMatch(message);
-    expect(r.failed).toMatch(/the alert event is not known to be accepted/);
-  });
-
-  it('fires by default', async () => {
-    const r = await runOp(base, [json(202, { message: 'ok' })]);
-    expect(r.calls[0]!.body).toMatchObject({ status: 'firing', title: 'Workflow "Deploy" failed in acme/shop@main (run #7)' });
-  });
-});
-
-describe('heartbeat', () => {
-  it('pings with an empty body and the token in the header only', async () => {
-    const r = await runOp({ job: 'heartbeat', 'alert-source-id': 'hb-1', 'alert-token': 'hb_tok_0123456789' }, [
-      new Response(null, { status: 204 }),
-    ]);
-    expect(r.failed).toBeUndefined();
-    expect(r.calls).toEqual([
-      {
-        method: 'POST',
-        path: '/v2/heartbeat/hb-1/ping',
-        body: undefined,
-        headers: expect.objectContaining({ Authorization: 'Bearer hb_tok_0123456789' }),
-      },
-    ]);
   });
 });
