@@ -1,7 +1,7 @@
 /** Which proxy a request takes (src/net/proxy.ts): the variables, NO_PROXY's forms, careless and hostile values. */
 import { InputError } from '../../src/core/errors.js';
-import { redactCredentials } from '../../src/core/urls.js';
-import { hasProxyVariable, isLoopback, proxyFor, proxySecrets, readProxyConfig } from '../../src/net/proxy.js';
+import { isLoopback, redactCredentials } from '../../src/core/urls.js';
+import { hasProxyVariable, proxyFor, proxySecrets, readProxyConfig } from '../../src/net/proxy.js';
 import { Redactor } from '../../src/core/redact.js';
 
 const PROXY = 'http://proxy.corp:3128';

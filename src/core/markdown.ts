@@ -5,7 +5,7 @@
  * escape them, so a name cannot open a link, a code span, HTML or a new line. `md` is a template
  * tag whose literal parts are trusted and whose plain-string values are escaped as text.
  */
-import { LOOPBACK_HOSTS } from './urls.js';
+import { isLoopback } from './urls.js';
 export class Markdown {
   constructor(readonly source: string) {}
   toString(): string {
@@ -69,7 +69,7 @@ export function linkTarget(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  const allowed = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname));
+  const allowed = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname));
   if (!allowed || parsed.username || parsed.password) return undefined;
   return parsed.href.replace(/[()<>"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -1,11 +1,28 @@
 /**
- * URLs as the action shows and trusts them: the loopback hosts where plain http is allowed (a
- * local sandbox or proxy), and a URL or proxy value as it may appear in a message, credentials
+ * URLs as the action shows and trusts them: the loopback hosts (where plain http is allowed, for a
+ * local sandbox or proxy, and no proxy is taken), and a URL or proxy value as it may appear in a message, credentials
  * never among it.
  */
 
-/** The hosts, as a URL's hostname writes them, to which plain http is allowed: `api-url`, a link in the summary. */
-export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * Whether a host is this machine: `localhost`, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.x.x), in
+ * any form a URL accepts (`127.1`, `[0:0:0:0:0:0:0:1]`, a trailing dot), with or without IPv6
+ * brackets. The one loopback rule: plain http is allowed to these hosts (`api-url`, a link in the
+ * summary), and requests to them never take a proxy. The URL parser makes the form canonical, so
+ * no run loads node:net for it.
+ */
+export function isLoopback(hostname: string): boolean {
+  const name = hostname.replace(/\.$/, '').toLowerCase();
+  if (name === 'localhost') return true;
+  let host: string;
+  try {
+    host = new URL(`http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}/`).hostname;
+  } catch {
+    return false;
+  }
+  // The parser writes every IPv4 form as a dotted quad, and an IPv6 address compressed in lower case.
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
+}
 
 /** The length of a `scheme://` prefix, or 0 when the value has none. */
 export function schemeLength(value: string): number {

@@ -27,7 +27,7 @@
 import { hasProxyVariable, PROXY_VARIABLE_NAMES, PROXY_VARIABLES } from './proxy-env.js';
 import type { BlockList } from 'node:net';
 import { RunnerSetupError } from '../core/errors.js';
-import { redactCredentials, schemeLength } from '../core/urls.js';
+import { isLoopback, redactCredentials, schemeLength } from '../core/urls.js';
 
 /** A proxy to send requests through. */
 export interface Proxy {
@@ -214,21 +214,6 @@ function matches(rule: NoProxyRule, host: string, port: number): boolean {
         (rule.port === undefined || rule.port === port)
       );
   }
-}
-
-let loopback: BlockList | undefined;
-
-/** `localhost`, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.x.x), given a host without brackets. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  const family = isIP(host);
-  if (family === 0) return false;
-  if (loopback === undefined) {
-    loopback = new (net().BlockList)();
-    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-    loopback.addAddress('::1', 'ipv6');
-  }
-  return loopback.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**

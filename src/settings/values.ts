@@ -4,7 +4,7 @@
  */
 import { InputError, quoteList } from '../core/errors.js';
 import { shortenKey } from '../core/keys.js';
-import { LOOPBACK_HOSTS, redactUrl } from '../core/urls.js';
+import { isLoopback, redactUrl } from '../core/urls.js';
 
 /** Reads one input, trimmed; `core.getInput` has this shape. `I` names the inputs it may read. */
 export type GetInput<I extends string = string> = (name: I) => string;
@@ -67,7 +67,7 @@ function hex(code: number): string {
  */
 export function parseApiUrl(raw: string): string {
   const allowed =
-    'an https:// URL such as "https://api.incident.io", optionally with a path prefix (http:// only for 127.0.0.1, localhost or [::1])';
+    'an https:// URL such as "https://api.incident.io", optionally with a path prefix (http:// only for a loopback host: localhost, 127.0.0.0/8 or [::1])';
   const shown = JSON.stringify(redactUrl(raw));
   let url: URL;
   try {
@@ -75,8 +75,7 @@ export function parseApiUrl(raw: string): string {
   } catch {
     throw new InputError(`Input "api-url" is ${shown}, which is not a URL; allowed values: ${allowed}.`);
   }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new InputError(`Input "api-url" is ${shown}: the API key must not travel unencrypted; allowed values: ${allowed}.`);
   }
   const refused = [
