@@ -2,7 +2,7 @@
  * `npm run bench:runner [-- --runs 31]`: how much src/runner/runner.ts saves by building the
  * runner interface from `@actions/core`'s lib/ modules instead of importing its entry module
  * (which also loads the OIDC client, @actions/http-client and undici). Re-measure it when
- * @actions/core is updated, and put the figure in runner.ts's comment.
+ * @actions/core is updated, and put the figure in docs/performance.md.
  *
  * On the Node the project states (Node 24, .nvmrc; it stops on an older one), it times
  * `await import()` in fresh processes, interleaved, for four modules:
@@ -25,7 +25,7 @@ const args = process.argv.slice(2);
 const at = args.indexOf('--runs');
 const RUNS = Math.max(21, at >= 0 ? Number(args[at + 1]) : 31);
 
-/** runner.ts as an ES module Node can load, as __tests__/runner.test.ts makes it. */
+/** runner.ts as an ES module Node can load, as __tests__/runner/runner.test.ts makes it. */
 function transpileRunner(dir) {
   const { outputText } = ts.transpileModule(readFileSync(join(root, 'src/runner/runner.ts'), 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, removeComments: true },

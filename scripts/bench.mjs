@@ -41,9 +41,9 @@ async function bench() {
   const dir = mkdtempSync(join(tmpdir(), 'incident-io-bench-'));
   let runId = 5000;
   const programs = {
-    action: [join(root, 'dist/index.js')],
+    action: [join(root, 'dist/declare.js')],
     floor: [join(root, 'scripts/bench-floor.mjs')],
-    rich: [join(root, 'dist/index.js')],
+    rich: [join(root, 'dist/declare.js')],
     richFloor: [join(root, 'scripts/bench-floor.mjs'), '--rich'],
   };
 

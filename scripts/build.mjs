@@ -11,7 +11,11 @@
  * ASCII-only (scripts/minify-chunks.mjs), then each module factory put back in the parentheses
  * minifying removed, so V8 compiles it on parse instead of parsing it twice
  * (scripts/eager-factories.mjs), then licenses.txt, the licences of every bundled package, from
- * ncc's webpack stats (scripts/licenses.mjs says why not ncc's own --license).
+ * ncc's webpack stats (scripts/licenses.mjs says why not ncc's own --license), then one small
+ * entry per job (`dist/declare.js`, `dist/resolve.js`, …), the file each job's action.yml runs:
+ * it imports the engine, index.js, and starts its job (`entrySource`). A JavaScript action
+ * cannot tell which action.yml started it, so each needs its own; the jobs are those of
+ * scripts/jobs.mjs.
  * The output directory is emptied first; a directory that holds anything but bundle files is
  * refused rather than emptied.
  */
@@ -22,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eagerFactories } from './eager-factories.mjs';
+import { readJobs } from './jobs.mjs';
 import { bundledPackageDirs, licenseEntry, renderLicenses } from './licenses.mjs';
 import { minifyChunks } from './minify-chunks.mjs';
 
@@ -31,13 +36,22 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const NCC_FLAGS = ['--minify', '--target', 'es2022'];
 
 /** What a bundle directory may hold; anything else means --out points somewhere it should not. */
-const BUNDLE_FILE = /^(index\.js|\d+\.index\.js|package\.json|licenses\.txt|[\w.-]+\.map)$/;
+const BUNDLE_FILE = /^(index\.js|\d+\.index\.js|[a-z][a-z-]*\.js|package\.json|licenses\.txt|[\w.-]+\.map)$/;
 
 function nccCli() {
   const require = createRequire(import.meta.url);
   const pkgPath = require.resolve('@vercel/ncc/package.json');
   const { bin } = JSON.parse(readFileSync(pkgPath, 'utf8'));
   return join(dirname(pkgPath), typeof bin === 'string' ? bin : bin.ncc);
+}
+
+/**
+ * The entry of one job: the engine, started with the job's name. (A top-level await: the step
+ * runs until the job is done, and the engine exits the process itself.)
+ * @param {string} job
+ */
+export function entrySource(job) {
+  return `// The ${job} job's entry, written by scripts/build.mjs: its action.yml runs this file.\nimport { start } from './index.js';\nawait start(${JSON.stringify(job)});\n`;
 }
 
 /** Empties out, or refuses if it holds anything a build would not have written. */
@@ -86,6 +100,10 @@ export async function build({ out = join(root, 'dist'), source = root, log = () 
     const packages = bundledPackageDirs(JSON.parse(readFileSync(statsFile, 'utf8')));
     writeFileSync(join(dir, 'licenses.txt'), renderLicenses(packages.map(licenseEntry)));
     log(`licenses.txt: ${packages.length} bundled packages`);
+    // A project without an action.yml (a test's fixture) has no jobs: index.js alone.
+    const jobs = existsSync(join(source, 'action.yml')) ? readJobs(pathToFileURL(`${resolve(source)}/`)) : [];
+    for (const job of jobs) writeFileSync(join(dir, job.entry), entrySource(job.name));
+    if (jobs.length > 0) log(`entries: ${jobs.map((job) => job.entry).join(', ')}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -5,8 +5,9 @@
  * directory and compares every file with dist/ byte for byte, both ways: a file that differs, a
  * file the build makes that dist/ lacks, and a file in dist/ that the build does not make. It
  * compares files on disk, not git, so a dist/ that was rebuilt but not yet committed passes; CI
- * checks out the commit, so there it checks what was committed. Used by .ci/run and
- * .github/workflows/check-dist.yml.
+ * checks out the commit, so there it checks what was committed. It also checks that every job's
+ * action.yml finds its entry there (`runs.main`, scripts/jobs.mjs): a job whose entry is missing
+ * would fail on every runner. Used by .ci/run and .github/workflows/check-dist.yml.
  *
  *   npm run check-dist
  */
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, root } from './build.mjs';
+import { readJobs } from './jobs.mjs';
 
 /** Every file under dir, as sorted paths relative to it ('/'-separated); [] when dir is absent. */
 export function listFiles(dir, prefix = '') {
@@ -32,13 +34,15 @@ export function listFiles(dir, prefix = '') {
  * Compares a fresh build with dist/, file by file.
  * @param {string} built the fresh build
  * @param {string} dist the directory that should equal it
- * @returns {{ differ: string[], missing: string[], extra: string[], same: number }}
- *   differ: in both, bytes differ; missing: built but not in dist; extra: in dist but not built
+ * @param {readonly string[]} [entries] the files every job's action.yml runs (`declare.js`, …)
+ * @returns {{ differ: string[], missing: string[], extra: string[], noEntry: string[], same: number }}
+ *   differ: in both, bytes differ; missing: built but not in dist; extra: in dist but not built;
+ *   noEntry: a job's entry that dist/ lacks
  */
-export function compareDirs(built, dist) {
+export function compareDirs(built, dist, entries = []) {
   const want = listFiles(built);
   const have = new Set(listFiles(dist));
-  const result = { differ: [], missing: [], extra: [], same: 0 };
+  const result = { differ: [], missing: [], extra: [], noEntry: entries.filter((entry) => !have.has(entry)), same: 0 };
   for (const file of want) {
     if (!have.has(file)) result.missing.push(file);
     else if (readFileSync(join(built, file)).equals(readFileSync(join(dist, file)))) result.same++;
@@ -51,15 +55,16 @@ export function compareDirs(built, dist) {
 
 /**
  * What to tell the contributor, or undefined when dist/ is fresh.
- * @param {{ differ: string[], missing: string[], extra: string[] }} result from compareDirs
+ * @param {{ differ: string[], missing: string[], extra: string[], noEntry?: string[] }} result from compareDirs
  * @param {string} [label] how to name the directory
  */
-export function staleMessage({ differ, missing, extra }, label = 'dist/') {
-  if (differ.length + missing.length + extra.length === 0) return undefined;
+export function staleMessage({ differ, missing, extra, noEntry = [] }, label = 'dist/') {
+  if (differ.length + missing.length + extra.length + noEntry.length === 0) return undefined;
   const lines = [`${label} is stale: it is not the bundle of src/ as it stands.`];
   for (const file of differ) lines.push(`  differs from the fresh build: ${label}${file}`);
   for (const file of missing) lines.push(`  missing (the build makes it): ${label}${file}`);
   for (const file of extra) lines.push(`  not made by the build:        ${label}${file}`);
+  for (const file of noEntry) lines.push(`  a job's action.yml runs it, but it is missing: ${label}${file}`);
   lines.push(`Run \`npm run package\` and commit ${label}.`);
   return lines.join('\n');
 }
@@ -69,7 +74,11 @@ export async function checkDist({ dist = join(root, 'dist') } = {}) {
   const out = mkdtempSync(join(tmpdir(), 'incident-io-action-check-dist-'));
   try {
     await build({ out });
-    return compareDirs(out, dist);
+    return compareDirs(
+      out,
+      dist,
+      readJobs(new URL('..', import.meta.url)).map((job) => job.entry),
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -88,7 +97,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (message) {
     console.error(message);
     if (process.env.GITHUB_ACTIONS === 'true') {
-      const files = [...result.differ, ...result.missing, ...result.extra].join(' ');
+      const files = [...result.differ, ...result.missing, ...result.extra, ...result.noEntry].join(' ');
       console.log(
         `::error title=dist/ is stale::These files differ from a fresh build of src/: ${files}. Run npm run package and commit dist/.`,
       );

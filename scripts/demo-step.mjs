@@ -3,7 +3,7 @@
  * or a value of several lines as a `|` block scalar, any other value plain only when YAML reads
  * it back as the same text), the secret as `${{ secrets.… }}`. What only the local sandbox needs
  * (its `api-url`, its stand-in GitHub token) is kept apart, for the demo to show separately.
- * `__tests__/demo.test.ts` builds the printed step into a workflow and lints it.
+ * `__tests__/project/demo.test.ts` builds the printed step into a workflow and lints it.
  */
 import { parse } from 'yaml';
 

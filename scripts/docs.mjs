@@ -3,44 +3,30 @@
  * Writes what the docs and the code must not hand-copy, between marker comments, so it cannot
  * drift: `npm run docs` rewrites it, `npm run docs -- --check` fails when anything is stale.
  *
- * - The README's inputs and outputs tables from action.yml, and its workflow examples from
- *   examples/. Each description in action.yml starts with the operations that use the input or
- *   output, in parentheses: `(create, update) A severity name or ID…`, or `(all) …`. That prefix
- *   becomes the table's "operations" column; a test checks it against the code.
- * - The request → scope table, in the README and as src/incident-io/scopes.ts, from the pruned
- *   spec (scripts/scopes.mjs).
+ * - Each job's inputs and outputs tables, from its own action.yml (scripts/jobs.mjs finds them),
+ *   into its page: docs/declare.md for the root job, `<job>/README.md` for the others. Every job's
+ *   page must hold its two tables; any page may show a job's table too, by naming its action.yml
+ *   in the markers (`<!-- begin inputs table: generated from resolve/action.yml by \`npm run docs\` -->`).
+ * - src/settings/declared.ts, each job's inputs and outputs for the code, from the same files.
+ * - The workflow examples from examples/, in every page with a `<!-- begin file: examples/… -->` block.
+ * - The request → scope table, wherever a page asks for it, and as src/incident-io/scopes.ts, from
+ *   the pruned spec (scripts/scopes.mjs).
  * - Troubleshooting entries that quote the action's messages word for word, from
- *   src/incident-io/refusals.ts, in every page with a `<!-- begin troubleshooting: id … -->` marker
- *   (the README, and any `<folder>/README.md`).
+ *   src/incident-io/refusals.ts, in every page with a `<!-- begin troubleshooting: id … -->` marker.
+ *
+ * The pages: README.md, every Markdown file under docs/, and every job's page.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parse } from 'yaml';
+import { DECLARED_MODULE, declaredModule, readJobs } from './jobs.mjs';
 import { readScopeEntries, SCOPES_MODULE, scopesModule, scopesTable } from './scopes.mjs';
 
-export const OPERATION_NAMES = ['create', 'update', 'resolve', 'alert', 'heartbeat'];
-const MARK = (table, end) => `<!-- ${end ? 'end' : 'begin'} ${table} table: generated from action.yml by \`npm run docs\` -->`;
+/** @typedef {import('./jobs.mjs').ActionMetadata} ActionMetadata @typedef {import('./jobs.mjs').Job} Job */
 
-/**
- * Splits a description into its operations prefix and its text.
- * @param {string} name @param {unknown} description
- * @returns {{ operations: string[] | 'all', text: string }}
- */
-export function splitDescription(name, description) {
-  const match = /^\((all|[a-z]+(?:, [a-z]+)*)\)\s+(\S[\s\S]*)$/.exec(String(description ?? '').trim());
-  if (!match)
-    throw new Error(
-      `action.yml: the description of "${name}" must start with its operations in parentheses, e.g. "(create, update) …" or "(all) …".`,
-    );
-  const [, list, text] = /** @type {[string, string, string]} */ (match);
-  if (list === 'all') return { operations: 'all', text };
-  const operations = list.split(', ');
-  const unknown = operations.filter((op) => !OPERATION_NAMES.includes(op));
-  if (unknown.length)
-    throw new Error(`action.yml: "${name}" names unknown operation(s) ${unknown.join(', ')}; allowed: all, ${OPERATION_NAMES.join(', ')}.`);
-  return { operations, text };
-}
+/** A table's marker line: `source` is the action.yml it is generated from, or "the pruned spec". */
+export const MARK = (/** @type {string} */ table, /** @type {string} */ source, /** @type {boolean} */ end) =>
+  `<!-- ${end ? 'end' : 'begin'} ${table} table: generated from ${source} by \`npm run docs\` -->`;
 
 /** One table cell: a single line, with pipes escaped. @param {string} text */
 const cell = (text) =>
@@ -48,57 +34,57 @@ const cell = (text) =>
     .replace(/\s*\n\s*/g, ' ')
     .replace(/\|/g, '\\|')
     .trim();
-/** @param {string} name @param {unknown} description */
-function describe(name, description) {
-  const { operations, text } = splitDescription(name, description);
-  return [operations === 'all' ? 'all' : operations.join(', '), cell(text)];
-}
 
-/** @typedef {{ inputs: Record<string, { description?: string, default?: string }>, outputs: Record<string, { description?: string }> }} ActionMetadata */
-
-/** @param {ActionMetadata} action */
+/**
+ * A job's inputs: whether each must be given, the default the runner passes when it is left out,
+ * and its description (which states a default the action computes).
+ * @param {Pick<ActionMetadata, 'inputs'>} action
+ */
 export function inputsTable(action) {
-  const rows = Object.entries(action.inputs).map(([name, input]) => {
-    const [operations, text] = describe(name, input.description);
-    const fallback = input.default ? ` \`${cell(String(input.default))}\` ` : ' ';
-    return `| \`${name}\` | ${operations} |${fallback}| ${text} |`;
+  const rows = Object.entries(action.inputs ?? {}).map(([name, input]) => {
+    const fallback = input.default !== undefined && input.default !== '' ? ` \`${cell(String(input.default))}\` ` : ' ';
+    return `| \`${name}\` | ${input.required === true ? 'yes' : 'no'} |${fallback}| ${cell(String(input.description ?? ''))} |`;
   });
-  return ['| input | operations | default | description |', '|---|---|---|---|', ...rows].join('\n');
+  return ['| input | required | default | description |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** @param {ActionMetadata} action */
+/** @param {Pick<ActionMetadata, 'outputs'>} action */
 export function outputsTable(action) {
-  const rows = Object.entries(action.outputs).map(([name, output]) => {
-    const [operations, text] = describe(name, output.description);
-    return `| \`${name}\` | ${operations} | ${text} |`;
-  });
-  return ['| output | operations | description |', '|---|---|---|', ...rows].join('\n');
+  const rows = Object.entries(action.outputs ?? {}).map(([name, output]) => `| \`${name}\` | ${cell(String(output.description ?? ''))} |`);
+  return ['| output | description |', '|---|---|', ...rows].join('\n');
 }
 
 const FILE_BLOCK = /(<!-- begin file: (\S+) [^\n]*-->\n)[\s\S]*?(<!-- end file: \2 -->)/g;
 
+const TABLE_BLOCK =
+  /(<!-- begin (inputs|outputs|scopes) table: generated from (.+?) by `npm run docs` -->)\n[\s\S]*?(<!-- end \2 table: generated from \3 by `npm run docs` -->)/g;
+
 /**
- * The README with its tables regenerated and each `begin file:` block refilled with that file,
- * as a fenced block; throws when a table's markers are missing or out of order. `scopes` is the
- * request → scope list (scripts/scopes.mjs); without it, the scope table is left as it is.
- * @param {string} readme @param {ActionMetadata} action @param {(path: string) => string} readFile
- * @param {[string, string[]][]} [scopes]
+ * A page with each `begin file:` block refilled with that file, as a fenced block, and each table
+ * regenerated: a job's inputs or outputs from the action.yml its markers name, the scopes from
+ * `scopes` (scripts/scopes.mjs; without it, that table is left as it is). Throws when a marker
+ * names an action.yml that is no job's, and when `job` is given and the page lacks its tables.
+ * @param {string} text @param {string} page the page's path from the repository root
+ * @param {{ jobs: readonly Job[], readFile: (path: string) => string, scopes?: [string, string[]][], job?: Job }} sources
  */
-export function renderReadme(readme, action, readFile, scopes) {
-  let out = readme.replace(FILE_BLOCK, (_, begin, path, end) => `${begin}\`\`\`yaml\n${readFile(path).trimEnd()}\n\`\`\`\n${end}`);
-  /** @type {[string, string, string][]} */
-  const tables = [
-    ['inputs', inputsTable(action), 'action.yml'],
-    ['outputs', outputsTable(action), 'action.yml'],
-  ];
-  if (scopes) tables.push(['scopes', scopesTable(scopes), 'the pruned spec']);
-  for (const [table, body, source] of tables) {
-    const mark = (end) => MARK(table, end).replace('action.yml', source);
-    const begin = out.indexOf(mark(false));
-    const end = out.indexOf(mark(true));
-    if (begin < 0 || end < begin)
-      throw new Error(`README.md needs the lines\n${mark(false)}\n${mark(true)}\nwhere the ${table} table goes.`);
-    out = `${out.slice(0, begin + mark(false).length)}\n${body}\n${out.slice(end)}`;
+export function renderPage(text, page, { jobs, readFile, scopes, job }) {
+  let out = text.replace(FILE_BLOCK, (_, begin, path, end) => `${begin}\`\`\`yaml\n${readFile(path).trimEnd()}\n\`\`\`\n${end}`);
+  out = out.replace(TABLE_BLOCK, (whole, begin, table, source, end) => {
+    if (table === 'scopes') return scopes ? `${begin}\n${scopesTable(scopes)}\n${end}` : whole;
+    const named = jobs.find((j) => j.metadataPath === source);
+    if (!named)
+      throw new Error(
+        `${page}: the ${table} table is "generated from ${source}", which is no job's action.yml; the jobs' are ${jobs.map((j) => j.metadataPath).join(', ')}.`,
+      );
+    return `${begin}\n${table === 'inputs' ? inputsTable(named.action) : outputsTable(named.action)}\n${end}`;
+  });
+  if (job) {
+    for (const table of ['inputs', 'outputs']) {
+      if (!out.includes(MARK(table, job.metadataPath, false)) || !out.includes(MARK(table, job.metadataPath, true)))
+        throw new Error(
+          `${page}, the ${job.name} job's page, needs the lines\n${MARK(table, job.metadataPath, false)}\n${MARK(table, job.metadataPath, true)}\nwhere its ${table} table goes.`,
+        );
+    }
   }
   return out;
 }
@@ -152,13 +138,24 @@ export async function loadTroubleshooting(root) {
 
 export const REFUSALS_MODULE = 'src/incident-io/refusals.ts';
 
-/** The README and every `<folder>/README.md` (the job pages): the pages that may quote troubleshooting entries. @param {URL} root */
-export function pages(root) {
-  const folders = readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !['node_modules', 'dist', 'coverage'].includes(d.name))
-    .map((d) => `${d.name}/README.md`)
-    .filter((page) => existsSync(new URL(page, root)));
-  return ['README.md', ...folders.sort()];
+/**
+ * The pages that may hold generated parts: README.md, every Markdown file under docs/, and every
+ * job's page (which must exist).
+ * @param {URL} root @param {readonly Job[]} jobs @returns {string[]}
+ */
+export function pages(root, jobs) {
+  const docs = existsSync(new URL('docs/', root))
+    ? readdirSync(new URL('docs/', root), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f.split('\\').join('/')}`)
+    : [];
+  for (const job of jobs) {
+    if (!existsSync(new URL(job.page, root)))
+      throw new Error(`${job.page}, the ${job.name} job's page, is missing: create it with a title and its tables' markers.`);
+  }
+  return [...new Set(['README.md', ...docs, ...jobs.map((j) => j.page)])].sort((a, b) =>
+    a === 'README.md' ? -1 : b === 'README.md' ? 1 : a < b ? -1 : 1,
+  );
 }
 
 /**
@@ -166,21 +163,19 @@ export function pages(root) {
  * @param {URL} root @returns {Promise<Map<string, string>>}
  */
 export async function generate(root) {
-  const read = (/** @type {string} */ path) => readFileSync(new URL(path, root), 'utf8');
+  const readFile = (/** @type {string} */ path) => readFileSync(new URL(path, root), 'utf8');
+  const jobs = readJobs(root);
   const scopes = readScopeEntries(root);
   const entries = await loadTroubleshooting(root);
-  const files = new Map([[SCOPES_MODULE, scopesModule(scopes)]]);
-  for (const page of pages(root)) {
-    let text = read(page);
-    if (page === 'README.md') text = renderReadme(text, readAction(root), read, scopes);
+  const files = new Map([
+    [DECLARED_MODULE, declaredModule(jobs)],
+    [SCOPES_MODULE, scopesModule(scopes)],
+  ]);
+  for (const page of pages(root, jobs)) {
+    const text = renderPage(readFile(page), page, { jobs, readFile, scopes, job: jobs.find((j) => j.page === page) });
     files.set(page, renderTroubleshooting(text, page, entries));
   }
   return files;
-}
-
-/** @param {URL} root */
-export function readAction(root) {
-  return /** @type {ActionMetadata} */ (parse(readFileSync(new URL('action.yml', root), 'utf8')));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -193,7 +188,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const stale = [...files].filter(
       ([path, text]) => !existsSync(new URL(path, root)) || readFileSync(new URL(path, root), 'utf8') !== text,
     );
-    const sources = 'action.yml, examples/, the pruned spec and src/incident-io/refusals.ts';
+    const sources = "the jobs' action.yml files, examples/, the pruned spec and src/incident-io/refusals.ts";
     if (stale.length === 0) console.log(`${[...files.keys()].join(', ')} match ${sources}.`);
     else if (check)
       throw new Error(
@@ -201,7 +196,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
           'run `npm run docs` and commit the result.',
       );
     else {
-      for (const [path, text] of stale) writeFileSync(fileURLToPath(new URL(path, root)), text);
+      for (const [path, text] of stale) {
+        mkdirSync(dirname(fileURLToPath(new URL(path, root))), { recursive: true });
+        writeFileSync(fileURLToPath(new URL(path, root)), text);
+      }
       console.log(`Regenerated ${stale.map(([path]) => path).join(', ')} from ${sources}.`);
     }
   } catch (error) {

@@ -9,9 +9,8 @@
  * concatenated module (the settings, the runner) that is kilobytes of source. V8 compiles a
  * parenthesised function eagerly (its heuristic for "called at once"); ncc's unminified output has
  * these parentheses, and the minifier drops them. Putting them back changes nothing a program can
- * observe. It removed about 7 ms of `__nccwpck_require__`'s own time from `--cpu-prof` profiles; in
- * wall time, with the ASCII-only printing (minify-chunks.mjs), a minimal create exits about 3 ms
- * sooner (150 interleaved runs each; docs/performance.md).
+ * observe. What it saves, alone in profiles and with the ASCII-only printing (minify-chunks.mjs) in
+ * wall time, is measured in docs/performance.md ("Compiling the module factories on parse").
  *
  * scripts/build.mjs calls eagerFactories(dir) after minifying; on its own:
  *   node scripts/eager-factories.mjs <bundle dir>
@@ -80,7 +79,7 @@ export function eagerFactories(dir, log = () => {}) {
     total += wrapped;
   }
   // No throw on none: a one-module project bundles without a modules object. The action's bundle
-  // has factories, and __tests__/eager-factories.test.ts checks that each is wrapped.
+  // has factories, and __tests__/project/eager-factories.test.ts checks that each is wrapped.
   log(`eager-factories: ${total} module factories compiled on parse`);
 }
 

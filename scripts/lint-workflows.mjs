@@ -9,8 +9,11 @@
  *    - every workflow sets `permissions:` at the top level (least privilege is then per job);
  *    - every action from another repository is pinned by full commit SHA with a `# vX.Y.Z` comment
  *      (this action itself is exempt in the examples: users pick `@v1` or pin it themselves);
- *    - a step that uses this action passes only inputs that action.yml declares (the runner would
- *      only warn "Unexpected input");
+ *    - a step that uses this action passes only inputs its job's action.yml declares (the runner
+ *      would only warn "Unexpected input"): `uses: ./` and `<published>@…` are the root's (declare),
+ *      `uses: ./resolve` and `<published>/resolve@…` resolve/action.yml's (scripts/jobs.mjs), and a
+ *      folder that is no job is a finding of its own; `operation`, which chose the job before
+ *      each job was an action of its own, is refused with the `uses:` to write instead;
  *    - no `${{ … }}` inside a `run:` script, the template injection GitHub's hardening guide warns
  *      about: pass step outputs and event fields through `env:`. Exempt are only contexts that
  *      cannot carry attacker text (SAFE_IN_RUN).
@@ -21,10 +24,10 @@ import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { readAction } from './docs.mjs';
+import { jobOfUses, PUBLISHED, readJobs } from './jobs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const THIS_ACTION = /^(\.\/?|incident-io-action\/incident-io-action@.+)$/;
+
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
 /** Expressions a `run:` script may interpolate: numbers, a SHA, runner facts, results. */
 const SAFE_IN_RUN = [
@@ -63,10 +66,10 @@ const actionlint = (text) => createRequire(import.meta.url)('@tktco/node-actionl
 
 /**
  * The findings this script adds to actionlint's, for one file.
- * @param {string} text @param {string} path @param {Set<string>} declaredInputs
+ * @param {string} text @param {string} path @param {readonly import('./jobs.mjs').Job[]} jobs
  * @returns {string[]}
  */
-export function policyFindings(text, path, declaredInputs) {
+export function policyFindings(text, path, jobs) {
   const findings = [];
   const lines = text.split('\n');
   let workflow;
@@ -84,7 +87,7 @@ export function policyFindings(text, path, declaredInputs) {
     const match = /^\s*(?:-\s+)?uses:\s*["']?([^"'\s#]+)["']?\s*(#.*)?$/.exec(line);
     if (!match) return;
     const [, ref, comment] = /** @type {[string, string, string | undefined]} */ (match);
-    if (ref.startsWith('./') || ref === '.' || ref.startsWith('docker://') || THIS_ACTION.test(ref)) return;
+    if (ref.startsWith('./') || ref === '.' || ref.startsWith('docker://') || jobOfUses(ref, jobs)) return;
     if (!PINNED.test(ref) || !/^#\s*v\d+(\.\d+){0,2}\b/.test(comment ?? '')) {
       findings.push(
         `${path}:${index + 1}:1 "${ref}" must be pinned by full commit SHA with its version as a comment, e.g. "owner/repo@<40-hex sha> # v1.2.3"`,
@@ -101,11 +104,32 @@ export function policyFindings(text, path, declaredInputs) {
           );
         }
       }
-      if (typeof step?.uses !== 'string' || !THIS_ACTION.test(step.uses)) continue;
+      const target = typeof step?.uses === 'string' ? jobOfUses(step.uses, jobs) : undefined;
+      if (!target) continue;
+      if (!target.job) {
+        findings.push(
+          `${path}: job "${jobName}" uses ${step.uses}, but "${target.folder}/" is not a job of this action; the jobs: ${jobs.map((j) => j.folder || '.').join(', ')}`,
+        );
+        continue;
+      }
+      const { job } = target;
+      const declared = Object.keys(job.action.inputs ?? {});
       for (const input of Object.keys(step.with ?? {})) {
-        if (!declaredInputs.has(input)) {
+        if (input === 'operation') {
+          const old = String(step.with.operation);
+          const meant = jobs.find((j) => j.name === (old === 'create' ? 'declare' : old));
           findings.push(
-            `${path}: job "${jobName}" passes "${input}" to ${step.uses}, which action.yml does not declare; declared inputs: ${[...declaredInputs].join(', ')}`,
+            `${path}: job "${jobName}" passes "operation" to ${step.uses}; each job is an action of its own now: ` +
+              (meant
+                ? `write "uses: ${meant.folder ? `${PUBLISHED}/${meant.folder}` : PUBLISHED}@…" and remove "operation"`
+                : 'remove "operation"'),
+          );
+        } else if (!declared.includes(input)) {
+          const others = jobs.filter((j) => j.action.inputs?.[input] !== undefined).map((j) => j.metadataPath);
+          findings.push(
+            `${path}: job "${jobName}" passes "${input}" to ${step.uses}, which ${job.metadataPath} does not declare` +
+              (others.length > 0 ? ` (${others.join(' and ')} ${others.length > 1 ? 'do' : 'does'})` : '') +
+              `; declared inputs: ${declared.join(', ')}`,
           );
         }
       }
@@ -117,13 +141,13 @@ export function policyFindings(text, path, declaredInputs) {
 /** @param {string[]} files paths, absolute or relative to the working directory */
 export async function lintWorkflows(files) {
   if (files.length === 0) throw new Error('no workflow files to lint: expected .github/workflows/*.yml and examples/*.yml');
-  const declared = new Set(Object.keys(readAction(new URL('..', import.meta.url)).inputs));
+  const jobs = readJobs(new URL('..', import.meta.url));
   const findings = [];
   for (const file of files) {
     const path = relative(process.cwd(), resolve(file));
     const text = readFileSync(resolve(file), 'utf8');
     for (const r of await actionlint(text)) findings.push(`${path}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
-    findings.push(...policyFindings(text, path, declared));
+    findings.push(...policyFindings(text, path, jobs));
   }
   return findings;
 }

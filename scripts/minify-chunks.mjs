@@ -6,11 +6,12 @@
  * Every file is also printed ASCII-only, other characters as `\uXXXX` escapes (index.js is
  * reprinted for that alone, its code unchanged). A handful of characters in messages (`…`, `→`,
  * the zero-width space that makes runner commands inert) would otherwise make V8 hold the whole
- * file's source as a two-byte string: 144 kB instead of 72 kB for index.js, allocated on every run.
+ * file's source as a two-byte string, twice the bytes, allocated on every run (docs/performance.md,
+ * "An ASCII-only bundle").
  * The escapes are read back as the same characters. terser leaves template literals as written
  * (an escape there would change the template's `raw` strings), so a template in src/ spells such a
  * character as an escape itself; no bundled code reads `raw` strings, and every file is
- * ASCII-only (__tests__/eager-factories.test.ts checks both).
+ * ASCII-only (__tests__/project/eager-factories.test.ts checks both).
  *
  * scripts/build.mjs calls minifyChunks(dir) as its second step; on its own:
  *   node scripts/minify-chunks.mjs <bundle dir>

@@ -1,13 +1,15 @@
 /**
  * Tags a release of the action: `node scripts/release.mjs [--push] [--remote NAME]`.
- * Checks everything first (version, clean tree, CHANGELOG entry, new tag, fresh dist/), then
+ * Checks everything first (version, clean tree, CHANGELOG entry, new tag, fresh dist/ holding
+ * every job's entry), then
  * creates the annotated tag vX.Y.Z on HEAD and moves the major tag vN to it (not for a
  * prerelease). With --push it pushes both tags; otherwise it prints the commands to do so.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readJobs } from './jobs.mjs';
 
 /** @typedef {(cmd: string, args: string[], options: { cwd: string }) => string} Run */
 
@@ -64,7 +66,17 @@ export async function release({ cwd = process.cwd(), push = false, remote = 'ori
   }
   log(`✓ tag ${tag} is new${push ? ` (locally and on ${remote})` : ''}`);
 
-  if (!git('ls-files', '--', 'dist')) throw new Error('dist/ is not committed: run `npm run package` and commit the result');
+  const committed = git('ls-files', '--', 'dist');
+  if (!committed) throw new Error('dist/ is not committed: run `npm run package` and commit the result');
+  // Each job's action.yml runs its entry: a tag whose dist/ lacks one would fail that job on every runner.
+  const files = new Set(committed.split('\n'));
+  const jobs = existsSync(join(cwd, 'action.yml')) ? readJobs(pathToFileURL(`${cwd}/`)) : [];
+  const absent = jobs.filter((job) => !files.has(`dist/${job.entry}`));
+  if (absent.length > 0) {
+    throw new Error(
+      `dist/ lacks ${absent.map((job) => `dist/${job.entry} (the ${job.name} job's, ${job.metadataPath})`).join(', ')}: run \`npm run package\` and commit the result`,
+    );
+  }
   const restoreDist = () => {
     git('checkout', '--', 'dist');
     git('clean', '-fdq', '--', 'dist');

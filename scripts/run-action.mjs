@@ -1,35 +1,47 @@
 /**
- * Runs the bundled action as a child process, the way the runner does: INPUT_* variables
- * including action.yml's defaults, GITHUB_* context variables, and GITHUB_OUTPUT /
+ * Runs one job of the bundled action as a child process, the way the runner does: the job's
+ * entry (`<bundle>/resolve.js`, as its action.yml's `runs.main` names it), INPUT_* variables
+ * including the defaults of that job's action.yml, GITHUB_* context variables, and GITHUB_OUTPUT /
  * GITHUB_STEP_SUMMARY files. Used by the demo, the end-to-end tests and the benchmark.
  *
- * Which bundle: ACTION_BUNDLE when it is set, else dist/index.js. Under jest, the global setup
- * (__tests__/helpers/global-setup.mjs) builds src/ into a temporary directory and sets
- * ACTION_BUNDLE, so the tests run the current source; the demo and anything else outside jest
- * run the committed dist/.
+ * Which bundle: the directory ACTION_BUNDLE names when it is set, else dist/. Under jest, the
+ * global setup (__tests__/helpers/global-setup.mjs) builds src/ into a temporary directory and
+ * sets ACTION_BUNDLE, so the tests run the current source; the demo and anything else outside
+ * jest run the committed dist/.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { readJobs, ROOT_JOB } from './jobs.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-let defaults;
+/** @type {Map<string, import('./jobs.mjs').Job> | undefined} */
+let jobs;
+/** The job of that name, from its action.yml (scripts/jobs.mjs). @param {string} name */
+export function jobNamed(name) {
+  jobs ??= new Map(readJobs(new URL('..', import.meta.url)).map((job) => [job.name, job]));
+  const job = jobs.get(name);
+  if (!job) throw new Error(`run-action: no job "${name}"; the jobs are ${[...jobs.keys()].join(', ')}`);
+  return job;
+}
+
 /**
- * action.yml's input defaults, as the runner would set them. An expression default such as
- * `${{ github.token }}` has no value outside a runner, so it is left empty here.
+ * A job's input defaults, as the runner would set them from its action.yml. An expression default
+ * such as `${{ github.token }}` has no value outside a runner, so it is left empty here.
+ * @param {string} [job]
  */
-export function actionDefaults() {
-  defaults ??= Object.fromEntries(
-    Object.entries(parse(readFileSync(join(root, 'action.yml'), 'utf8')).inputs).map(([name, spec]) => {
-      const value = String(spec.default ?? '');
-      return [name, value.includes('${{') ? '' : value];
-    }),
+export function actionDefaults(job = ROOT_JOB) {
+  return Object.fromEntries(
+    Object.entries(jobNamed(job).action.inputs)
+      .filter(([, spec]) => spec.default !== undefined)
+      .map(([name, spec]) => {
+        const value = String(spec.default);
+        return [name, value.includes('${{') ? '' : value];
+      }),
   );
-  return defaults;
 }
 
 /** The GitHub context of a push to main whose deploy job failed (run 1001, attempt 1). */
@@ -53,9 +65,9 @@ export function githubEnv(overrides = {}) {
   };
 }
 
-/** INPUT_* names keep hyphens and are upper-cased, as the runner does. */
-export function inputEnv(inputs, { withDefaults = true } = {}) {
-  const all = { ...(withDefaults ? actionDefaults() : {}), ...inputs };
+/** INPUT_* names keep hyphens and are upper-cased, as the runner does; with the job's defaults first. */
+export function inputEnv(inputs, { withDefaults = true, job = ROOT_JOB } = {}) {
+  const all = { ...(withDefaults ? actionDefaults(job) : {}), ...inputs };
   return Object.fromEntries(Object.entries(all).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
 }
 
@@ -78,25 +90,30 @@ export function parseOutputFile(text) {
   return outputs;
 }
 
-/** The bundle runAction runs: ACTION_BUNDLE (a path to an index.js) when set, else dist/index.js. */
-export function bundlePath() {
-  return process.env.ACTION_BUNDLE || join(root, 'dist/index.js');
+/** The bundle directory runAction runs: ACTION_BUNDLE when set, else dist/. */
+export function bundleDir() {
+  return process.env.ACTION_BUNDLE || join(root, 'dist');
+}
+
+/** The file the runner starts for `job`: its entry in the bundle directory. @param {string} [job] */
+export function bundlePath(job = ROOT_JOB) {
+  return join(bundleDir(), jobNamed(job).entry);
 }
 
 /** Inputs shown as `***` when a failed test prints its runs (__tests__/helpers/environment.mjs). */
-const SECRET_INPUTS = new Set(['api-key', 'alert-token', 'heartbeat-token', 'github-token']);
+const SECRET_INPUTS = new Set(['api-key', 'alert-token', 'github-token']);
 /** A run still going after this long is killed (options.timeoutMs): a step must end, and a test must say so. */
 export const RUN_TIMEOUT_MS = 90_000;
 
 /**
- * Runs the bundle (bundlePath(), or options.bundle) with the given inputs.
- * options: { env, node (binary path, default: ACTION_NODE or this process's), withDefaults, summaryFile (false to unset),
- * bundle (path to another index.js), timeoutMs (kill the run after this long; default RUN_TIMEOUT_MS),
+ * Runs a job of the bundle (bundlePath(job), or options.bundle) with the given inputs.
+ * options: { job (default the root's, declare), env, node (binary path, default: ACTION_NODE or this process's), withDefaults,
+ * summaryFile (false to unset), bundle (path to another entry file), timeoutMs (kill the run after this long; default RUN_TIMEOUT_MS),
  * readDelayMs (start reading the run's stdout only after this long, as a slow reader of the pipe would) }
  * A run that is killed resolves with `timedOut: true` and `code: null`.
  * Under jest, each run is also recorded for the test environment, which prints the runs of a failed test.
  * @param {Record<string, string>} inputs
- * @param {{ env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false, bundle?: string, timeoutMs?: number, readDelayMs?: number }} [options]
+ * @param {{ job?: string, env?: Record<string, string>, node?: string, withDefaults?: boolean, summaryFile?: false, bundle?: string, timeoutMs?: number, readDelayMs?: number }} [options]
  * @returns {Promise<{ code: number | null, timedOut: boolean, stdout: string, stderr: string, ms: number, outputs: Record<string, string>, summary: string }>}
  */
 export async function runAction(inputs, options = {}) {
@@ -112,12 +129,12 @@ export async function runAction(inputs, options = {}) {
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    ...inputEnv(inputs, { withDefaults: options.withDefaults ?? true }),
+    ...inputEnv(inputs, { withDefaults: options.withDefaults ?? true, job: options.job }),
     ...options.env,
   };
   if (options.summaryFile === false) delete env.GITHUB_STEP_SUMMARY;
   const started = performance.now();
-  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [options.bundle ?? bundlePath()], {
+  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [options.bundle ?? bundlePath(options.job)], {
     env,
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -150,7 +167,7 @@ export async function runAction(inputs, options = {}) {
       outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
       summary: readFileSync(summaryFile, 'utf8'),
     };
-    record(result, inputs, options.env);
+    record(result, inputs, options.env, options.job);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -158,10 +175,10 @@ export async function runAction(inputs, options = {}) {
 }
 
 /** Keeps the run for the test environment (__tests__/helpers/environment.mjs), when it asked for runs. */
-function record(result, inputs, env = {}) {
+function record(result, inputs, env = {}, job = ROOT_JOB) {
   const runs = globalThis.__actionRuns__;
   if (!Array.isArray(runs)) return;
   const shown = Object.entries(inputs).map(([name, value]) => `${name}=${SECRET_INPUTS.has(name) ? '***' : JSON.stringify(value)}`);
   const names = Object.keys(env);
-  runs.push({ ...result, label: `${shown.join(', ') || '(none)'}${names.length > 0 ? `; env ${names.join(', ')}` : ''}` });
+  runs.push({ ...result, label: `${job}: ${shown.join(', ') || '(none)'}${names.length > 0 ? `; env ${names.join(', ')}` : ''}` });
 }

@@ -6,7 +6,7 @@
  *   the method, the path template and the scopes, so the bundle carries a few hundred bytes of it.
  * - the README's scope table (between `scopes table` markers), for a reader setting up a key.
  *
- * `npm run docs -- --check` (CI) and __tests__/docs.test.ts fail when either is stale, and
+ * `npm run docs -- --check` (CI) and __tests__/project/docs.test.ts fail when either is stale, and
  * `npm run prune-spec` reminds you to run `npm run docs` after it changes the pruned spec.
  */
 import { readFileSync } from 'node:fs';

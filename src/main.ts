@@ -1,43 +1,48 @@
 /**
- * Orchestration only: mask the secrets, read the settings, hand them to the operation, and apply
- * the failure policy. Every dependency (core, fetch, env, clock, the GitHub context) is passed in.
+ * Orchestration only: mask the secrets, read the job's settings, hand them to the job, and apply
+ * the failure policy. Every dependency (core, fetch, env, clock, the GitHub context) is passed in;
+ * the job is the one whose action.yml started the step (src/index.ts).
  */
-import { ApiError, InputError, RunnerSetupError } from './errors.js';
+import { ApiError, InputError, RunnerSetupError } from './core/errors.js';
 import { readRunContext, type GitHubContext } from './github/context.js';
-import { type Clock, type FetchLike } from './incident-io/client.js';
-import { WRITE_DEADLINE_MS, type Deadline } from './incident-io/retry.js';
+import type { Fetch } from './core/fetch.js';
+import { WRITE_DEADLINE_MS, type Clock, type Deadline } from './core/time.js';
 import { hasProxyVariable } from './net/proxy-env.js';
-import { create } from './operations/create.js';
-import { recordingFetch, type OperationContext } from './operations/operation.js';
+import { JOBS } from './jobs/registry.js';
+import { recordingFetch } from './jobs/job.js';
 import { Output, OutputError } from './output/output.js';
-import { Redactor } from './output/redact.js';
+import { Redactor } from './core/redact.js';
 import type { Core } from './runner/core.js';
-import { isRecord } from './incident-io/retry.js';
-import { parseBoolean, readInputs, requiredSecret, SECRET_INPUTS, type Settings } from './settings/settings.js';
+import { isRecord } from './core/shape.js';
+import { outputsOf, SECRET_INPUTS, type JobName } from './settings/inputs.js';
+import { readInputs, secretOf } from './settings/read.js';
+import { parseBoolean } from './settings/values.js';
 
 export interface Deps {
   core: Core;
-  fetch: FetchLike;
+  fetch: Fetch;
   env: Record<string, string | undefined>;
   clock: Clock;
   /** Reads the GitHub context (the event payload file among it); called once, inside the failure policy. */
   context: () => GitHubContext;
 }
 
-export async function run(deps: Deps): Promise<void> {
+export async function run<J extends JobName>(deps: Deps, job: J): Promise<void> {
   const { core, env } = deps;
   // The proxy code is loaded only when a proxy variable is set.
   const proxy = hasProxyVariable(env) ? await import('./net/proxy.js') : undefined;
-  const out = new Output(core, maskSecrets(core, proxy?.proxySecrets(env) ?? []), env);
+  const out = new Output(core, maskSecrets(core, proxy?.proxySecrets(env) ?? []), env, outputsOf(job));
   let failOnError = true;
   try {
     // A typo in it is reported with the other inputs' mistakes; until then the step fails on errors.
     failOnError = readFailOnError(core);
     const context = loadContext(deps.context, env);
     const secretless = secretlessRun(context, env);
-    const read = await readInputs(core.getInput, { allowMissingSecret: secretless !== undefined, env });
+    // The job's module: its reader, its story, its lookups; a run loads only its own job's.
+    const jobModule = await JOBS[job].load();
+    const read = await readInputs(job, core.getInput, jobModule.read, { allowMissingSecret: secretless !== undefined, env });
     const { settings } = read;
-    const secret = requiredSecret(settings.operation);
+    const secret = secretOf(job);
     // A mistake in the step is reported on every run, a fork's included: it is the workflow's, not the run's.
     if (secretless && core.getInput(secret) === '' && read.mistakes.length === 0) {
       // GitHub gave this run no secrets: not a failure of the deploy, so not a red check either.
@@ -47,7 +52,7 @@ export async function run(deps: Deps): Promise<void> {
         'incident.io step skipped',
       );
       out.setOutput('skipped', 'true');
-      out.setOutput('created', 'false');
+      if (out.declares('created')) out.setOutput('created', 'false');
       return;
     }
     const run = readRunContext(context, env);
@@ -68,8 +73,9 @@ export async function run(deps: Deps): Promise<void> {
       noSecrets: secretless,
     };
     // Nothing is sent for inputs with a mistake; the names in the others are still looked up, so every mistake shows at once.
-    if (read.mistakes.length > 0) await (await import('./operations/check.js')).refuseInputs({ ...base, settings }, read);
-    else await dispatch(settings, base);
+    if (read.mistakes.length > 0)
+      await (await import('./jobs/check.js')).refuseInputs({ ...base, settings }, read, jobModule.lookups(read));
+    else await jobModule.run({ ...base, settings });
   } catch (error) {
     reportFailure(out, error, failOnError);
   }
@@ -119,22 +125,6 @@ function maskSecrets(core: Core, proxySecrets: readonly string[]): Redactor {
   return redactor;
 }
 
-/** The default create is in the bundle's entry; the other operations' code is loaded when a run asks for it. */
-async function dispatch(settings: Settings, base: Omit<OperationContext, 'settings'>): Promise<void> {
-  switch (settings.operation) {
-    case 'create':
-      return create({ ...base, settings });
-    case 'update':
-      return (await import('./operations/update.js')).update({ ...base, settings });
-    case 'resolve':
-      return (await import('./operations/resolve.js')).resolve({ ...base, settings });
-    case 'alert':
-      return (await import('./operations/alert.js')).alert({ ...base, settings });
-    case 'heartbeat':
-      return (await import('./operations/heartbeat.js')).heartbeat({ ...base, settings });
-  }
-}
-
 /** `fail-on-error`, or true (the default) when it is malformed: that mistake is reported with the others. */
 function readFailOnError(core: Core): boolean {
   try {
@@ -174,7 +164,7 @@ function reportFailure(out: Output, error: unknown, failOnError: boolean): void 
   // A stack helps only with the unexpected: a bad input, an API error or an unwritable output says all in its message.
   const expected = error instanceof InputError || error instanceof ApiError || error instanceof OutputError;
   if (!expected && error instanceof Error && error.stack) out.debug(error.stack);
-  if (!out.written.has('created')) {
+  if (out.declares('created') && !out.written.has('created')) {
     try {
       out.setOutput('created', 'false');
     } catch {

@@ -1,10 +1,13 @@
 /** Test doubles for the dependencies the action takes: a clock, fetch and core. */
-import { IncidentIoClient, type Clock, type FetchLike } from '../../src/incident-io/client.js';
+import type { Fetch } from '../../src/core/fetch.js';
+import type { Clock } from '../../src/core/time.js';
+import { IncidentIoClient } from '../../src/incident-io/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/incident-io/retry.js';
 import type { Credential } from '../../src/incident-io/refusals.js';
-import { Redactor } from '../../src/output/redact.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { GitHubContext } from '../../src/github/context.js';
 import type { Core } from '../../src/runner/core.js';
+import { isJob, type JobName } from '../../src/settings/inputs.js';
 
 /** A clock whose sleeps return at once and move time forward; records every wait. */
 export class FakeClock implements Clock {
@@ -24,7 +27,7 @@ export class FakeClock implements Clock {
 export type Reply = Response | Error | ((url: string, init: RequestInit) => Response | Promise<Response>);
 
 /** A fetch that answers from a script, one reply per call, and records the calls. */
-export function scriptedFetch(replies: Reply[]): FetchLike & { calls: { url: string; init: RequestInit }[] } {
+export function scriptedFetch(replies: Reply[]): Fetch & { calls: { url: string; init: RequestInit }[] } {
   const calls: { url: string; init: RequestInit }[] = [];
   const fn = async (url: string, init: RequestInit): Promise<Response> => {
     calls.push({ url, init });
@@ -91,14 +94,14 @@ export function fakeCore(inputs: Record<string, string>) {
 
 /** An incident.io client on a fake clock, with the usual deadline, redacting `token`. */
 export function testClient(
-  fetch: FetchLike,
+  fetch: Fetch,
   {
     clock = new FakeClock(),
     token = 'token-0123456789',
     policy = DEFAULT_RETRY_POLICY,
     deadlineMs = 120_000,
     onRetry,
-    credential = { input: 'api-key', operation: 'create', event: 'push' },
+    credential = { input: 'api-key', job: 'declare', event: 'push' },
   }: {
     clock?: FakeClock;
     token?: string;
@@ -136,3 +139,16 @@ export const pushContext: GitHubContext = {
   job: 'deploy',
   payload: {},
 };
+
+/**
+ * A step of a test, as a workflow writes it: the job it runs (the action it `uses:`; `declare`,
+ * the root action, when left out) and its `with:` inputs. `job` is only the tests' shorthand for
+ * `uses:`: the action itself has no such input.
+ */
+export type Step = { job?: string } & Record<string, string>;
+
+/** The job and the inputs of a test's step. */
+export function stepOf({ job = 'declare', ...inputs }: Step): { job: JobName; inputs: Record<string, string> } {
+  if (!isJob(job)) throw new Error(`a test step runs "${job}", which is no job`);
+  return { job, inputs };
+}

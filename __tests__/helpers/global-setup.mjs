@@ -1,7 +1,7 @@
 /**
  * Jest global setup (jest.config.js): builds the bundle from the current src/ into a temporary
  * directory, once per test run, with scripts/build.mjs (the build `npm run package` runs), and
- * sets ACTION_BUNDLE to its index.js. scripts/run-action.mjs runs ACTION_BUNDLE, so the
+ * sets ACTION_BUNDLE to that directory. scripts/run-action.mjs runs its jobs' entries, so the
  * end-to-end, contract and workflow tests run the source as it stands, never the committed dist/
  * (`npm run check-dist` compares the two). Jest starts its workers after this, with this
  * process's environment, so they see ACTION_BUNDLE; global-teardown.mjs removes the directory.
@@ -30,6 +30,6 @@ export default async function globalSetup() {
     );
   }
   globalThis.__ACTION_BUNDLE_DIR__ = dir;
-  process.env.ACTION_BUNDLE = join(dir, 'index.js');
+  process.env.ACTION_BUNDLE = dir;
   console.log(`\nBuilt the bundle from src/ for this run in ${((performance.now() - started) / 1000).toFixed(1)} s: ${dir}`);
 }

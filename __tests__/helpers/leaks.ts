@@ -1,5 +1,5 @@
 /** Leak checks for what a run printed, wrote and sent. */
-import { FRAGMENT } from '../../src/output/redact.js';
+import { FRAGMENT } from '../../src/core/redact.js';
 
 /** Everything of a secret that must not appear: each of its fragments of FRAGMENT or more characters. */
 export function fragmentsOf(secret: string): string[] {

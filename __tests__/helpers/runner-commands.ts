@@ -9,7 +9,7 @@
  *   registered;
  * - "::stop-commands::token" turns parsing off until a line "::token::".
  */
-import { secretForms } from '../../src/output/redact.js';
+import { secretForms } from '../../src/core/redact.js';
 
 /** The commands the runner registers. */
 export const REGISTERED = new Set([

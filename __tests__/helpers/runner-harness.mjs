@@ -1,5 +1,5 @@
 /**
- * Child process for __tests__/runner.test.ts: runs a list of runner calls against one
+ * Child process for __tests__/runner/runner.test.ts: runs a list of runner calls against one
  * implementation and records what each one wrote, so the test can compare the light runner
  * (src/runner/runner.ts) with the real `@actions/core` call by call.
  *

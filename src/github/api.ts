@@ -3,19 +3,19 @@
  * imported only when a run needs it, with the action's fetch (so a proxy applies), its user
  * agent, one abort signal for the time limit, and no logging of its own. GitHub's errors are
  * explained here in one way: "GitHub answered 403" only for an answer, "could not be reached"
- * for no answer, and an answer of an unexpected shape (read through src/shape.ts by `readGitHub`)
+ * for no answer, and an answer of an unexpected shape (read through src/core/shape.ts by `readGitHub`)
  * as what it was, naming the request.
  */
-import { describeNetworkError, type FetchLike } from '../incident-io/client.js';
-import type { Redactor } from '../output/redact.js';
-import { serverText } from '../output/server-text.js';
-import { check, describeProblems, type Problem, type Shape } from '../shape.js';
-import { USER_AGENT } from '../version.js';
+import { describeNetworkError, type Fetch } from '../core/fetch.js';
+import type { Redactor } from '../core/redact.js';
+import { serverText } from '../core/server-text.js';
+import { check, describeProblems, type Problem, type Shape } from '../core/shape.js';
+import { USER_AGENT } from '../core/version.js';
 import type { RunContext } from './context.js';
 
 export type GitHubApi = InstanceType<(typeof import('@octokit/rest'))['Octokit']>;
 
-export async function githubApi(token: string, run: RunContext, fetch: FetchLike, signal: AbortSignal): Promise<GitHubApi> {
+export async function githubApi(token: string, run: RunContext, fetch: Fetch, signal: AbortSignal): Promise<GitHubApi> {
   const { Octokit } = await import('@octokit/rest');
   return new Octokit({
     auth: token,
@@ -39,7 +39,7 @@ export class GitHubAnswerError extends Error {
 
 /**
  * A GitHub answer's `data` read as `shape`: the value and what was left out of it (see
- * src/shape.ts), or a GitHubAnswerError naming `request` ("GET /repos/acme/shop/…/jobs").
+ * src/core/shape.ts), or a GitHubAnswerError naming `request` ("GET /repos/acme/shop/…/jobs").
  * Octokit hands over text for an answer that is not JSON (an HTML page with a 200), so that is
  * caught here too.
  */

@@ -4,8 +4,9 @@
  * every summary, and the default idempotency key. Links use GITHUB_SERVER_URL, so they work
  * on GitHub Enterprise Server too.
  */
-import { InputError } from '../errors.js';
-import { blocks, code, join, link, Markdown, md, text } from '../output/markdown.js';
+
+import { isRecord } from '../core/shape.js';
+import { blocks, code, join, link, Markdown, md, text } from '../core/markdown.js';
 
 /** The part of `@actions/github`'s `context` this action reads. */
 export interface GitHubContext {
@@ -110,10 +111,10 @@ export function readRunContext(ctx: GitHubContext, env: Env): RunContext {
     pullRequest: eventPullRequest(ctx.payload['pull_request']),
   };
   const watched = ctx.eventName === 'workflow_run' ? ctx.payload['workflow_run'] : undefined;
-  if (isObject(watched)) return withHead(watchedRun(own, watched), fullName(watched['head_repository']), str(watched['head_branch']));
+  if (isRecord(watched)) return withHead(watchedRun(own, watched), fullName(watched['head_repository']), str(watched['head_branch']));
   const pull = (ctx.eventName ?? '').startsWith('pull_request') ? ctx.payload['pull_request'] : undefined;
-  if (isObject(pull)) {
-    const head = isObject(pull['head']) ? pull['head'] : {};
+  if (isRecord(pull)) {
+    const head = isRecord(pull['head']) ? pull['head'] : {};
     return withHead(own, fullName(head['repo']), str(head['ref']));
   }
   return { ...own, headRepository: own.repository || undefined };
@@ -121,7 +122,7 @@ export function readRunContext(ctx: GitHubContext, env: Env): RunContext {
 
 /** `{full_name}` of a repository object in an event payload. */
 function fullName(repo: unknown): string | undefined {
-  return isObject(repo) && typeof repo['full_name'] === 'string' && repo['full_name'] !== '' ? repo['full_name'] : undefined;
+  return isRecord(repo) && typeof repo['full_name'] === 'string' && repo['full_name'] !== '' ? repo['full_name'] : undefined;
 }
 
 /** The head repository, and `fork` when it is known and not the repository (GitHub compares names without case). */
@@ -132,7 +133,7 @@ function withHead(run: RunContext, headRepository: string | undefined, branch: s
 
 /** A `pull_request*` event's pull request, when it has a number and an https link. */
 function eventPullRequest(pull: unknown): PullRequest | undefined {
-  if (!isObject(pull)) return undefined;
+  if (!isRecord(pull)) return undefined;
   const number = num(pull['number']);
   const url = str(pull['html_url']);
   if (!Number.isInteger(number) || !url.startsWith('https://')) return undefined;
@@ -142,7 +143,7 @@ function eventPullRequest(pull: unknown): PullRequest | undefined {
 /** The watched run, from `github.event.workflow_run`; what the payload lacks stays the watcher's. */
 function watchedRun(own: RunContext, run: Record<string, unknown>): RunContext {
   const branch = str(run['head_branch']);
-  const actor = isObject(run['triggering_actor']) ? str(run['triggering_actor']['login']) : '';
+  const actor = isRecord(run['triggering_actor']) ? str(run['triggering_actor']['login']) : '';
   return {
     ...own,
     workflow: str(run['name']) || own.workflow,
@@ -152,7 +153,7 @@ function watchedRun(own: RunContext, run: Record<string, unknown>): RunContext {
     sha: str(run['head_sha']),
     ref: branch ? `refs/heads/${branch}` : '',
     refName: branch,
-    actor: actor || (isObject(run['actor']) ? str(run['actor']['login']) : ''),
+    actor: actor || (isRecord(run['actor']) ? str(run['actor']['login']) : ''),
     eventName: str(run['event']),
     title: str(run['display_title']) || undefined,
     conclusion: str(run['conclusion']) || undefined,
@@ -164,14 +165,11 @@ function watchedRun(own: RunContext, run: Record<string, unknown>): RunContext {
 /** A watched run's first pull request: the payload gives its number, and its link is built from it. */
 function watchedPullRequest(own: RunContext, pulls: unknown): PullRequest | undefined {
   const first: unknown = Array.isArray(pulls) ? pulls[0] : undefined;
-  const number = isObject(first) ? num(first['number']) : Number.NaN;
+  const number = isRecord(first) ? num(first['number']) : Number.NaN;
   if (!Number.isInteger(number) || number <= 0 || !own.repository) return undefined;
   return { number, url: `${own.serverUrl}/${own.repository}/pull/${number}` };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
 
@@ -290,18 +288,4 @@ export function contextBlock(run: RunContext): Markdown {
 /** The user's summary (their own Markdown, as given), then what the action adds, then the context block. */
 export function incidentSummary(summary: string, run: RunContext, extra: readonly Markdown[] = []): string {
   return blocks([new Markdown(summary.trim()), ...extra, contextBlock(run)]).source;
-}
-
-/**
- * One incident per workflow run: the key names the repository and run ID but not the
- * attempt, so re-running a failed workflow finds the incident the first attempt opened.
- */
-export function defaultIdempotencyKey(run: RunContext): string {
-  if (!run.repository || run.runId === undefined) {
-    throw new InputError(
-      'Input "idempotency-key" is empty, and no default can be derived because GITHUB_REPOSITORY or GITHUB_RUN_ID is not set ' +
-        '(is this running outside GitHub Actions?). Set "idempotency-key" to a value that is stable across retries.',
-    );
-  }
-  return `github-actions/${run.repository}/runs/${run.runId}`;
 }

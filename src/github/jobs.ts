@@ -6,11 +6,11 @@
  * or `checks: read`, when GitHub is down or slow, or when its answer is not of the shape read here,
  * the incident is declared with what could be read, and a notice says what not.
  */
-import type { FetchLike } from '../incident-io/client.js';
-import { ENRICHMENT_BUDGET_MS } from '../incident-io/retry.js';
-import { join, link, md, text, type Markdown } from '../output/markdown.js';
-import type { Redactor } from '../output/redact.js';
-import { integer, items, loose, object, text as anyText, type Problem } from '../shape.js';
+import type { Fetch } from '../core/fetch.js';
+import { ENRICHMENT_BUDGET_MS } from '../core/time.js';
+import { join, link, md, text, type Markdown } from '../core/markdown.js';
+import type { Redactor } from '../core/redact.js';
+import { integer, items, loose, object, text as anyText, type Problem } from '../core/shape.js';
 import { droppedNotice, explainGitHubError, githubApi, ownerRepo, readGitHub, type GitHubApi } from './api.js';
 import type { RunContext } from './context.js';
 
@@ -50,7 +50,7 @@ export interface FailedJobs {
 }
 
 /**
- * The shapes of GitHub's answers, as far as this module reads them (src/shape.ts). A job or a
+ * The shapes of GitHub's answers, as far as this module reads them (src/core/shape.ts). A job or a
  * step that is not an object, a step without a name, or a field of another type is left out and
  * said in a notice; a job without a name is shown by its ID. An answer that is not a page of
  * jobs at all, or annotations that are not a list, leave the incident without that part.
@@ -94,7 +94,7 @@ export interface FailedJobsOptions {
 export async function failedJobs(
   token: string,
   run: RunContext,
-  fetch: FetchLike,
+  fetch: Fetch,
   redactor: Redactor,
   { timeoutMs = ENRICHMENT_BUDGET_MS, signal, subject = 'incident', onListed }: FailedJobsOptions = {},
 ): Promise<FailedJobs> {

@@ -5,10 +5,10 @@
  * `pull-requests: read`). Never fails the step: a 403, an outage, a slow GitHub or an answer of
  * another shape is a notice. It runs within the enrichment budget the step's optional lookups share.
  */
-import type { FetchLike } from '../incident-io/client.js';
-import { ENRICHMENT_BUDGET_MS } from '../incident-io/retry.js';
-import type { Redactor } from '../output/redact.js';
-import { id, integer, items, loose, object, text } from '../shape.js';
+import type { Fetch } from '../core/fetch.js';
+import { ENRICHMENT_BUDGET_MS } from '../core/time.js';
+import type { Redactor } from '../core/redact.js';
+import { id, integer, items, loose, object, text } from '../core/shape.js';
 import { droppedNotice, explainGitHubError, githubApi, ownerRepo, readGitHub } from './api.js';
 import type { PullRequest, RunContext } from './context.js';
 
@@ -18,7 +18,7 @@ const PULLS = items(object({ number: integer, title: loose(text), html_url: id, 
 export async function pullRequestOf(
   token: string,
   run: RunContext,
-  fetch: FetchLike,
+  fetch: Fetch,
   redactor: Redactor,
   { timeoutMs = ENRICHMENT_BUDGET_MS, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ pull?: PullRequest; notice?: string }> {

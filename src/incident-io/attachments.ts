@@ -8,10 +8,9 @@
  * at the same moment stays attached once. A pull request goes as `github_pull_request`, or as a plain link when incident.io
  * refuses that type (no GitHub integration installed).
  */
-import { ApiError } from '../errors.js';
-import { check, describeProblems, id, items, loose, object, text, type Problem } from '../shape.js';
+import { ApiError } from '../core/errors.js';
+import { check, describeProblems, id, isRecord, items, loose, object, type Problem, text } from '../core/shape.js';
 import type { IncidentIoClient } from './client.js';
-import { isRecord } from './retry.js';
 
 export interface AttachmentPlan {
   title: string;
@@ -69,7 +68,7 @@ export function attachmentRequest(incidentId: string, plan: AttachmentPlan, asLi
 /**
  * An attachment as the action reads it: its ID (to tell which of two came first, and to remove
  * one), and the URLs it points to. An item without an ID, or a URL of another type, is left out;
- * an answer without the list is an AnswerError (src/shape.ts), which the callers only warn about.
+ * an answer without the list is an AnswerError (src/core/shape.ts), which the callers only warn about.
  */
 const ATTACHMENT = object({
   id,

@@ -6,38 +6,17 @@
  * Server text reaches a message only through `serverText` (redacted, then cut), and only once:
  * retry lines carry the status, type and request id, the final error the server's words.
  */
-import { ApiError } from '../errors.js';
-import { routeOf } from '../net/fetch.js';
-import type { Redactor } from '../output/redact.js';
-import { serverText } from '../output/server-text.js';
-import { expectShape, id, list, object, type Shape } from '../shape.js';
-import { USER_AGENT } from '../version.js';
+import { ApiError } from '../core/errors.js';
+import { describeNetworkError, type Fetch } from '../core/fetch.js';
+import { seconds, type Clock, type Deadline } from '../core/time.js';
+import type { Redactor } from '../core/redact.js';
+import { serverText } from '../core/server-text.js';
+import { expectShape, id, isRecord, list, object, type Shape } from '../core/shape.js';
+import { USER_AGENT } from '../core/version.js';
 import { forbidden, unauthorized, type Credential } from './refusals.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  backoffDelay,
-  isRecord,
-  isRetryableStatus,
-  serverDirectedDelay,
-  serverRetryDelay,
-  type Deadline,
-  type RetryPolicy,
-} from './retry.js';
+import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, serverDirectedDelay, serverRetryDelay, type RetryPolicy } from './retry.js';
 import { SCOPES } from './scopes.js';
 
-export interface Clock {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-  random: () => number;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: () => Math.random(),
-};
-
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 export type Query = Record<string, string | number | readonly string[] | undefined>;
 
 export interface ClientOptions {
@@ -48,10 +27,10 @@ export interface ClientOptions {
   credential: Credential;
   /**
    * The input that made the action send these requests (`custom-fields`), named after a 403;
-   * undefined for the operation's own requests. Set with `sentFor`.
+   * undefined for the job's own requests. Set with `sentFor`.
    */
   sentFor?: string;
-  fetch: FetchLike;
+  fetch: Fetch;
   clock: Clock;
   deadline: Deadline;
   redactor: Redactor;
@@ -114,7 +93,7 @@ export class IncidentIoClient {
   /**
    * The same client, for the requests an input asks for: a 403 on one of them names that input
    * ("The action sent it for input "roles"."). The lookups mark their requests with it where
-   * they start; a request made without it is the operation's own.
+   * they start; a request made without it is the job's own.
    */
   sentFor(input: string): IncidentIoClient {
     return new IncidentIoClient({ ...this.options, sentFor: input });
@@ -126,7 +105,7 @@ export class IncidentIoClient {
 
   /**
    * GETs an unpaginated list such as `{severities: [...]}` and reads it as a list of `item`
-   * (src/shape.ts), or of objects with non-empty text in `id` and in each field named (`name`,
+   * (src/core/shape.ts), or of objects with non-empty text in `id` and in each field named (`name`,
    * by default). Every item must match: an item without its ID or name is incident.io's fault,
    * named with the request and the field, never a name resolved to nothing or an edit that
    * changes nothing.
@@ -326,7 +305,7 @@ function withText(fields: readonly string[]): Shape<Record<string, string>> {
  * The scopes incident.io's spec lists for a request (scopes.ts, generated from the pruned spec):
  * `/v2/incidents/01ABC/actions/edit` matches `/v2/incidents/{id}/actions/edit`; an exact path
  * wins over a template. Every request the action makes is in the table: the contract test's Prism
- * serves only the pruned spec's operations, and __tests__/refusals.test.ts checks the table
+ * serves only the pruned spec's operations, and __tests__/incident-io/refusals.test.ts checks the table
  * against prune-spec's list.
  */
 export function scopesOf(method: string, path: string, table: Readonly<Record<string, readonly string[]>> = SCOPES): readonly string[] {
@@ -358,64 +337,6 @@ export function describeErrorBody(body: unknown): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
-/** Codes of a connection lost after it was made: the request may have been sent, so "reach" would mislead. */
-const LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
-/** undici's words when a proxy refuses: "Proxy response (403) !== 200 when HTTP Tunneling", "Proxy Authentication Required (407)". */
-const PROXY_REFUSAL = /^Proxy (?:response|Authentication Required) \((\d{3})\)/;
-
-/**
- * A request that got no answer, in words that say where it was going and how: "could not reach
- * api.incident.io (ENOTFOUND)", or "… through the proxy http://***@proxy:3128 (ECONNREFUSED)".
- * The proxy (credentials already replaced) comes from the route the action's fetch tags on the
- * error. The reason is the first system code in the error's cause chain (fetch wraps it once,
- * undici's fetch sometimes twice), else the innermost message.
- */
-export function describeNetworkError(error: unknown, timeoutMs: number, host: string): string {
-  const route = routeOf(error);
-  const via = route?.proxy ? ` through the proxy ${route.proxy}` : '';
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return `got no answer within ${seconds(timeoutMs)} from ${host}${via}`;
-  }
-  const chain = causes(error);
-  const code = chain.find((link) => link.code !== undefined)?.code;
-  const refused = via ? chain.map((link) => PROXY_REFUSAL.exec(link.message)?.[1]).find((status) => status !== undefined) : undefined;
-  const message = chain.findLast((link) => link.message !== '')?.message ?? String(error);
-  // Through a proxy, the other side of the socket is the proxy. undici 8 reports a CONNECT the proxy
-  // closed unanswered as UND_ERR_PRX_CONN: no tunnel, so nothing reached the host.
-  const closedBy = via ? proxyClosed(chain) : undefined;
-  let detail =
-    refused === '407'
-      ? 'the proxy asked for credentials: 407'
-      : refused
-        ? `the proxy answered ${refused}`
-        : closedBy === 'connect'
-          ? 'the proxy closed the connection without answering CONNECT'
-          : closedBy === 'request'
-            ? 'the proxy closed the connection'
-            : (code ?? message);
-  if (route?.hint) detail += `; ${route.hint}`;
-  const lost = closedBy !== 'connect' && code !== undefined && LOST.has(code);
-  return `${lost ? 'lost the connection to' : 'could not reach'} ${host}${via} (${detail})`;
-}
-
-/** Whether the proxy closed the connection: on the CONNECT (no tunnel), or on a request sent through it. */
-function proxyClosed(chain: { code?: string; message: string }[]): 'connect' | 'request' | undefined {
-  if (chain.some((link) => link.code === 'UND_ERR_PRX_CONN')) return 'connect';
-  if (chain.some((link) => link.code === 'UND_ERR_SOCKET' && link.message === 'other side closed')) return 'request';
-  return undefined;
-}
-
-/** The error and its causes, outermost first (at most 5), each with its string code and message. */
-function causes(error: unknown): { code?: string; message: string }[] {
-  const chain: { code?: string; message: string }[] = [];
-  for (let link = error; typeof link === 'object' && link !== null && chain.length < 5; link = (link as { cause?: unknown }).cause) {
-    const { code, message } = link as { code?: unknown; message?: unknown };
-    chain.push({ code: typeof code === 'string' && code !== '' ? code : undefined, message: typeof message === 'string' ? message : '' });
-  }
-  return chain;
-}
-
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   if (text.trim() === '') return { ok: true, value: undefined };
   try {
@@ -423,8 +344,4 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

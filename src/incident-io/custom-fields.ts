@@ -4,12 +4,12 @@
  * through `GET /v1/custom_field_options`, fetched for every named select field at once, as soon
  * as the field list arrives (the options endpoint needs the field's ID).
  */
-import { ApiError, collectInputErrors, InputError, settleAll } from '../errors.js';
+import { ApiError, collectInputErrors, InputError, settleAll } from '../core/errors.js';
 import type { MappingValue } from '../settings/mapping.js';
-import { closest, normalize } from '../suggest.js';
+import { closest, normalize } from '../core/suggest.js';
 import type { IncidentIoClient } from './client.js';
-import { AnswerError, expectShape, id, items, list, loose, object, text, type Shape } from '../shape.js';
-import { resolveByName, someOf, type IdName, type Named } from './resolvers.js';
+import { AnswerError, expectShape, id, items, list, loose, object, text, type Shape } from '../core/shape.js';
+import { findByName, someOf, type IdName, type Named } from './names.js';
 
 export interface CustomField extends Named {
   field_type: string;
@@ -72,7 +72,7 @@ export async function customFieldEntries(
   const fields = await client.getList('/v2/custom_fields', 'custom_fields', undefined, CUSTOM_FIELD);
   const find = (name: string, value?: MappingValue) => {
     try {
-      return resolveByName(INPUT, 'custom field', name, fields, { verb: 'names' });
+      return findByName(INPUT, 'custom field', name, fields, { verb: 'names' });
     } catch (error) {
       // The value's check needs the field (its type, its options): say that it was not made.
       if (!(error instanceof InputError) || value === undefined) throw error;

@@ -4,9 +4,8 @@
  * "this step opened it" from "it was already declared".
  */
 import type { IncidentIoClient } from './client.js';
-import { ApiError, InputError } from '../errors.js';
-import { isRecord } from './retry.js';
-import { AnswerError, check, describeProblems, id, loose, object, text } from '../shape.js';
+import { ApiError, InputError, withContext } from '../core/errors.js';
+import { AnswerError, check, describeProblems, id, isRecord, loose, object, text } from '../core/shape.js';
 
 export interface Incident {
   id: string;
@@ -39,9 +38,6 @@ export interface CreateResult {
   created: boolean;
 }
 
-/** Categories of an incident that is over: resolving it again is a success with nothing to do. */
-export const ENDED_CATEGORIES = ['learning', 'closed', 'declined', 'merged', 'canceled'];
-
 /** Slack in the "is this incident new?" test: clock resolution and the time a create takes to commit. */
 const NEW_INCIDENT_SLACK_MS = 2_000;
 
@@ -69,13 +65,11 @@ function mayHaveLanded(error: unknown, idempotencyKey: string): unknown {
   if (!(error instanceof ApiError)) return error;
   const refused = error.status !== undefined && error.status >= 300 && error.status < 500 && error.status !== 408 && error.status !== 429;
   if (refused) return error;
-  return new ApiError(
-    `${error.message} incident.io may have declared the incident before its answer was lost: re-running this job returns it ` +
+  return withContext(
+    error,
+    '',
+    'incident.io may have declared the incident before its answer was lost: re-running this job returns it ' +
       `under the same idempotency key ("${idempotencyKey}"), without a duplicate.`,
-    error.status,
-    error.type,
-    error.requestId,
-    error.body,
   );
 }
 

@@ -1,26 +1,19 @@
 /**
  * The lookups a create or an update needs, all started at once: only those an input asks
  * for are made, and only their code is loaded. Every failure is collected, so one run reports
- * every bad name together. When other inputs have mistakes, `operations/check.ts` runs the
+ * every bad name together. When other inputs have mistakes, `src/jobs/check.ts` runs the
  * same lookups for the inputs that are well-formed.
  */
-import { InputError, settleAll } from '../errors.js';
-import type { CreateSettings, IncidentChanges, NamesOnly, UpdateSettings } from '../settings/settings.js';
+import { InputError, settleAll } from '../core/errors.js';
+import type { IncidentChanges } from '../settings/changes.js';
+import { DECLARABLE_CATEGORIES, listStatuses, type IncidentStatus } from './statuses.js';
+import type { NamesOnly } from '../settings/read.js';
 import type { IncidentIoClient } from './client.js';
 import type { CustomFieldEntry } from './custom-fields.js';
-import {
-  resolveByName,
-  resolveSeverity,
-  resolveStatus,
-  type IdName,
-  type IncidentStatus,
-  type Named,
-  type Severity,
-  type User,
-} from './resolvers.js';
-import type { ResolvedRole } from './roles.js';
+import { findByName, findSeverity, findStatus, type IdName, type Named, type Severity, type User } from './names.js';
+import type { AssignedRole } from './roles.js';
 import type { ChosenTimestamps } from './timestamps.js';
-import { boolean, id, loose, number, object, text, type Shape } from '../shape.js';
+import { boolean, id, loose, number, object, type Shape } from '../core/shape.js';
 
 export interface IncidentType extends Named {
   is_default?: boolean;
@@ -32,7 +25,7 @@ export interface ChangeFields {
   severity?: Severity;
   status?: IncidentStatus;
   customFieldEntries: CustomFieldEntry[];
-  roles: ResolvedRole[];
+  roles: AssignedRole[];
   /** The `timestamps` input resolved (update; a create adds "Impact started" once the jobs are known). */
   timestamps: ChosenTimestamps;
   /** What the user should know that does not stop the step. */
@@ -50,31 +43,34 @@ export interface CreateFields extends ChangeFields {
 }
 
 /** The lists names resolve against, read strictly: what each resolution uses must be there. */
-const SEVERITY: Shape<Severity> = object({ id, name: id, rank: number, description: loose(text) });
+const SEVERITY: Shape<Severity> = object({ id, name: id, rank: number });
 const INCIDENT_TYPE: Shape<IncidentType> = object({
   id,
   name: id,
   is_default: loose(boolean),
   private_incidents_only: loose(boolean),
 });
-export const INCIDENT_STATUS: Shape<IncidentStatus> = object({ id, name: id, category: id, rank: number });
-
-/** Status categories an incident may be opened in. */
-export const OPEN_CATEGORIES = ['triage', 'live'];
-/** Categories `resolve` may move an incident to. */
-export const RESOLVED_CATEGORIES = ['learning', 'closed'];
 
 const NO_NAMES: NamesOnly = { customFields: [], roles: [], timestamps: [] };
 
-export async function lookUpForCreate(client: IncidentIoClient, settings: CreateSettings): Promise<CreateFields> {
+/** What a declaration asks for, beyond its changes: the type, the visibility it must allow, and the mode. */
+export interface Declaration extends IncidentChanges {
+  incidentType: string;
+  visibility: string;
+  mode: string;
+}
+
+export async function lookUpForDeclare(client: IncidentIoClient, settings: Declaration): Promise<CreateFields> {
   const [severity, incidentType, changes] = await settleAll([
     client
       .sentFor('severity')
       .getList('/v1/severities', 'severities', undefined, SEVERITY)
-      .then((list) => resolveSeverity(settings.severity, list)),
+      .then((list) => findSeverity(settings.severity, list)),
     settings.incidentType ? incidentTypeLookup(client, settings, true) : undefined,
     // A retrospective is filed after the fact: incident.io's answer decides which statuses fit it.
-    lookUpChanges(client, { ...settings, severity: '', timestamps: new Map() }, 'create', { anyStatus: settings.mode === 'retrospective' }),
+    lookUpChanges(client, { ...settings, severity: '', timestamps: new Map() }, 'declare', {
+      anyStatus: settings.mode === 'retrospective',
+    }),
   ] as const);
   const names = new Map(changes.names);
   names.set(severity.severity.id, {
@@ -86,18 +82,18 @@ export async function lookUpForCreate(client: IncidentIoClient, settings: Create
   return { ...changes, names, severity: severity.severity, severityDefaulted: severity.defaulted, incidentType };
 }
 
-export function lookUpForUpdate(client: IncidentIoClient, settings: UpdateSettings): Promise<ChangeFields> {
-  return lookUpChanges(client, settings, 'update');
+export function lookUpForEdit(client: IncidentIoClient, settings: IncidentChanges): Promise<ChangeFields> {
+  return lookUpChanges(client, settings, 'edit');
 }
 
 /** The incident type, which must allow the visibility asked for (when `visibility` is itself well-formed). */
 export async function incidentTypeLookup(
   client: IncidentIoClient,
-  settings: CreateSettings,
+  settings: Pick<Declaration, 'incidentType' | 'visibility'>,
   checkVisibility: boolean,
 ): Promise<IncidentType> {
   const list = await client.sentFor('incident-type').getList('/v1/incident_types', 'incident_types', undefined, INCIDENT_TYPE);
-  const incidentType = resolveByName('incident-type', 'incident type', settings.incidentType, list);
+  const incidentType = findByName('incident-type', 'incident type', settings.incidentType, list);
   if (checkVisibility && incidentType.private_incidents_only && settings.visibility === 'public') {
     throw new InputError(
       `Input "incident-type" is ${JSON.stringify(settings.incidentType)}, whose incidents must be private, but "visibility" is "public". Set "visibility" to "private".`,
@@ -112,19 +108,16 @@ export function statusLookup(
   categories: readonly string[] | undefined,
   purpose: string,
 ): Promise<IncidentStatus> {
-  return client
-    .sentFor('status')
-    .getList('/v1/incident_statuses', 'incident_statuses', undefined, INCIDENT_STATUS)
-    .then((list) =>
-      categories ? resolveStatus(value, list, categories, purpose) : resolveByName('status', 'incident status', value, list),
-    );
+  return listStatuses(client.sentFor('status')).then((list) =>
+    categories ? findStatus(value, list, categories, purpose) : findByName('status', 'incident status', value, list),
+  );
 }
 
 /** One lookup per input of `changes` that names something in the workspace, started now. */
 export function changeLookups(
   client: IncidentIoClient,
   changes: IncidentChanges,
-  purpose: 'create' | 'update',
+  purpose: 'declare' | 'edit',
   { anyStatus = false, namesOnly = NO_NAMES, notices = [] as string[], names = new Map<string, IdName>() } = {},
 ) {
   const { customFields, roles, timestamps } = changes;
@@ -133,10 +126,10 @@ export function changeLookups(
       ? client
           .sentFor('severity')
           .getList('/v1/severities', 'severities', undefined, SEVERITY)
-          .then((list) => resolveSeverity(changes.severity, list).severity)
+          .then((list) => findSeverity(changes.severity, list).severity)
       : undefined,
     status: changes.status
-      ? statusLookup(client, changes.status, purpose === 'create' && !anyStatus ? OPEN_CATEGORIES : undefined, 'to open an incident')
+      ? statusLookup(client, changes.status, purpose === 'declare' && !anyStatus ? DECLARABLE_CATEGORIES : undefined, 'to open an incident')
       : undefined,
     'custom-fields':
       customFields.size > 0 || namesOnly.customFields.length > 0
@@ -157,7 +150,7 @@ export function changeLookups(
             const [chosen] = await settleAll([
               Promise.resolve().then(() => chooseTimestamps(list, { given: timestamps, purpose, now: client.now })),
               ...namesOnly.timestamps.map((name) =>
-                Promise.resolve().then(() => resolveByName('timestamps', 'timestamp', name, list, { verb: 'names' })),
+                Promise.resolve().then(() => findByName('timestamps', 'timestamp', name, list, { verb: 'names' })),
               ),
             ] as const);
             return chosen;
@@ -169,7 +162,7 @@ export function changeLookups(
 async function lookUpChanges(
   client: IncidentIoClient,
   changes: IncidentChanges,
-  purpose: 'create' | 'update',
+  purpose: 'declare' | 'edit',
   { anyStatus = false } = {},
 ): Promise<ChangeFields> {
   const notices: string[] = [];

@@ -3,7 +3,7 @@
  * error, and the troubleshooting entries that quote them. Both come from the constants below, so
  * a page's troubleshooting entry and the message cannot drift apart: `npm run docs` writes the
  * entries into every page that asks for them (a `begin troubleshooting:` marker), and
- * __tests__/refusals.test.ts checks that each real message contains the words its entry quotes.
+ * __tests__/incident-io/refusals.test.ts checks that each real message contains the words its entry quotes.
  *
  * This module imports nothing: `npm run docs` loads it on its own, without a build.
  */
@@ -12,8 +12,8 @@
 export interface Credential {
   /** The input whose value went in the Authorization header. */
   input: 'api-key' | 'alert-token';
-  /** The operation the step runs: a request that no input asked for is its own. */
-  operation: string;
+  /** The job the step runs (`declare`, `resolve`, …): a request that no input asked for is its own. */
+  job: string;
   /** For an alert source's token: which kind of source, and the ID in "alert-source-id". */
   source?: { kind: 'HTTP' | 'heartbeat'; id: string };
   /** The event that started the workflow (`workflow_run` for a watcher); empty outside GitHub Actions. */
@@ -67,7 +67,7 @@ function eventSentence({ event, noSecrets }: Credential): string {
 /**
  * The advice after a 403 on a request made with the API key: the scope incident.io's spec lists
  * for the request (or that it lists none), and why the action sent it, `sentFor` an input or,
- * when undefined, for the operation itself.
+ * when undefined, for the job itself.
  */
 export function forbidden(credential: Credential, scopes: readonly string[], sentFor: string | undefined): string {
   if (credential.source) return unauthorized(credential);
@@ -79,7 +79,7 @@ export function forbidden(credential: Credential, scopes: readonly string[], sen
         'compare the permissions of the key (incident.io: Settings → API keys) with what the step asks of it.';
   const why = sentFor
     ? `The action sent it for input "${sentFor}".`
-    : `It is operation "${credential.operation}"'s own request, not a lookup an input asked for.`;
+    : `It is the ${credential.job} job's own request, not a lookup an input asked for.`;
   return `${scope} ${why}`;
 }
 

@@ -1,9 +1,9 @@
 /**
- * Retry rules for requests to incident.io: which answers are worth another attempt, how long to
- * wait before it, and the deadline that bounds them all. Pure functions, so the rules are tested
- * without a network.
+ * Retry rules for requests to incident.io: which answers are worth another attempt, and how long
+ * to wait before it (the deadline that bounds them all is in src/core/time.ts). Pure functions,
+ * so the rules are tested without a network.
  */
-import { isRecord } from '../shape.js';
+import { isRecord } from '../core/shape.js';
 
 export interface RetryPolicy {
   /**
@@ -33,25 +33,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 8_000,
   timeoutMs: 10_000,
 };
-
-/** One deadline for every request and page up to the confirmed write. */
-export const WRITE_DEADLINE_MS = 120_000;
-/** Work after the write (attachments, reads for the summary) gets its own, shorter one. */
-export const AFTER_WRITE_DEADLINE_MS = 20_000;
-/**
- * Lookups that only enrich the write (the failed jobs and their annotations, the pull request,
- * the timestamps list when only "Impact started" needs it) share this budget, counted from the
- * start of the step's lookups. No such lookup holds the write past it, and no wait a server
- * asks for (Retry-After) is honoured beyond it.
- */
-export const ENRICHMENT_BUDGET_MS = 3_000;
-
-/** A point in time (clock ms) no attempt may start after, and how to name it in a message. */
-export interface Deadline {
-  at: number;
-  /** e.g. "the 120 s deadline for the lookups and the create" */
-  name: string;
-}
 
 /**
  * 408, 429 and 5xx are worth another attempt; other answers are final. 501 (Not Implemented)
@@ -110,6 +91,3 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   else return undefined;
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
-
-/** The JSON object guard has one home, beside the answer shapes; re-exported for the modules that import it from here. */
-export { isRecord };

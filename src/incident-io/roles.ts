@@ -4,11 +4,11 @@
  * assignee must match exactly: a user whose email (in any case) or Slack user ID is the one
  * given, or whose ID is; never "the first user the server returned".
  */
-import { ApiError, InputError, settleAll } from '../errors.js';
-import { assigneeKind } from '../settings/settings.js';
+import { ApiError, InputError, settleAll } from '../core/errors.js';
+import { assigneeKind } from '../settings/changes.js';
 import type { IncidentIoClient } from './client.js';
-import { resolveByName, type Role, type User } from './resolvers.js';
-import { expectShape, id, loose, object, optional, text, type Shape } from '../shape.js';
+import { findByName, type Role, type User } from './names.js';
+import { expectShape, id, loose, object, optional, text, type Shape } from '../core/shape.js';
 
 const ROLE: Shape<Role> = object({ id, name: id, shortform: loose(text), role_type: loose(text) });
 /** A user is matched by what the answer says exactly; a field of another type is no match, not a failure. */
@@ -21,7 +21,7 @@ export interface RoleAssignment {
 }
 
 /** A role and the user it goes to, with names for the log and the summary. */
-export interface ResolvedRole {
+export interface AssignedRole {
   role: Role;
   user: User;
   assignment: RoleAssignment;
@@ -34,17 +34,17 @@ export interface ResolvedRole {
 export async function roleAssignments(
   client: IncidentIoClient,
   mapping: Map<string, string>,
-  purpose: 'create' | 'update',
+  purpose: 'declare' | 'edit',
   { namesOnly = [] }: { namesOnly?: readonly string[] } = {},
-): Promise<ResolvedRole[]> {
+): Promise<AssignedRole[]> {
   if (mapping.size === 0 && namesOnly.length === 0) return [];
   const rolesRequest = client.getList('/v2/incident_roles', 'incident_roles', undefined, ROLE);
   const findRole = async (name: string): Promise<Role> => {
-    const role = resolveByName('roles', 'incident role', name, await rolesRequest, {
+    const role = findByName('roles', 'incident role', name, await rolesRequest, {
       aliases: (r) => (r.shortform ? [r.shortform] : []),
       verb: 'names',
     });
-    if (purpose === 'update' && role.role_type === 'reporter') {
+    if (purpose === 'edit' && role.role_type === 'reporter') {
       throw new InputError(
         `Input "roles" names ${JSON.stringify(name)}, the reporter role, which incident.io only lets an incident set when it is created. Leave it out of the update.`,
       );

@@ -4,10 +4,10 @@
  * started" timestamp is set to when the first failed job started, unless the user set it (or
  * turned it off with `none`).
  */
-import { collectInputErrors } from '../errors.js';
+import { collectInputErrors } from '../core/errors.js';
 import type { IncidentIoClient } from './client.js';
-import { resolveByName, type Named } from './resolvers.js';
-import { id, loose, number, object, type Shape } from '../shape.js';
+import { findByName, type Named } from './names.js';
+import { id, loose, number, object, type Shape } from '../core/shape.js';
 
 export interface IncidentTimestamp extends Named {
   rank?: number;
@@ -55,11 +55,11 @@ export function chooseTimestamps(
     purpose,
     impactStarted,
     now,
-  }: { given: Map<string, string>; purpose: 'create' | 'update'; impactStarted?: string; now: () => number },
+  }: { given: Map<string, string>; purpose: 'declare' | 'edit'; impactStarted?: string; now: () => number },
 ): ChosenTimestamps {
   const chosen = collectInputErrors(
     [...given].map(([name, value]) => () => ({
-      timestamp: resolveByName('timestamps', 'timestamp', name, list, { verb: 'names' }),
+      timestamp: findByName('timestamps', 'timestamp', name, list, { verb: 'names' }),
       value,
     })),
   );
@@ -67,7 +67,7 @@ export function chooseTimestamps(
   const set: TimestampSet[] = [];
   for (const { timestamp, value } of chosen) {
     if (value === 'none') {
-      if (purpose === 'update') {
+      if (purpose === 'edit') {
         values.push({ incident_timestamp_id: timestamp.id });
         set.push({ id: timestamp.id, name: timestamp.name, automatic: false });
       }
@@ -78,7 +78,7 @@ export function chooseTimestamps(
     set.push({ id: timestamp.id, name: timestamp.name, value: at, automatic: false });
   }
   const impact = list.find((t) => t.name.trim().toLowerCase() === IMPACT_STARTED);
-  if (purpose === 'create' && impactStarted && impact && !chosen.some((c) => c.timestamp.id === impact.id)) {
+  if (purpose === 'declare' && impactStarted && impact && !chosen.some((c) => c.timestamp.id === impact.id)) {
     values.push({ incident_timestamp_id: impact.id, value: impactStarted });
     set.push({ id: impact.id, name: impact.name, value: impactStarted, automatic: true });
   }

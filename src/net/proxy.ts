@@ -26,7 +26,8 @@
  */
 import { hasProxyVariable, PROXY_VARIABLE_NAMES, PROXY_VARIABLES } from './proxy-env.js';
 import type { BlockList } from 'node:net';
-import { RunnerSetupError } from '../errors.js';
+import { RunnerSetupError } from '../core/errors.js';
+import { isLoopback, redactCredentials, schemeLength } from '../core/urls.js';
 
 /** A proxy to send requests through. */
 export interface Proxy {
@@ -112,14 +113,6 @@ export function proxySecrets(env: Env): string[] {
   return [...secrets].filter((secret) => secret !== '');
 }
 
-/** The value with everything before its last `@` (the credentials) replaced by `***`. */
-export function redactProxyValue(value: string): string {
-  const at = value.lastIndexOf('@');
-  if (at < 0) return value;
-  const scheme = schemeLength(value);
-  return `${value.slice(0, scheme)}***${value.slice(at)}`;
-}
-
 function pick(env: Env, names: readonly string[]): { variable: string; value: string } | undefined {
   for (const variable of names) {
     const value = (env[variable] ?? '').trim();
@@ -129,7 +122,7 @@ function pick(env: Env, names: readonly string[]): { variable: string; value: st
 }
 
 function parseProxy(variable: string, value: string): Proxy {
-  const shown = JSON.stringify(cut(redactProxyValue(value)));
+  const shown = JSON.stringify(cut(redactCredentials(value)));
   const example = 'such as "http://proxy.example.com:3128" (with credentials: "http://user:password@proxy.example.com:3128")';
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
   let url: URL;
@@ -223,25 +216,10 @@ function matches(rule: NoProxyRule, host: string, port: number): boolean {
   }
 }
 
-let loopback: BlockList | undefined;
-
-/** `localhost`, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.x.x), given a host without brackets. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  const family = isIP(host);
-  if (family === 0) return false;
-  if (loopback === undefined) {
-    loopback = new (net().BlockList)();
-    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-    loopback.addAddress('::1', 'ipv6');
-  }
-  return loopback.check(host, family === 4 ? 'ipv4' : 'ipv6');
-}
-
 /**
  * node:net (for isIP and BlockList), fetched on first use rather than imported: only runs with a
- * proxy variable get here, and importing it at start-up costs every run about 0.8 MB of peak
- * memory (measured under Node 24.21 with the bench's minimal create).
+ * proxy variable get here, and importing it at start-up would add to every run's peak memory
+ * (measured in docs/performance.md, "Proxy support costs a run without a proxy nothing measurable").
  */
 function net(): typeof import('node:net') {
   return process.getBuiltinModule('node:net');
@@ -264,10 +242,6 @@ function canonical(host: string): string {
   } catch {
     return bare(host);
   }
-}
-
-function schemeLength(value: string): number {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0].length ?? 0;
 }
 
 function decode(text: string): string {

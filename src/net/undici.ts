@@ -1,6 +1,6 @@
 /**
  * The proxy machinery, in its own chunk: ./fetch.ts imports this module only when a request
- * takes a proxy, so a run without one never reads it (__tests__/e2e-proxy.test.ts checks that).
+ * takes a proxy, so a run without one never reads it (__tests__/e2e/proxy.test.ts checks that).
  *
  * Why undici's own fetch, and not the runtime's fetch with a `dispatcher`: a dispatcher works only
  * with the undici that made it. Node bundles its own (Node 24: undici 7; Node 26: undici 8), and
@@ -18,15 +18,8 @@
  * every ProxyAgent here has a bounded life (see ProxiedFetch).
  */
 import { fetch, ProxyAgent, type Dispatcher } from 'undici';
-import type { Fetch } from './fetch.js';
+import type { ClosableFetch } from '../core/fetch.js';
 import type { Proxy } from './proxy.js';
-
-/** A fetch through one proxy, and the way to close what it opened. */
-export interface ProxiedFetch {
-  fetch: Fetch;
-  /** Destroys every connection it opened, at once; a request after this fails. Idempotent. */
-  close(): Promise<void>;
-}
 
 /** One ProxyAgent, and how many of its requests are still running (awaiting headers, or reading a body). */
 interface Agent {
@@ -45,9 +38,10 @@ interface Agent {
  * fails or is aborted (its deadline) retires that agent: later requests get a new one, and the
  * retired agent is destroyed, closing its sockets and any CONNECT still waiting, as soon as none
  * of its other requests is still running. So an abort never cuts another request short, and
- * nothing it leaves behind outlives it. `close()` (the run is over) destroys them all.
+ * nothing it leaves behind outlives it. `close()` (the run is over) destroys every connection
+ * at once; a request after it fails.
  */
-export function proxiedFetch(proxy: Proxy): ProxiedFetch {
+export function proxiedFetch(proxy: Proxy): ClosableFetch {
   const agents = new Set<Agent>();
   let current: Agent | undefined;
   let closed = false;

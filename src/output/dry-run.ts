@@ -6,9 +6,9 @@
  * cannot start a new line or end the quote), cut to 100 characters, and printed through the
  * output layer like every other line (redacted, made inert for the runner).
  */
+import { isRecord } from '../core/shape.js';
 import type { CustomFieldEntry } from '../incident-io/custom-fields.js';
-import type { IdName } from '../incident-io/resolvers.js';
-import { isRecord } from '../incident-io/retry.js';
+import type { IdName } from '../incident-io/names.js';
 
 /** A name as a dry run shows it: quoted, on one line, at most 100 characters. */
 export function quoted(name: string): string {

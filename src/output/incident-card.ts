@@ -4,12 +4,12 @@
  * plus what the step did (attachments, timestamps, what failed). A heading and a list; every
  * value escaped, every link checked.
  */
+import { isRecord } from '../core/shape.js';
 import type { FailedJob } from '../github/jobs.js';
 import type { AttachmentPlan } from '../incident-io/attachments.js';
 import type { Incident } from '../incident-io/incidents.js';
-import { isRecord } from '../incident-io/retry.js';
 import type { TimestampSet } from '../incident-io/timestamps.js';
-import { join, link, md, text, type Markdown } from './markdown.js';
+import { join, link, md, text, type Markdown } from '../core/markdown.js';
 import { card, incidentLink, type CardItem } from './report.js';
 
 export interface CardExtras {

@@ -6,8 +6,8 @@
  */
 import type { Core } from '../runner/core.js';
 import { inertAnnotation, inertText } from './commands.js';
-import type { Markdown } from './markdown.js';
-import type { Redactor } from './redact.js';
+import type { Markdown } from '../core/markdown.js';
+import type { Redactor } from '../core/redact.js';
 
 export class OutputError extends Error {
   override name = 'OutputError';
@@ -17,11 +17,21 @@ export class Output {
   /** Outputs written so far, so a later failure does not overwrite what is known to be true. */
   readonly written = new Map<string, string>();
 
+  /**
+   * @param outputs the outputs the job's action.yml declares: the only ones it may write (a step
+   * output the runner was not told about would reach the workflow undocumented)
+   */
   constructor(
     private readonly core: Core,
     readonly redactor: Redactor,
     private readonly env: Record<string, string | undefined>,
+    private readonly outputs: readonly string[],
   ) {}
+
+  /** Whether the job declares the output `name`. */
+  declares(name: string): boolean {
+    return this.outputs.includes(name);
+  }
 
   /** Text as it may be shown: secrets redacted. */
   clean(text: string): string {
@@ -56,6 +66,8 @@ export class Output {
   }
 
   setOutput(name: string, value: string): void {
+    if (!this.declares(name))
+      throw new Error(`The action wrote the output "${name}", which its job does not declare (${this.outputs.join(', ')}).`);
     const clean = this.clean(value);
     try {
       this.core.setOutput(name, clean);

@@ -5,7 +5,7 @@
  * notice, and the job summary card. Every value in the card is escaped by `md`.
  */
 import type { Incident } from '../incident-io/incidents.js';
-import { join, link, Markdown, md } from './markdown.js';
+import { join, link, Markdown, md } from '../core/markdown.js';
 import type { Output } from './output.js';
 
 /**
@@ -57,9 +57,6 @@ function oneLine(entry: Markdown): Markdown {
 export interface CreateOutcome {
   incident?: Incident;
   created: boolean;
-  severity: string;
-  visibility: string;
-  mode: string;
   idempotencyKey: string;
 }
 

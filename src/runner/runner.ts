@@ -4,18 +4,16 @@
  *
  * Why not `import * as core from '@actions/core'`: its entry module also loads the OIDC client,
  * which pulls in @actions/http-client and undici, module loading on every run for a feature this
- * action never uses. Measured 2026-11-29 with @actions/core 3.0.1 under Node 24.21.0 by
- * `npm run bench:runner` (`await import()` in fresh processes, interleaved, medians of
- * 31 and of 41 runs): bundled by ncc as the action ships it, the entry module takes 94–100 ms
- * and this runner 15–17 ms, so it saves about 80 ms per run (79 and 83 ms); from node_modules,
- * 143–159 ms against 21–23 ms. Re-measure when @actions/core changes.
+ * action never uses. What that costs each run, and what this runner saves, is measured by
+ * `npm run bench:runner` and recorded in docs/performance.md ("Not loading undici through
+ * `@actions/core`"). Re-measure when @actions/core changes.
  *
  * The workflow command encoding and file commands below are @actions/core's own code; only the
  * few one-line wrappers from its entry module are restated here, with the same behaviour. So is
  * the job summary's `addRaw` and `write`: @actions/core's Summary class is mostly HTML builders
  * this action does not use, and its write goes through fs/promises; appending synchronously
- * writes the same file and keeps both out of every run (measured: a few ms of start-up).
- * __tests__/runner.test.ts runs each of them and its @actions/core counterpart on the same
+ * writes the same file and keeps both out of every run (docs/performance.md, "Lazy `import()`").
+ * __tests__/runner/runner.test.ts runs each of them and its @actions/core counterpart on the same
  * (hostile) inputs and compares what they write; package.json pins @actions/core exactly and
  * Dependabot proposes its updates alone, so that test checks every new version.
  * `#actions-core/*` maps to `node_modules/@actions/core/lib/*` (tsconfig paths, used by ncc;

@@ -5,7 +5,7 @@
  * or anything the parser would warn about is an input error, and the parser never writes to
  * stderr.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 /** A mapping value: a string, or a list of strings (YAML's failsafe schema keeps `007` as "007"). */
 export type MappingValue = string | string[];

@@ -1,9 +1,9 @@
 /**
  * Collects the mistakes found while reading the inputs, one message each, instead of stopping at
  * the first: a user fixes every input in one go. A mistake in one input does not stop the others
- * from being read, or (see `src/operations/check.ts`) their names from being looked up.
+ * from being read, or (see `src/jobs/check.ts`) their names from being looked up.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export class Mistakes {
   /** One message per mistake, each naming its input, in the order they were found. */

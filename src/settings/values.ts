@@ -2,13 +2,19 @@
  * Parsers for single input values. Each error names the input, the bad value (never a secret's)
  * and the values allowed.
  */
-import { InputError, quoteList } from '../errors.js';
+import { InputError, quoteList } from '../core/errors.js';
+import { shortenKey } from '../core/keys.js';
+import { isLoopback, redactUrl } from '../core/urls.js';
 
-/** Reads one input, trimmed; `core.getInput` has this shape. */
-export type GetInput = (name: string) => string;
+/** Reads one input, trimmed; `core.getInput` has this shape. `I` names the inputs it may read. */
+export type GetInput<I extends string = string> = (name: I) => string;
+
+/** The modes of an incident: the declare job's `mode`, and the one resolve looks for by `incident-key`. */
+export const MODES = ['standard', 'retrospective', 'test', 'tutorial'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** One of a fixed set of values, in any case; empty means the default. */
-export function parseChoice<T extends string>(getInput: GetInput, input: string, allowed: readonly T[], fallback: T): T {
+export function parseChoice<I extends string, T extends string>(getInput: GetInput<I>, input: I, allowed: readonly T[], fallback: T): T {
   const raw = getInput(input);
   if (raw === '') return fallback;
   const value = raw.toLowerCase();
@@ -20,7 +26,7 @@ export function parseChoice<T extends string>(getInput: GetInput, input: string,
 }
 
 /** `true` or `false` in any case; empty means the default. */
-export function parseBoolean(getInput: GetInput, input: string, fallback: boolean): boolean {
+export function parseBoolean<I extends string>(getInput: GetInput<I>, input: I, fallback: boolean): boolean {
   const raw = getInput(input);
   if (raw === '') return fallback;
   const value = raw.toLowerCase();
@@ -54,8 +60,6 @@ function hex(code: number): string {
   return code.toString(16).toUpperCase().padStart(4, '0');
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
  * The API base URL. Only https is allowed, so the key never travels in the clear; plain http is
  * accepted for loopback hosts (a local sandbox or proxy). A path prefix (a gateway) is kept; a
@@ -63,7 +67,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export function parseApiUrl(raw: string): string {
   const allowed =
-    'an https:// URL such as "https://api.incident.io", optionally with a path prefix (http:// only for 127.0.0.1, localhost or [::1])';
+    'an https:// URL such as "https://api.incident.io", optionally with a path prefix (http:// only for a loopback host: localhost, 127.0.0.0/8 or [::1])';
   const shown = JSON.stringify(redactUrl(raw));
   let url: URL;
   try {
@@ -71,8 +75,7 @@ export function parseApiUrl(raw: string): string {
   } catch {
     throw new InputError(`Input "api-url" is ${shown}, which is not a URL; allowed values: ${allowed}.`);
   }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new InputError(`Input "api-url" is ${shown}: the API key must not travel unencrypted; allowed values: ${allowed}.`);
   }
   const refused = [
@@ -91,23 +94,6 @@ export function parseApiUrl(raw: string): string {
 function hasDotSegment(raw: string): boolean {
   const path = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   return path.split(/[/\\]/).some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
-}
-
-/**
- * A URL as it may be shown in a message: credentials, query and fragment replaced by `***`,
- * whatever the scheme and whether or not it parses.
- */
-export function redactUrl(raw: string): string {
-  // Credentials first, up to the last "@" anywhere: a password may hold an unencoded "#", "?" or
-  // "/", which a URL parser would take for the start of a fragment, query or path.
-  let shown = raw;
-  const at = shown.lastIndexOf('@');
-  if (at >= 0) {
-    const authority = /^[a-z][a-z0-9+.-]*:\/*/i.exec(shown)?.[0].length ?? 0;
-    shown = `${shown.slice(0, authority)}***${shown.slice(at)}`;
-  }
-  const cut = shown.search(/[?#]/);
-  return cut >= 0 ? `${shown.slice(0, cut)}${shown[cut]}***` : shown;
 }
 
 /**
@@ -137,4 +123,55 @@ export function parseIncidentId(raw: string): string {
     `Input "incident-id" is ${JSON.stringify(raw)}; allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", ` +
       'a reference such as "INC-123", or its number such as "123".',
   );
+}
+
+/** An https URL (or, where `httpAllowed`, http), without credentials. */
+export function parseUrl<I extends string>(getInput: GetInput<I>, input: I, { httpAllowed = false } = {}): string {
+  const raw = getInput(input);
+  if (raw === '') return '';
+  if (!isLinkUrl(raw, httpAllowed)) {
+    throw new InputError(
+      `Input "${input}" is ${JSON.stringify(redactUrl(raw))}; allowed values: an ${httpAllowed ? 'http:// or ' : ''}https:// URL without credentials, such as "https://docs.example.com/postmortems/checkout".`,
+    );
+  }
+  return raw;
+}
+
+/** An https URL (or http, where allowed) without credentials or spaces: what a link may be. */
+export function isLinkUrl(raw: string, httpAllowed: boolean): boolean {
+  try {
+    const url = new URL(raw);
+    return (
+      (url.protocol === 'https:' || (httpAllowed && url.protocol === 'http:')) &&
+      url.username === '' &&
+      url.password === '' &&
+      !/\s/.test(raw)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** An alert source's ID (`alert-source-id`, alert and heartbeat): an opaque ID. */
+export function parseSourceId(raw: string): string {
+  return parseOpaqueId('alert-source-id', raw, '01GW2G3V0S59R238FAHPDS1R66');
+}
+
+/** An incident key is hashed into a marker, so any text works; a longer one is shortened (`shortenKey`) to keep the marker line short. */
+export const MAX_INCIDENT_KEY = 200;
+
+/**
+ * `incident-key`. A key is often built from event data (a branch name, a workflow name) that the
+ * workflow's author does not control and the action cannot tell from typed text, so no key is
+ * refused for what it holds: a long one is shortened with a hash (`shortenKey`), and a line break
+ * is kept (it is hashed like any character; the marker shows it as a space).
+ */
+export function parseIncidentKey(getInput: GetInput<'incident-key' | 'mode'>): string {
+  const key = shortenKey(getInput('incident-key'), MAX_INCIDENT_KEY);
+  if (key !== '' && getInput('mode').toLowerCase() === 'retrospective') {
+    throw new InputError(
+      'Input "incident-key" finds open incidents, but "mode" is "retrospective", whose incidents are filed after the fact; remove one of them.',
+    );
+  }
+  return key;
 }
