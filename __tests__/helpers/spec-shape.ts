@@ -60,3 +60,16 @@ export function specShapeErrors(operation: string, status: number, body: unknown
   check(schema, body, '$', errors);
   return errors;
 }
+
+/**
+ * What is wrong with `body` as the JSON request body of `operation` ("POST /v1/maintenance_windows"),
+ * by the same rules (strictly: no field the schema does not name): [] when it fits.
+ */
+export function specRequestErrors(operation: string, body: unknown): string[] {
+  const [method, path] = operation.split(' ') as [string, string];
+  const schema = spec.paths[path]?.[method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema;
+  if (!schema) return [`the spec has no JSON request body for ${operation}`];
+  const errors: string[] = [];
+  check(schema, body, '$', errors);
+  return errors;
+}
