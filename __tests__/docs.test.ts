@@ -201,7 +201,14 @@ describe('examples/', () => {
       'watch-deploys.yml',
     ]);
     // Every job is shown, and every input of each job (but those a reader rarely sets) in at least one of its steps.
-    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual(['alert', 'declare', 'heartbeat', 'maintenance', 'resolve', 'update']);
+    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual([
+      'alert',
+      'declare',
+      'heartbeat',
+      'maintenance',
+      'resolve',
+      'update',
+    ]);
     const rarely = [
       'api-url',
       'dry-run',
