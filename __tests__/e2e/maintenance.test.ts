@@ -208,3 +208,30 @@ describe('window: end', () => {
     expect(writes()).toEqual([]);
   });
 });
+
+describe('faults and hostile answers', () => {
+  it('a create answered too late (past the request timeout) is found by its marker, not opened twice', async () => {
+    sandbox.fault('POST /v1/maintenance_windows', { type: 'slow', delayMs: 4_500 });
+    const result = await maintenance(START);
+    expect(result.code).toBe(0);
+    expect(result.outputs.created).toBe('true');
+    expect(sandbox.maintenanceWindows()).toHaveLength(1);
+    expect(windowRequests().filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(result.stdout).toContain("its create's answer was lost; found again by its marker, not opened twice");
+  });
+
+  it('never repeats the API key that an error answer echoes, in the log, the outputs or the summary', async () => {
+    expect((await maintenance(START)).code).toBe(0);
+    sandbox.fault('PUT /v1/maintenance_windows/:id', { type: 'echo-key' });
+    const end = await maintenance({ window: 'end', alerts: START.alerts });
+    expect(end.code).toBe(1);
+    expect(end.stdout).toMatch(/::error::incident\.io PUT \/v1\/maintenance_windows\/\S+ answered 400/);
+    const shown = end.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
+    for (const text of [shown, end.stderr, end.summary, JSON.stringify(end.outputs)]) expect(text).not.toContain(sandbox.apiKey);
+    // Nothing was ended: the window still holds its alerts until its own end.
+    expect(Date.parse(sandbox.maintenanceWindows()[0].end_at)).toBeGreaterThan(Date.now() + 20 * 60_000);
+  });
+});
