@@ -47,7 +47,8 @@ export type MaintenanceContext = JobContext<MaintenanceSettings>;
 const TITLE = 'incident.io maintenance window';
 
 /**
- * The job's story. The reader's notices (inputs this `window` does not read) are said first. Outputs: `maintenance-window-id`, `ends-at`, `created`.
+ * The job's story. The reader's notices (inputs this `window` does not read) are said first.
+ * Outputs: `maintenance-window-id`, `ends-at`, `created`.
  */
 export async function maintenance(ctx: MaintenanceContext): Promise<void> {
   const { out, settings, run } = ctx;
