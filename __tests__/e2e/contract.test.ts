@@ -93,6 +93,17 @@ describe('contract: the bundle against Prism serving the published incident.io s
     expect(result.stdout).toContain('Sent a firing alert event');
   });
 
+  it('accepts a maintenance window start: the alert attributes, the catalog entry, the lead, the two window lists, the create', async () => {
+    // Prism's examples: the attribute "service" is catalog-typed, its catalog's example entry is "Primary On-call".
+    const result = await run(
+      { window: 'start', alerts: 'service: Primary On-call', lead: 'lisa@incident.io', duration: '45m' },
+      'maintenance',
+    );
+    expect(result.code).toBe(0);
+    expect(result.outputs.created).toBe('true');
+    expect(result.outputs['maintenance-window-id']).toBe('01FCNDV6P870EA6S7TK1DSYDG0');
+  });
+
   it('sends a dry run through every lookup without a create', async () => {
     const result = await run({ severity: 'Minor', 'dry-run': 'true', 'custom-fields': '{"Affected Team": "Product"}' });
     expect(result.code).toBe(0);

@@ -60,3 +60,40 @@ export function specShapeErrors(operation: string, status: number, body: unknown
   check(schema, body, '$', errors);
   return errors;
 }
+
+/**
+ * What is wrong with `body` as the JSON request body of `operation` ("POST /v1/maintenance_windows"),
+ * by the same rules (strictly: no field the schema does not name): [] when it fits.
+ */
+export function specRequestErrors(operation: string, body: unknown): string[] {
+  const [method, path] = operation.split(' ') as [string, string];
+  const schema = spec.paths[path]?.[method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema;
+  if (!schema) return [`the spec has no JSON request body for ${operation}`];
+  const errors: string[] = [];
+  check(schema, body, '$', errors);
+  return errors;
+}
+
+/**
+ * What is wrong with `query` as the query of `operation` ("GET /v1/maintenance_windows"): a
+ * parameter the spec does not name, a required one missing, and each value against its schema
+ * (an integer's maximum, a string's enum). [] when it fits.
+ */
+export function specQueryErrors(operation: string, query: Record<string, string>): string[] {
+  const [method, path] = operation.split(' ') as [string, string];
+  const parameters: any[] = (spec.paths[path]?.[method.toLowerCase()]?.parameters ?? []).filter((p: any) => p.in === 'query');
+  const errors: string[] = [];
+  for (const name of Object.keys(query)) {
+    if (!parameters.some((p) => p.name === name)) errors.push(`?${name}: not a query parameter of ${operation}`);
+  }
+  for (const parameter of parameters) {
+    const value = query[parameter.name];
+    if (value === undefined) {
+      if (parameter.required) errors.push(`?${parameter.name}: required, missing`);
+      continue;
+    }
+    const schema = resolve(parameter.schema);
+    check(schema, schema?.type === 'integer' ? Number(value) : value, `?${parameter.name}`, errors);
+  }
+  return errors;
+}

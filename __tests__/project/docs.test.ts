@@ -191,6 +191,8 @@ describe('examples/', () => {
       'declare-incident.yml',
       'deploy-failure.yml',
       'deploy-incident-key.yml',
+      'deploy-maintenance-matrix.yml',
+      'deploy-maintenance.yml',
       'deploy-rollback.yml',
       'file-retrospective.yml',
       'nightly-alert.yml',
@@ -199,7 +201,14 @@ describe('examples/', () => {
       'watch-deploys.yml',
     ]);
     // Every job is shown, and every input of each job (but those a reader rarely sets) in at least one of its steps.
-    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual(['alert', 'declare', 'heartbeat', 'resolve', 'update']);
+    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual([
+      'alert',
+      'declare',
+      'heartbeat',
+      'maintenance',
+      'resolve',
+      'update',
+    ]);
     const rarely = [
       'api-url',
       'dry-run',
@@ -222,6 +231,8 @@ describe('examples/', () => {
       'timestamps',
       'custom-fields',
       'roles',
+      'conditions',
+      'on-end',
     ];
     for (const job of jobs) {
       const used = new Set(steps.filter((s) => jobOf(s) === job).flatMap((s) => Object.keys(s.with ?? {})));

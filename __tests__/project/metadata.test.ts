@@ -26,6 +26,7 @@ describe("the jobs' action.yml files", () => {
       ['declare', 'action.yml'],
       ['alert', 'alert/action.yml'],
       ['heartbeat', 'heartbeat/action.yml'],
+      ['maintenance', 'maintenance/action.yml'],
       ['resolve', 'resolve/action.yml'],
       ['update', 'update/action.yml'],
     ]);
@@ -122,6 +123,11 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     'slack-channel-id': 'C0123ABC',
     'alert-metadata': 'team: payments',
     'source-url': 'https://ci.example.com/run/1',
+    window: 'end',
+    duration: '2h',
+    'on-end': 'resolve',
+    conditions:
+      '[{"conditions": [{"subject": "alert.title", "operation": "one_of", "param_bindings": [{"array_value": [{"literal": "x"}]}]}]}]',
   };
   const MINIMAL: Record<JobName, Record<string, string>> = {
     declare: { 'api-key': 'k' },
@@ -129,6 +135,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     resolve: { 'api-key': 'k', 'incident-key': 'deploy@main' },
     alert: { 'alert-source-id': 's', 'alert-token': 't' },
     heartbeat: { 'alert-source-id': 's', 'alert-token': 't' },
+    maintenance: { 'api-key': 'k', window: 'start', alerts: 'Service: checkout', lead: 'a@example.com' },
   };
   const settingsOf = (name: JobName, inputs: Record<string, string>) => readSettings(name, (input) => inputs[input] ?? '');
 
@@ -173,6 +180,9 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     const base: Record<string, string> = { ...MINIMAL[name as JobName] };
     // resolve takes incident-id or incident-key, not both.
     if (name === 'resolve' && input === 'incident-id') Object.assign(base, { 'incident-key': '', 'incident-id': 'INC-1' });
+    // A window holds the alerts of "alerts" or of "conditions", not both; an end finds its window by either, or by its key.
+    if (name === 'maintenance' && input === 'conditions')
+      Object.assign(base, { alerts: '', lead: '', window: 'end', 'maintenance-key': 'k' });
     // The retrospective options need a retrospective.
     if (['postmortem-url', 'slack-channel-id'].includes(input)) base['mode'] = 'retrospective';
     const value = SAMPLE[input] ?? (base[input] ? `${base[input]}-2` : 'sample');

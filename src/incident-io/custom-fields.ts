@@ -7,8 +7,9 @@
 import { ApiError, collectInputErrors, InputError, settleAll } from '../core/errors.js';
 import type { MappingValue } from '../settings/mapping.js';
 import { closest, normalize } from '../core/suggest.js';
+import { findCatalogEntry } from './catalog.js';
 import type { IncidentIoClient } from './client.js';
-import { AnswerError, expectShape, id, items, list, loose, object, text, type Shape } from '../core/shape.js';
+import { AnswerError, expectShape, id, list, loose, object, text, type Shape } from '../core/shape.js';
 import { findByName, someOf, type IdName, type Named } from './names.js';
 
 export interface CustomField extends Named {
@@ -39,12 +40,6 @@ const OPTIONS_PAGE = object({
   custom_field_options: list(object({ id, value: id, custom_field_id: loose(text) })),
   pagination_meta: loose(object({ after: loose(text) })),
 });
-/**
- * Catalog entries only check a value (optional work: the value can go to incident.io unchecked),
- * so an entry that cannot be read is left out, not a failure.
- */
-const CATALOG_ENTRY: Shape<CatalogEntry> = object({ id, name: loose(text), external_id: loose(text), aliases: loose(items(text)) });
-
 /** Options are listed 250 a page, for at most this many pages per field. */
 export const OPTION_PAGE_SIZE = 250;
 export const MAX_OPTION_PAGES = 20;
@@ -113,16 +108,6 @@ export async function customFieldEntries(
   return resolved.map((r) => r.entry);
 }
 
-interface CatalogEntry {
-  id: string;
-  name?: string;
-  external_id?: string;
-  aliases?: string[];
-}
-
-/** Catalog entries are looked up 25 at a time: enough to find one, and to suggest a few. */
-const CATALOG_PAGE_SIZE = 25;
-
 /**
  * A catalog-backed field's values, each checked against the catalog up front
  * (`GET /v3/catalog_entries` by identifier: ID, external ID, alias, or name where the type
@@ -141,7 +126,9 @@ async function catalogValues(
   if (field.field_type !== 'multi_select') fieldValues(field, value); // one value only, as for any single field
   const typeId = field.catalog_type_id as string;
   try {
-    const found = await settleAll(list.map((identifier) => findCatalogEntry(client, field, typeId, identifier)));
+    const found = await settleAll(
+      list.map((identifier) => findCatalogEntry(client, { input: INPUT, label: field.name, typeId, identifier })),
+    );
     for (const entry of found)
       names.set(entry.id, { kind: 'catalog entry', name: entry.name ?? entry.external_id ?? entry.id, field: field.name });
     return found.map((entry) => ({ value_catalog_entry_id: entry.id }));
@@ -162,49 +149,6 @@ async function catalogValues(
       });
     return list.map((identifier) => ({ value_catalog_entry_id: identifier }));
   }
-}
-
-async function findCatalogEntry(client: IncidentIoClient, field: CustomField, typeId: string, identifier: string): Promise<CatalogEntry> {
-  const entries = await client.getList(
-    '/v3/catalog_entries',
-    'catalog_entries',
-    {
-      catalog_type_id: typeId,
-      identifier,
-      page_size: CATALOG_PAGE_SIZE,
-    },
-    CATALOG_ENTRY,
-  );
-  const matches = entries.filter(
-    (e) => e.id === identifier || e.external_id === identifier || (e.aliases ?? []).includes(identifier) || e.name === identifier,
-  );
-  const match = matches.length === 1 ? matches[0] : matches.length === 0 && entries.length === 1 ? entries[0] : undefined;
-  if (match && typeof match.id === 'string' && match.id !== '') return match;
-  if (matches.length > 1) {
-    throw new InputError(
-      `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(identifier)}, which matches ${matches.length} catalog entries; use one of their IDs: ` +
-        `${matches.map((m) => `${m.name ?? m.id} = ${m.id}`).join(', ')}.`,
-    );
-  }
-  const some = await client.getList(
-    '/v3/catalog_entries',
-    'catalog_entries',
-    {
-      catalog_type_id: typeId,
-      page_size: CATALOG_PAGE_SIZE,
-    },
-    CATALOG_ENTRY,
-  );
-  const names = some.map((e) => e.name ?? e.external_id ?? e.id);
-  const suggestion = closest(
-    identifier,
-    some.flatMap((e) => [e.name, e.external_id, ...(e.aliases ?? [])].filter((n): n is string => typeof n === 'string')),
-  );
-  throw new InputError(
-    `Input "${INPUT}" sets ${JSON.stringify(field.name)} to ${JSON.stringify(identifier)}, which is not an entry of its catalog (by ID, external ID, alias or name). ` +
-      `Some entries: ${someOf(names, 10) || 'none'}.` +
-      (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
-  );
 }
 
 function needsOptions(field: CustomField): boolean {

@@ -105,7 +105,8 @@ function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
 
 /**
  * Prints the request a dry run would have sent, then what each ID in it stands for (`names`,
- * from the lookups), so a reader can check it by eye. It claims nothing about what was checked:
+ * from the lookups; `moreWhere` for IDs that are not in an `…_id` field, such as a condition's
+ * subject), so a reader can check it by eye. It claims nothing about what was checked:
  * `dryRunChecks` says that, once, at the end.
  */
 export function printDryRun(
@@ -114,11 +115,12 @@ export function printDryRun(
   path: string,
   body: unknown,
   names: ReadonlyMap<string, IdName> = new Map(),
+  moreWhere: readonly string[] = [],
 ): void {
   const what = body === undefined ? ' (with no body)' : ':';
   ctx.out.info(`Dry run: this request would be sent to ${method} ${ctx.settings.apiUrl}${path}${what}`);
   if (body !== undefined) ctx.out.info(oneLineJson(body, 2));
-  const where = whereLines(path, body, names);
+  const where = [...whereLines(path, body, names), ...moreWhere];
   if (where.length > 0) ctx.out.info(`where\n${where.map((line) => `  ${line}`).join('\n')}`);
 }
 

@@ -32,8 +32,8 @@ export function describeId(name: IdName): string {
 }
 
 /**
- * The "where" lines for a request: each ID in the path, and each string under a key named `id`
- * or `…_id` in the body, that `names` knows, in the order they appear, each once.
+ * The "where" lines for a request: each ID in the path, and each string under a key named `id`,
+ * `…_id` or `…_ids` (a list of IDs) in the body, that `names` knows, in the order they appear, each once.
  */
 export function whereLines(path: string, body: unknown, names: ReadonlyMap<string, IdName>): string[] {
   const lines = new Set<string>();
@@ -44,7 +44,7 @@ export function whereLines(path: string, body: unknown, names: ReadonlyMap<strin
   for (const segment of path.split('/')) add('in the path', decode(segment));
   const walk = (value: unknown, key: string, parent: string) => {
     if (typeof value === 'string') {
-      if (/(^|_)id$/.test(key)) add(key === 'id' && parent ? `${parent}.id` : key, value);
+      if (/(^|_)ids?$/.test(key)) add(key === 'id' && parent ? `${parent}.id` : key, value);
     } else if (Array.isArray(value)) {
       for (const item of value) walk(item, key, parent);
     } else if (isRecord(value)) {
@@ -77,6 +77,15 @@ const INCIDENT_IO_LOOKUPS: [RegExp, string][] = [
   [/^\/v2\/incidents\/[^/]+$/, 'the incident'],
   [/^\/v2\/incidents$/, 'the open incidents of the incident-key'],
   [/^\/v1\/incident_attachments$/, "the incident's attachments"],
+  [/^\/v2\/escalation_paths$/, 'escalation paths'],
+  [/^\/v2\/escalations$/, 'the escalations of the escalation-key'],
+  [/^\/v2\/schedules$/, 'schedules'],
+  [/^\/v2\/schedule_entries$/, 'schedule entries'],
+  [/^\/v2\/alert_attributes$/, 'alert attributes'],
+  [/^\/v1\/maintenance_windows$/, 'maintenance windows'],
+  [/^\/v1\/maintenance_windows\/[^/]+$/, 'the maintenance window'],
+  [/^\/v2\/alerts$/, 'alerts'],
+  [/^\/v2\/incident_alerts$/, "the alert's incidents"],
 ];
 const GITHUB_LOOKUPS: [RegExp, string][] = [
   [/\/jobs$/, "the run's jobs"],

@@ -64,6 +64,25 @@ export const DECLARED = {
     },
     outputs: ['skipped'],
   },
+  maintenance: {
+    folder: 'maintenance',
+    inputs: {
+      'api-key': { required: true },
+      window: { required: true },
+      alerts: { required: false },
+      conditions: { required: false },
+      duration: { required: false },
+      lead: { required: false },
+      name: { required: false },
+      'on-end': { required: false },
+      'maintenance-key': { required: false },
+      'incident-id': { required: false },
+      'api-url': { required: false, default: 'https://api.incident.io' },
+      'dry-run': { required: false, default: 'false' },
+      'fail-on-error': { required: false, default: 'true' },
+    },
+    outputs: ['maintenance-window-id', 'ends-at', 'created', 'skipped'],
+  },
   resolve: {
     folder: 'resolve',
     inputs: {

@@ -1,5 +1,5 @@
 /**
- * Parses the mapping inputs (`custom-fields`, `roles`, `links`, `timestamps`, `alert-metadata`)
+ * Parses the mapping inputs (`custom-fields`, `roles`, `links`, `timestamps`, `alert-metadata`, `alerts`)
  * written as YAML or JSON. The YAML parser is imported only when such an input is set, so runs
  * without one never load it. Only plain text, lists and mappings are read: a YAML tag (`!!binary`, `!foo`), a key that is not text,
  * or anything the parser would warn about is an input error, and the parser never writes to
@@ -16,6 +16,7 @@ const EXAMPLES: Record<string, string> = {
   links: '`Runbook: https://runbooks.example.com/checkout` or `{"Runbook": "https://…"}`',
   timestamps: '`Impact started: 2026-11-26T10:04:00Z` or `{"Impact started": "now"}`',
   'alert-metadata': '`team: payments` or `{"team": "payments", "environment": "production"}`',
+  alerts: '`Service: checkout` or `Service: [checkout, payments]`',
 };
 const KEY_NAMES: Record<string, string> = {
   'custom-fields': 'custom field',
@@ -23,7 +24,10 @@ const KEY_NAMES: Record<string, string> = {
   links: 'link title',
   timestamps: 'incident timestamp',
   'alert-metadata': 'metadata field',
+  alerts: 'alert attribute',
 };
+/** Inputs whose values may be lists (`Teams: [Platform, Payments]`). */
+const LIST_VALUED = new Set(['custom-fields', 'alerts']);
 const PLAIN_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:map']);
 
 export async function parseMapping(input: string, raw: string): Promise<Map<string, MappingValue>> {
@@ -63,7 +67,7 @@ export async function parseMapping(input: string, raw: string): Promise<Map<stri
     else {
       throw new InputError(
         `Input "${input}" has ${JSON.stringify(key)} set to ${JSON.stringify(value)}; each value must be a string` +
-          (input === 'custom-fields' ? ' or a list of strings' : '') +
+          (LIST_VALUED.has(input) ? ' or a list of strings' : '') +
           `, as in ${example}.`,
       );
     }
