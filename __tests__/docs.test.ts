@@ -266,6 +266,7 @@ describe('examples/', () => {
             'postmortem-url': 'https://docs.example.com/pm',
             'slack-channel-id': 'C0123ABC',
             'slack-team-id': 'T0123ABC',
+            'dry-run': 'true',
           };
           const value = kinds[k] ?? 'x';
           return [
