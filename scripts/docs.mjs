@@ -9,6 +9,9 @@
  *   in the markers (`<!-- begin inputs table: generated from resolve/action.yml by \`npm run docs\` -->`).
  * - src/settings/declared.ts, each job's inputs and outputs for the code, from the same files.
  * - The workflow examples from examples/, in every page with a `<!-- begin file: examples/… -->` block.
+ * - The table of jobs (each job's page, its `uses:` and the first sentence of its action.yml's
+ *   description), wherever a page asks for it: the README's map, so a new job's folder appears in
+ *   it without a hand edit.
  * - The request → scope table, wherever a page asks for it, and as src/incident-io/scopes.ts, from
  *   the pruned spec (scripts/scopes.mjs).
  * - Troubleshooting entries that quote the action's messages word for word, from
@@ -19,7 +22,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DECLARED_MODULE, declaredModule, readJobs } from './jobs.mjs';
+import { DECLARED_MODULE, declaredModule, PUBLISHED, readJobs } from './jobs.mjs';
 import { readScopeEntries, SCOPES_MODULE, scopesModule, scopesTable } from './scopes.mjs';
 
 /** @typedef {import('./jobs.mjs').ActionMetadata} ActionMetadata @typedef {import('./jobs.mjs').Job} Job */
@@ -54,14 +57,43 @@ export function outputsTable(action) {
   return ['| output | description |', '|---|---|', ...rows].join('\n');
 }
 
+/** What a workflow writes in `uses:` to run `job`. @param {Pick<Job, 'folder'>} job */
+export const usesOf = (job) => `${PUBLISHED}${job.folder ? `/${job.folder}` : ''}@v1`;
+
+/** The first sentence of a description (a full stop followed by a space, or the end). @param {string} text */
+export function firstSentence(text) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const end = /\.(?=\s|$)/.exec(flat);
+  return end ? flat.slice(0, end.index + 1) : flat;
+}
+
+/**
+ * The table of jobs as seen from `page`: each job linked to its page (a folder's job to its
+ * folder, whose README.md GitHub shows), its `uses:`, and the first sentence of its action.yml's
+ * description.
+ * @param {readonly Job[]} jobs @param {string} page the page's path from the repository root
+ */
+export function jobsTable(jobs, page) {
+  const from = (/** @type {string} */ target) => posix.relative(posix.dirname(page), target) || '.';
+  const rows = jobs.map((job) => {
+    const link = job.folder ? `${from(job.folder)}/` : from(job.page);
+    return `| [${job.name}](${link}) | \`${usesOf(job)}\` | ${cell(firstSentence(String(job.action.description ?? '')))} |`;
+  });
+  return ['| job | `uses:` | what it does |', '|---|---|---|', ...rows].join('\n');
+}
+
 const FILE_BLOCK = /(<!-- begin file: (\S+) [^\n]*-->\n)[\s\S]*?(<!-- end file: \2 -->)/g;
 
 const TABLE_BLOCK =
-  /(<!-- begin (inputs|outputs|scopes) table: generated from (.+?) by `npm run docs` -->)\n[\s\S]*?(<!-- end \2 table: generated from \3 by `npm run docs` -->)/g;
+  /(<!-- begin (inputs|outputs|scopes|jobs) table: generated from (.+?) by `npm run docs` -->)\n[\s\S]*?(<!-- end \2 table: generated from \3 by `npm run docs` -->)/g;
+
+/** The source the jobs table's markers name. */
+export const JOBS_SOURCE = "each job's action.yml";
 
 /**
  * A page with each `begin file:` block refilled with that file, as a fenced block, and each table
- * regenerated: a job's inputs or outputs from the action.yml its markers name, the scopes from
+ * regenerated: a job's inputs or outputs from the action.yml its markers name, the jobs from
+ * `jobs` (`MARK('jobs', JOBS_SOURCE, …)`), the scopes from
  * `scopes` (scripts/scopes.mjs; without it, that table is left as it is). Throws when a marker
  * names an action.yml that is no job's, and when `job` is given and the page lacks its tables.
  * @param {string} text @param {string} page the page's path from the repository root
@@ -71,6 +103,11 @@ export function renderPage(text, page, { jobs, readFile, scopes, job }) {
   let out = text.replace(FILE_BLOCK, (_, begin, path, end) => `${begin}\`\`\`yaml\n${readFile(path).trimEnd()}\n\`\`\`\n${end}`);
   out = out.replace(TABLE_BLOCK, (whole, begin, table, source, end) => {
     if (table === 'scopes') return scopes ? `${begin}\n${scopesTable(scopes)}\n${end}` : whole;
+    if (table === 'jobs') {
+      if (source !== JOBS_SOURCE)
+        throw new Error(`${page}: the jobs table is "generated from ${source}"; write "generated from ${JOBS_SOURCE}".`);
+      return `${begin}\n${jobsTable(jobs, page)}\n${end}`;
+    }
     const named = jobs.find((j) => j.metadataPath === source);
     if (!named)
       throw new Error(

@@ -6,7 +6,7 @@
  * sizes within their maxima), the required ones present; each JSON body fits the operation's
  * request schema strictly (no field it does not name). Covers GET/POST /v1/maintenance_windows,
  * GET/PUT /v1/maintenance_windows/{id}, GET /v2/alert_attributes and GET /v3/catalog_entries (and
- * the user and incident lookups on the way). `__tests__/contract.test.ts` runs a start against Prism too.
+ * the user and incident lookups on the way). `__tests__/e2e/contract.test.ts` runs a start against Prism too.
  */
 import { runAction } from '../../scripts/run-action.mjs';
 import { useSandbox } from '../helpers/sandbox.js';

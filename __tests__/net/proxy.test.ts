@@ -3,6 +3,7 @@ import { InputError } from '../../src/core/errors.js';
 import { isLoopback, redactCredentials } from '../../src/core/urls.js';
 import { hasProxyVariable, proxyFor, proxySecrets, readProxyConfig } from '../../src/net/proxy.js';
 import { Redactor } from '../../src/core/redact.js';
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
 
 const PROXY = 'http://proxy.corp:3128';
 
@@ -143,7 +144,7 @@ describe('NO_PROXY', () => {
     expect(via('https://example.co/x', 'example.com')).toBe(PROXY);
   });
 
-  it('matches subdomains only with a leading dot or *. (as @actions/http-client and Go do)', () => {
+  it('matches subdomains only with a leading dot (as @actions/http-client and Go do) or *. (which the toolkit does not match)', () => {
     for (const entry of ['.example.com', '*.example.com']) {
       expect(via('https://api.example.com', entry)).toBe('direct');
       expect(via('https://example.com', entry)).toBe(PROXY);
@@ -269,5 +270,101 @@ describe('the credentials to mask', () => {
     expect(redactCredentials('http://u:p@ss@proxy:1')).toBe('http://***@proxy:1');
     expect(redactCredentials('u:p@proxy:1')).toBe('***@proxy:1');
     expect(redactCredentials('http://proxy:1')).toBe('http://proxy:1');
+  });
+});
+
+/**
+ * The toolkit's own decision, from @actions/http-client's proxy.ts (what actions/checkout and
+ * actions/cache use): the proxy origin, or 'direct'. It reads process.env itself, so the proxy
+ * variables are set for the call and put back after. Its HttpClient goes direct when the proxy URL
+ * it gets has no hostname; a value it cannot parse is an 'error'.
+ */
+function toolkitRoute(target: string, env: Record<string, string>): string {
+  const names = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
+  const saved = names.map((name) => [name, process.env[name]] as const);
+  for (const name of names) delete process.env[name];
+  Object.assign(process.env, env);
+  try {
+    const url = getProxyUrl(new URL(target));
+    return url?.hostname ? url.origin : 'direct';
+  } catch {
+    return 'error';
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Ours: the proxy origin, 'direct', or 'error'. */
+function ourRoute(target: string, env: Record<string, string>): string {
+  try {
+    return proxyFor(target, readProxyConfig(env))?.origin ?? 'direct';
+  } catch {
+    return 'error';
+  }
+}
+
+// docs/proxies.md ("Where the action differs from GitHub's toolkit") and src/net/proxy.ts list
+// exactly the cases of DIFFER; a case that moves from one list to the other changes those pages.
+describe("the decision, beside GitHub's toolkit (@actions/http-client)", () => {
+  const P = { HTTPS_PROXY: PROXY, HTTP_PROXY: PROXY };
+  const AGREE: [string, Record<string, string>][] = [
+    ['https://api.incident.io/v1/severities', P],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'incident.io' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'api.incident.io' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'API.Incident.IO' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: '.incident.io' }],
+    ['https://incident.io', { ...P, NO_PROXY: '.incident.io' }],
+    ['https://notincident.io', { ...P, NO_PROXY: 'incident.io' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'api.incident.io:443' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'api.incident.io:8443' }],
+    ['https://api.incident.io:8443', { ...P, NO_PROXY: '.incident.io:8443' }],
+    ['http://ghes.corp', { ...P, NO_PROXY: 'ghes.corp:80' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'example.com, *' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: ' example.com ,, incident.io ' }],
+    ['https://10.1.2.3', { ...P, NO_PROXY: '10.1.2.3' }],
+    ['https://10.1.2.3:8443', { ...P, NO_PROXY: '10.1.2.3:8443' }],
+    ['https://10.1.2.4', { ...P, NO_PROXY: '10.1.2.3' }],
+    ['https://[fd00::1]', { ...P, NO_PROXY: '[fd00::1]' }],
+    ['https://[fd00::1]:8443', { ...P, NO_PROXY: '[fd00::1]:8443' }],
+    ['https://localhost:8080', P],
+    ['https://127.0.0.1', P],
+    ['https://[::1]', P],
+    ['https://api.incident.io', { HTTP_PROXY: PROXY }],
+    ['http://ghes.corp', { HTTPS_PROXY: PROXY }],
+    ['https://api.incident.io', { https_proxy: 'http://lower.corp:1', HTTPS_PROXY: PROXY }],
+    ['https://api.incident.io', { ...P, no_proxy: 'incident.io', NO_PROXY: 'example.com' }],
+    ['https://api.incident.io', { HTTPS_PROXY: '10.0.0.9:3128' }],
+    ['https://api.incident.io', { HTTPS_PROXY: 'https://user:pa%40ss@proxy.corp:3128' }],
+  ];
+  const DIFFER: [string, Record<string, string>, { toolkit: string; ours: string }][] = [
+    // Forms the toolkit does not know: it compares text, so these match nothing there.
+    ['https://api.incident.io', { ...P, NO_PROXY: '*.incident.io' }, { toolkit: PROXY, ours: 'direct' }],
+    ['https://10.200.0.1', { ...P, NO_PROXY: '10.0.0.0/8' }, { toolkit: PROXY, ours: 'direct' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'example.com incident.io' }, { toolkit: PROXY, ours: 'direct' }],
+    ['https://[fd00::1]', { ...P, NO_PROXY: 'fd00::1' }, { toolkit: PROXY, ours: 'direct' }],
+    ['https://[fd00::1]', { ...P, NO_PROXY: '[fd00:0:0::1]' }, { toolkit: PROXY, ours: 'direct' }],
+    ['https://api.incident.io', { ...P, NO_PROXY: 'incident.io.' }, { toolkit: PROXY, ours: 'direct' }],
+    ['https://api.incident.io.', { ...P, NO_PROXY: 'incident.io' }, { toolkit: PROXY, ours: 'direct' }],
+    ['https://xn--bcher-kva.example', { ...P, NO_PROXY: 'bücher.example' }, { toolkit: PROXY, ours: 'direct' }],
+    // The toolkit matches addresses as text, by suffix; ours only whole addresses.
+    ['https://10.1.2.3', { ...P, NO_PROXY: '2.3' }, { toolkit: 'direct', ours: PROXY }],
+    // The toolkit's loopback test is a text prefix: any host name starting "127." goes direct.
+    ['https://127.example.com', P, { toolkit: 'direct', ours: PROXY }],
+    // A proxy written host:port. The toolkit's URL parser reads "proxy.corp:" as a scheme, leaving no
+    // host, and it goes direct without a word; ours reads it as http://proxy.corp:3128.
+    ['https://api.incident.io', { HTTPS_PROXY: 'proxy.corp:3128' }, { toolkit: 'direct', ours: PROXY }],
+    // A blank value: ours counts it as unset; the toolkit fails to parse it.
+    ['https://api.incident.io', { HTTPS_PROXY: '  ' }, { toolkit: 'error', ours: 'direct' }],
+  ];
+
+  it.each(AGREE)('agrees for %s with %j', (target, env) => {
+    expect(ourRoute(target, env)).toBe(toolkitRoute(target, env));
+  });
+
+  it.each(DIFFER)('differs for %s with %j, as documented', (target, env, expected) => {
+    expect({ toolkit: toolkitRoute(target, env), ours: ourRoute(target, env) }).toEqual(expected);
   });
 });

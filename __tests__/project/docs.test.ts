@@ -5,13 +5,17 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import {
   generate,
+  firstSentence,
   inputsTable,
+  JOBS_SOURCE,
+  jobsTable,
   loadTroubleshooting,
   MARK,
   outputsTable,
   pages,
   renderPage,
   renderTroubleshooting,
+  usesOf,
 } from '../../scripts/docs.mjs';
 import { DECLARED_MODULE, declaredModule, jobOfUses, readJobs } from '../../scripts/jobs.mjs';
 import { readScopeEntries, SCOPES_MODULE, scopeEntries, scopesModule } from '../../scripts/scopes.mjs';
@@ -167,14 +171,41 @@ describe('npm run docs', () => {
     );
   });
 
-  it('opens the README with what the action does and a quick start, then the two commands, and CI runs its test command', () => {
+  it('opens the README with what the action does, its contents and a quick start, then the two commands, and CI runs its test command', () => {
     const headings = readme.split('\n').filter((line) => line.startsWith('## '));
-    expect(headings.slice(0, 3)).toEqual(['## Quick start', '## Try it locally', '## Cookbook']);
-    const local = readme.slice(readme.indexOf('## Try it locally'), readme.indexOf('## Cookbook'));
+    expect(headings.slice(0, 3)).toEqual(['## Contents', '## What it does', '## Quick start']);
+    const local = readme.slice(readme.indexOf('## Try it locally'), readme.indexOf('\n## ', readme.indexOf('## Try it locally')));
     expect(local).toMatch(/npm ci && npm run demo[^\n]*\nnpm test/);
     // The first screen is for users: no npm command before the quick start.
     expect(readme.slice(0, readme.indexOf('## Quick start'))).not.toMatch(/npm /);
     expect(read('.ci/run')).toMatch(/^npm test$/m);
+  });
+
+  it("writes the README's table of jobs from the jobs' action.yml, so a new job's folder appears in it", () => {
+    const dir = (folder: string, description: string) => ({ ...fake(folder), action: { ...fake(folder).action, description } });
+    const jobsOf = [dir('', 'Declare an incident.io incident. More.'), dir('escalate', 'Page\na team | now.')];
+    const begin = MARK('jobs', JOBS_SOURCE, false);
+    const end = MARK('jobs', JOBS_SOURCE, true);
+    expect(renderPage(`${begin}\nold\n${end}\n`, 'README.md', { jobs: jobsOf, readFile: read }).split('\n')).toEqual([
+      begin,
+      '| job | `uses:` | what it does |',
+      '|---|---|---|',
+      '| [declare](docs/declare.md) | `incident-io-action/incident-io-action@v1` | Declare an incident.io incident. |',
+      '| [escalate](escalate/) | `incident-io-action/incident-io-action/escalate@v1` | Page a team \\| now. |',
+      end,
+      '',
+    ]);
+    // Seen from another page, the links are relative to it.
+    expect(jobsTable(jobsOf, 'docs/x.md')).toContain('| [declare](declare.md) |');
+    expect(jobsTable(jobsOf, 'docs/x.md')).toContain('| [escalate](../escalate/) |');
+    expect(firstSentence('Ping incident.io. Then stop.')).toBe('Ping incident.io.');
+    expect(() =>
+      renderPage(`${MARK('jobs', 'action.yml', false)}\n${MARK('jobs', 'action.yml', true)}`, 'README.md', {
+        jobs: jobsOf,
+        readFile: read,
+      }),
+    ).toThrow(`write "generated from ${JOBS_SOURCE}"`);
+    for (const job of jobs) expect(readme).toContain(`\`${usesOf(job)}\``);
   });
 });
 
@@ -277,6 +308,7 @@ describe('examples/', () => {
             'postmortem-url': 'https://docs.example.com/pm',
             'slack-channel-id': 'C0123ABC',
             'slack-team-id': 'T0123ABC',
+            'dry-run': 'true',
           };
           const value = kinds[k] ?? 'x';
           return [

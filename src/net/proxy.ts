@@ -1,8 +1,34 @@
 // src/net/: the way out to incident.io and GitHub: which proxy a request takes, and the fetch that takes it.
 /**
- * Which proxy a request goes through, decided from HTTPS_PROXY, HTTP_PROXY and NO_PROXY the way
- * GitHub's own toolkit decides it (@actions/http-client's proxy.ts), so this step goes the same way
- * as actions/checkout or actions/cache in the same job:
+ * Which proxy a request goes through, decided from HTTPS_PROXY, HTTP_PROXY and NO_PROXY. For the
+ * common forms the decision is the one GitHub's toolkit makes (@actions/http-client's proxy.ts,
+ * which actions/checkout and actions/cache use): the variables and their spelling, no fallback
+ * between them, loopback, and the NO_PROXY entries `*`, `example.com`, `.example.com`,
+ * `example.com:8443`, `10.1.2.3` and `[fd00::1]`, in a list separated by commas. It is not the
+ * same everywhere: the toolkit compares NO_PROXY entries as text, and this module reads them as
+ * hosts, addresses and ranges. Where they differ (each case is in __tests__/net/proxy.test.ts, run
+ * against the toolkit's own check, and in docs/proxies.md):
+ *
+ * - Entries only this module matches: `*.example.com`; CIDR ranges (`10.0.0.0/8`); a list
+ *   separated by spaces; a bare IPv6 address (`fd00::1`) and other spellings of one address
+ *   (`[fd00:0:0::1]`); a trailing dot on the entry or the target's host; a non-ASCII name
+ *   (`bücher.example`, matched in its punycode form). The toolkit sends all of these through the
+ *   proxy.
+ * - Entries only the toolkit matches: part of an address (`2.3` matches `10.1.2.3` there, as a
+ *   text suffix); here an address matches only whole.
+ * - Loopback: the toolkit goes direct for any host whose name starts with `127.`
+ *   (`127.example.com`); here only for addresses in 127.0.0.0/8 (and `localhost`, `::1`).
+ * - A proxy written `host:port` with a host name (`proxy.corp:3128`): the toolkit's URL parser
+ *   takes `proxy.corp:` for a scheme, finds no host and goes direct without a word; here it means
+ *   `http://proxy.corp:3128`. A blank value: unset here, a parse error in the toolkit.
+ *
+ * We keep these differences on purpose: in each case the toolkit does not understand the form
+ * (or reads a host name as an address), and this module's reading is the one docs/proxies.md
+ * documents. The cost: in a job whose NO_PROXY or proxy value uses such a form, this step can go
+ * direct where actions/checkout goes through the proxy, or (a partial address, a name starting
+ * `127.`, a `host:port` proxy) through the proxy where the toolkit goes direct.
+ *
+ * The rules:
  *
  * - A variable is read in lower case first, then upper case (`https_proxy`, then `HTTPS_PROXY`); an
  *   empty or blank value counts as unset.
