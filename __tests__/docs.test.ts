@@ -188,6 +188,7 @@ describe('examples/', () => {
 
   it('cover the documented uses: failed deploy, manual declaration, lifecycle, watcher, incident-key, alerts, heartbeats', () => {
     expect(examples.sort()).toEqual([
+      'alert-incident.yml',
       'declare-incident.yml',
       'deploy-failure.yml',
       'deploy-incident-key.yml',
@@ -266,6 +267,7 @@ describe('examples/', () => {
             'postmortem-url': 'https://docs.example.com/pm',
             'slack-channel-id': 'C0123ABC',
             'slack-team-id': 'T0123ABC',
+            'api-key': 'api-key-value', // another secret than alert-token's 'x'
           };
           const value = kinds[k] ?? 'x';
           return [

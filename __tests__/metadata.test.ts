@@ -122,6 +122,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     'slack-channel-id': 'C0123ABC',
     'alert-metadata': 'team: payments',
     'source-url': 'https://ci.example.com/run/1',
+    'wait-for-incident': '30',
   };
   const MINIMAL: Record<JobName, Record<string, string>> = {
     declare: { 'api-key': 'k' },
@@ -173,6 +174,9 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     const base: Record<string, string> = { ...MINIMAL[name as JobName] };
     // resolve takes incident-id or incident-key, not both.
     if (name === 'resolve' && input === 'incident-id') Object.assign(base, { 'incident-key': '', 'incident-id': 'INC-1' });
+    // The alert's wait and its API key come together.
+    if (name === 'alert' && ['api-key', 'wait-for-incident'].includes(input))
+      Object.assign(base, { 'api-key': 'k', 'wait-for-incident': '10' });
     // The retrospective options need a retrospective.
     if (['postmortem-url', 'slack-channel-id'].includes(input)) base['mode'] = 'retrospective';
     const value = SAMPLE[input] ?? (base[input] ? `${base[input]}-2` : 'sample');
