@@ -4,7 +4,10 @@
  * delay. The event goes with the alert token alone, the lookups with the API key alone; the wait
  * ends the step within its seconds whatever the lookups meet.
  */
+import { micromark } from 'micromark';
 import { runAction } from '../../scripts/run-action.mjs';
+import { leakedFragments } from '../helpers/leaks.js';
+import { foreignCommands } from '../helpers/runner-commands.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
 const sandbox = useSandbox();
@@ -127,6 +130,21 @@ describe('alert: wait-for-incident', () => {
     },
     40_000,
   );
+
+  it("keeps the incident's name inert, as incident.io holds it: in the log, the outputs and the summary", async () => {
+    sandbox.state.alertRoute = { incidentAfterMs: 0 };
+    const name = 'Deploy\n::error::PWNED](https://evil.example) ##[set-output name=incident-id;]PWNED';
+    const result = await runAction({ ...waiting(5), name }, { job: 'alert' });
+    expect(result.code).toBe(0);
+    const [incident] = sandbox.incidents();
+    expect(incident.name).toContain('PWNED');
+    expect(result.outputs['incident-name']).toBe(incident.name);
+    expect(result.outputs['incident-id']).toBe(incident.id);
+    const secrets = [sandbox.apiKey, sandbox.alertToken];
+    expect(foreignCommands(result.stdout, secrets)).toEqual([]);
+    expect(leakedFragments(shown(result), secrets)).toEqual([]);
+    expect(micromark(result.summary)).not.toContain('href="https://evil.example"');
+  });
 
   it('refuses a wait without a key, a key without a wait, and the API key inside another input, before sending anything', async () => {
     const noKey = await runAction(alertInputs({ 'wait-for-incident': '10' }), { job: 'alert' });

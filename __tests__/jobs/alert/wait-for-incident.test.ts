@@ -252,13 +252,15 @@ describe('reportAlertIncident', () => {
     expect(alertNotBefore(sent({ serverDate: undefined }))).toBe(T0 - 200 - 2_000);
   });
 
-  it('sets the wait from now: its last poll 2 s before its end, which is the deadline of every lookup', () => {
+  it('sets the wait from now: its last poll 2 s (at most a quarter of it) before its end, which is the deadline of every lookup', () => {
     const clock = new FakeClock(T0);
     expect(incidentWait(clock, 60)).toEqual({
       until: T0 + 58_000,
       deadline: { at: T0 + 60_000, name: "the 60 s wait for the alert's incident" },
     });
-    expect(incidentWait(clock, 1).until).toBe(T0);
+    // A short wait keeps a quarter of itself for the last poll.
+    expect(incidentWait(clock, 4).until).toBe(T0 + 3_000);
+    expect(incidentWait(clock, 1).until).toBe(T0 + 750);
   });
 
   it("describes a dry run's lookups, the key URL-encoded", () => {

@@ -30,8 +30,8 @@ import { apiKeyClient, type JobContext } from '../job.js';
 /** The longest wait `wait-for-incident` takes, in seconds. */
 export const MAX_WAIT_FOR_INCIDENT = 60;
 /**
- * The last poll starts this long before the wait ends, so that its requests (a list, a list and a
- * read) finish inside it; with a shorter wait, there is one poll, at once.
+ * The last poll starts this long before the wait ends (a quarter of a wait shorter than 8 s), so
+ * that its requests (a list, a list and a read) finish inside it.
  */
 export const LAST_POLL_ROOM_MS = 2_000;
 /**
@@ -108,7 +108,7 @@ export function incidentWait(clock: Clock, seconds: number): { until: number; de
   const start = clock.now();
   const end = start + seconds * 1000;
   return {
-    until: Math.max(start, end - LAST_POLL_ROOM_MS),
+    until: end - Math.min(LAST_POLL_ROOM_MS, (seconds * 1000) / 4),
     deadline: { at: end, name: `the ${seconds} s wait for the alert's incident` },
   };
 }
