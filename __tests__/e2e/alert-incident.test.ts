@@ -30,10 +30,22 @@ const shown = (result: Awaited<ReturnType<typeof runAction>>) =>
 describe('alert: wait-for-incident', () => {
   it('with a 10 s wait, sets the incident outputs for the incident a route opens 2 s later; each secret goes only where it belongs', async () => {
     sandbox.state.alertRoute = { incidentAfterMs: 2_000 };
+    // An older alert of the same key and source (an earlier run's, resolved since) is never taken for this one.
+    sandbox.state.alertRecords.push({
+      id: '01OLDALERT0000000000000000',
+      title: 'old',
+      status: 'resolved',
+      deduplication_key: 'github-actions/acme/shop/Deploy/refs/heads/main',
+      alert_source_id: sandbox.alertSourceId,
+      alert_group_ids: [],
+      attributes: [],
+      created_at: '2026-01-05T09:00:00.000Z',
+      updated_at: '2026-01-05T09:00:00.000Z',
+    });
     const result = await runAction(waiting(10), { job: 'alert' });
     expect(result.code).toBe(0);
     const [incident] = sandbox.incidents();
-    const [alert] = sandbox.alertRecords();
+    const [, alert] = sandbox.alertRecords();
     expect(incident).toBeDefined();
     expect(result.outputs).toMatchObject({
       'alert-id': alert.id,
@@ -65,6 +77,17 @@ describe('alert: wait-for-incident', () => {
     expect(result.stdout).toContain(`::add-mask::${sandbox.apiKey}`);
     expect(shown(result)).not.toContain(sandbox.alertToken);
     expect(shown(result)).not.toContain(sandbox.apiKey);
+  });
+
+  it('names the existing incident a route grouped the alert into', async () => {
+    const declared = await runAction({ 'api-key': sandbox.apiKey, 'api-url': sandbox.url, severity: 'Major' });
+    expect(declared.code).toBe(0);
+    sandbox.state.alertRoute = { incidentAfterMs: 500, incidentId: declared.outputs['incident-id'] };
+    const result = await runAction(waiting(10), { job: 'alert' });
+    expect(result.code).toBe(0);
+    expect(sandbox.incidents()).toHaveLength(1);
+    expect(result.outputs['incident-id']).toBe(declared.outputs['incident-id']);
+    expect(result.outputs['incident-reference']).toBe(declared.outputs['incident-reference']);
   });
 
   it('with the default of 0, makes no lookups', async () => {
