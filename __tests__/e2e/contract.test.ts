@@ -9,6 +9,10 @@
 import { startPrism } from '../../scripts/prism.mjs';
 import { PRUNED_PATH } from '../../scripts/prune-spec.mjs';
 import { runAction } from '../../scripts/run-action.mjs';
+import { systemClock } from '../../src/core/time.js';
+import { Redactor } from '../../src/core/redact.js';
+import { waitForAlertIncident } from '../../src/incident-io/alert-incident.js';
+import { IncidentIoClient } from '../../src/incident-io/client.js';
 
 const specPath = PRUNED_PATH;
 
@@ -131,6 +135,54 @@ describe('contract: the bundle against Prism serving the published incident.io s
     expect(result.code).toBe(0);
     // Prism answers with the spec's example update, created in 2021: to the action, a replay of an earlier attempt's.
     expect(result.stdout).toContain('An earlier attempt of this step already posted this incident update to INC-123');
+  });
+
+  // The spec's example alert (Prism's static answer to GET /v2/alerts): this source and key, firing, created in 2021.
+  const EXAMPLE_ALERT = { source: '01GW2G3V0S59R238FAHPDS1R66', key: '4293868629' };
+
+  it('accepts an alert event with wait-for-incident: GET /v2/alerts with the key, source and status filters', async () => {
+    const logsBefore = prism.logs().length;
+    const result = await run(
+      {
+        'alert-source-id': EXAMPLE_ALERT.source,
+        'alert-token': 'contract-alert-token-0123456789',
+        'deduplication-key': EXAMPLE_ALERT.key,
+        'api-key': KEY,
+        'wait-for-incident': '2',
+      },
+      'alert',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/::warning/);
+    expect(prism.logs().slice(logsBefore)).toMatch(/get \/v2\/alerts/);
+    // The example alert was created in 2021, long before this event: rightly not taken for its alert.
+    expect(result.stdout).toContain('incident.io had not recorded a new firing alert for the event within 2 s');
+  });
+
+  it('accepts the lookups of the incident behind an alert, and reads the answers: alerts, incident alerts, the incident', async () => {
+    const logsBefore = prism.logs().length;
+    const client = new IncidentIoClient({
+      baseUrl: prism.url,
+      token: KEY,
+      credential: { input: 'api-key', job: 'alert', event: 'push' },
+      fetch,
+      clock: systemClock,
+      redactor: new Redactor([KEY]),
+      deadline: { at: Date.now() + 30_000, name: 'the 30 s deadline' },
+    });
+    // notBefore 0 lets the 2021 example alert be this event's, so each of the three requests is made.
+    const found = await waitForAlertIncident(
+      client,
+      { alertSourceId: EXAMPLE_ALERT.source, deduplicationKey: EXAMPLE_ALERT.key, notBefore: 0 },
+      { until: Date.now(), clock: systemClock },
+    );
+    expect(found.alert?.id).toBe('01GW2G3V0S59R238FAHPDS1R66');
+    expect(found.incident).toMatchObject({ id: EXAMPLE_INCIDENT_ID, reference: 'INC-123' });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // Prism logs just after it answers.
+    const logs = prism.logs().slice(logsBefore);
+    expect(logs).not.toMatch(/did not pass the validation rules|Request terminated with error|Violation:/);
+    for (const request of [/get \/v2\/alerts/, /get \/v2\/incident_alerts/, new RegExp(`get /v2/incidents/${EXAMPLE_INCIDENT_ID}`)])
+      expect(logs).toMatch(request);
   });
 
   it('accepts a heartbeat ping', async () => {

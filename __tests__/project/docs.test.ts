@@ -219,6 +219,7 @@ describe('examples/', () => {
 
   it('cover the documented uses: failed deploy, manual declaration, lifecycle, watcher, incident-key, alerts, heartbeats', () => {
     expect(examples.sort()).toEqual([
+      'alert-incident.yml',
       'declare-incident.yml',
       'deploy-failure.yml',
       'deploy-incident-key.yml',
@@ -309,6 +310,7 @@ describe('examples/', () => {
             'slack-channel-id': 'C0123ABC',
             'slack-team-id': 'T0123ABC',
             'dry-run': 'true',
+            'api-key': 'api-key-value', // another secret than alert-token's 'x'
           };
           const value = kinds[k] ?? 'x';
           return [

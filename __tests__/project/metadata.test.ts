@@ -128,6 +128,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     'on-end': 'resolve',
     conditions:
       '[{"conditions": [{"subject": "alert.title", "operation": "one_of", "param_bindings": [{"array_value": [{"literal": "x"}]}]}]}]',
+    'wait-for-incident': '30',
   };
   const MINIMAL: Record<JobName, Record<string, string>> = {
     declare: { 'api-key': 'k' },
@@ -183,6 +184,9 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     // A window holds the alerts of "alerts" or of "conditions", not both; an end finds its window by either, or by its key.
     if (name === 'maintenance' && input === 'conditions')
       Object.assign(base, { alerts: '', lead: '', window: 'end', 'maintenance-key': 'k' });
+    // The alert's wait and its API key come together.
+    if (name === 'alert' && ['api-key', 'wait-for-incident'].includes(input))
+      Object.assign(base, { 'api-key': 'k', 'wait-for-incident': '10' });
     // The retrospective options need a retrospective.
     if (['postmortem-url', 'slack-channel-id'].includes(input)) base['mode'] = 'retrospective';
     const value = SAMPLE[input] ?? (base[input] ? `${base[input]}-2` : 'sample');

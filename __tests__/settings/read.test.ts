@@ -100,8 +100,8 @@ describe('jobs', () => {
     await expect(refused('declare', { 'api-key': 'k' }, { 'INPUT_INCIDENT-ID': 'INC-1' })).rejects.toThrow(
       /^Input "incident-id" is not an input of the declare job \(the step's `with:` passes it as INPUT_INCIDENT-ID\); it is an input of maintenance\/, resolve\/, update\/\./,
     );
-    await expect(refused('alert', { 'alert-source-id': 'a', 'alert-token': 't' }, { 'INPUT_API-KEY': 'k' })).rejects.toThrow(
-      /Input "api-key" is not an input of the alert job .*; it is an input of the root action, maintenance\/, resolve\/, update\/\./,
+    await expect(refused('alert', { 'alert-source-id': 'a', 'alert-token': 't' }, { 'INPUT_INCIDENT-ID': 'INC-1' })).rejects.toThrow(
+      /Input "incident-id" is not an input of the alert job .*; it is an input of maintenance\/, resolve\/, update\/\./,
     );
     await expect(refused('resolve', { 'api-key': 'k', 'incident-id': '1' }, { INPUT_SEVERITY: 'Major' })).rejects.toThrow(
       /Input "severity" is not an input of the resolve job .*; it is an input of the root action, update\/\./,

@@ -46,6 +46,11 @@ export interface Reading<J extends JobName> {
   common: Common<J>;
   mistakes: Mistakes;
   namesOnly: NamesOnly;
+  /**
+   * GitHub gives this run no secrets (a fork's pull request, Dependabot): an empty secret is no
+   * mistake of the step's (the step skips, or does without what that secret was for).
+   */
+  secretless: boolean;
 }
 
 /** Reads a job's own inputs into its settings, recording each mistake (src/jobs/<job>/settings.ts). */
@@ -104,7 +109,7 @@ export async function readInputs<J extends JobName, S extends Common>(
   // main.ts reads it for the failure policy; a malformed one is a mistake like any other.
   mistakes.take('fail-on-error', true, () => parseBoolean(own, 'fail-on-error', true));
   const namesOnly: NamesOnly = { customFields: [], roles: [], timestamps: [] };
-  const settings = await reader({ getInput: own, common, mistakes, namesOnly });
+  const settings = await reader({ getInput: own, common, mistakes, namesOnly, secretless: allowMissingSecret });
   return { settings, mistakes: mistakes.messages, faulty: mistakes.inputs, namesOnly };
 }
 

@@ -14,6 +14,7 @@ import { code, link, md, text } from '../../core/markdown.js';
 import { card, type CardItem } from '../../output/report.js';
 import { serverText } from '../../core/server-text.js';
 import type { AlertSettings } from './settings.js';
+import { describeLookups, reportAlertIncident } from './wait-for-incident.js';
 
 export interface AlertEvent {
   title: string;
@@ -49,40 +50,57 @@ export async function alert(ctx: JobContext<AlertSettings>): Promise<void> {
   };
   const path = `/v2/alert_events/http/${encodeURIComponent(settings.alertSourceId)}`;
   out.setOutput('deduplication-key', deduplicationKey);
+  const waits = firing && settings.waitForIncident > 0;
   if (settings.dryRun) {
     printDryRun(ctx, 'POST', path, event);
+    if (waits) out.info(describeLookups(settings.apiUrl, settings.alertSourceId, deduplicationKey, settings.waitForIncident));
     await out.summary(
       card(md`dry run (would send a ${settings.alertStatus} alert event)`, [
         ...eventItems(event, deduplicationKey, settings.alertSourceId),
+        ['Incident', waits ? md`would wait up to ${String(settings.waitForIncident)} s for it` : undefined],
         ['Sent', md`nothing: this was a dry run`],
         dryRunChecks(
           ctx,
-          '"alert-token" or "alert-source-id": it sends nothing with the alert token, so only a real run shows whether incident.io takes them',
+          '"alert-token" or "alert-source-id": it sends nothing with the alert token, so only a real run shows whether incident.io takes them' +
+            (waits ? ', nor whether "api-key" may read alerts and incidents, which only the lookups after a real send show' : ''),
         ),
       ]),
     );
     return;
   }
+  const sentAt = ctx.clock.now();
   const response = await clientFor(ctx, {
     input: 'alert-token',
     token: settings.alertToken,
     source: { kind: 'HTTP', id: settings.alertSourceId },
   }).post<unknown>(path, event);
+  const receivedAt = ctx.clock.now();
   const answer = acceptedEvent(response.body, path);
   const key = answer.deduplication_key || deduplicationKey;
   const message = answer.message !== undefined ? serverText(answer.message, redactor, 200) : `HTTP ${response.status}`;
   out.setOutput('deduplication-key', key);
   out.announce(
     `Sent a ${settings.alertStatus} alert event "${event.title}" (deduplication key "${key}"): ${message}. ` +
-      'incident.io processes it asynchronously, so no incident ID comes back.',
+      (waits
+        ? 'incident.io processes it asynchronously: the action looks up the incident its routes open.'
+        : 'incident.io processes it asynchronously, so no incident ID comes back.'),
     `incident.io alert ${settings.alertStatus}`,
   );
+  const incidentItems = await reportAlertIncident(ctx, {
+    status: settings.alertStatus,
+    alertSourceId: settings.alertSourceId,
+    deduplicationKey: key,
+    sentAt,
+    receivedAt,
+    serverDate: response.date,
+  });
   await out.summary(
     card(md`alert ${settings.alertStatus}`, [
       ['Title', text(event.title)],
       ['Status', text(settings.alertStatus)],
       ['Deduplication key', code(key)],
       ['Alert source', code(settings.alertSourceId)],
+      ...incidentItems,
     ]),
   );
 }

@@ -3,11 +3,12 @@ import { InputError, quoteList } from '../../core/errors.js';
 import { parseMapping, type MappingValue } from '../../settings/mapping.js';
 import type { Common, Reading } from '../../settings/read.js';
 import { parseChoice, parseSourceId, parseUrl } from '../../settings/values.js';
+import { readAlertIncidentInputs, type AlertIncidentSettings } from './wait-for-incident.js';
 
 export const ALERT_STATUSES = ['firing', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
-export interface AlertSettings extends Common<'alert'> {
+export interface AlertSettings extends Common<'alert'>, AlertIncidentSettings {
   alertSourceId: string;
   alertToken: string;
   githubToken: string;
@@ -21,11 +22,14 @@ export interface AlertSettings extends Common<'alert'> {
   sourceUrl: string;
 }
 
-export async function readAlert({ getInput, common, mistakes }: Reading<'alert'>): Promise<AlertSettings> {
+export async function readAlert({ getInput, common, mistakes, secretless }: Reading<'alert'>): Promise<AlertSettings> {
+  const alertToken = getInput('alert-token');
   return {
     ...common,
     alertSourceId: mistakes.take('alert-source-id', '', () => parseSourceId(getInput('alert-source-id'))),
-    alertToken: getInput('alert-token'),
+    alertToken,
+    // The incident behind the alert: an API key of its own, for incident.io's API only.
+    ...readAlertIncidentInputs(getInput, mistakes, { secretless, alertToken }),
     githubToken: getInput('github-token'),
     alertStatus: mistakes.take('alert-status', 'firing', () => parseChoice(getInput, 'alert-status', ALERT_STATUSES, 'firing')),
     deduplicationKey: getInput('deduplication-key'),
