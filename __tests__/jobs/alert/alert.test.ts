@@ -6,25 +6,8 @@
 import { alertMetadata } from '../../../src/jobs/alert/alert.js';
 import { readRunContext } from '../../../src/github/context.js';
 import { defaultDeduplicationKey } from '../../../src/github/keys.js';
-import { run } from '../../../src/main.js';
-import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from '../../helpers/fakes.js';
-
-const context = pushContext;
-const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_ACTION: 'rollback' };
-
-async function runOp(step: Step, replies: Reply[]) {
-  const { job, inputs } = stepOf(step);
-  const core = fakeCore(inputs);
-  const fetch = scriptedFetch(replies);
-  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context }, job);
-  const calls = fetch.calls.map((c) => ({
-    method: c.init.method,
-    path: new URL(c.url).pathname + new URL(c.url).search,
-    body: c.init.body ? (JSON.parse(c.init.body as string) as Record<string, unknown>) : undefined,
-    headers: c.init.headers as Record<string, string>,
-  }));
-  return { ...core, calls };
-}
+import { json } from '../../helpers/fakes.js';
+import { runJob } from '../../helpers/run-job.js';
 
 describe('alert defaults', () => {
   const run = readRunContext(
@@ -69,7 +52,7 @@ describe('alert', () => {
   const base = { job: 'alert', 'alert-source-id': 'src-1', 'alert-token': 'alert_tok_0123456789' };
 
   it('sends the event with the token in the header only, and the alert status as given', async () => {
-    const r = await runOp({ ...base, 'alert-status': 'resolved', 'alert-metadata': 'team: payments' }, [
+    const r = await runJob({ ...base, 'alert-status': 'resolved', 'alert-metadata': 'team: payments' }, [
       json(202, { deduplication_key: 'github-actions/acme/shop/Deploy/refs/heads/main', message: 'ok', status: 'success' }),
     ]);
     expect(r.failed).toBeUndefined();
@@ -91,13 +74,13 @@ describe('alert', () => {
     ['an empty object', {}, /answered with no "status": "success"/],
     ['a list', [], /answered with no "status": "success"/],
   ])('is not green on an answer that does not accept the event (%s)', async (_what, answer, message) => {
-    const r = await runOp(base, [json(202, answer)]);
+    const r = await runJob(base, [json(202, answer)]);
     expect(r.failed).toMatch(message);
     expect(r.failed).toMatch(/the alert event is not known to be accepted/);
   });
 
   it('fires by default', async () => {
-    const r = await runOp(base, [json(202, { message: 'ok' })]);
+    const r = await runJob(base, [json(202, { message: 'ok' })]);
     expect(r.calls[0]!.body).toMatchObject({ status: 'firing', title: 'Workflow "Deploy" failed in acme/shop@main (run #7)' });
   });
 });

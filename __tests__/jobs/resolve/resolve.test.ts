@@ -4,12 +4,10 @@
  * bundle is built.
  */
 import { resolveCandidates } from '../../../src/jobs/resolve/resolve.js';
-import { run } from '../../../src/main.js';
-import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from '../../helpers/fakes.js';
+import { json } from '../../helpers/fakes.js';
+import { runJob } from '../../helpers/run-job.js';
 
 const KEY = 'inc_test_key_0123456789';
-const context = pushContext;
-const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_ACTION: 'rollback' };
 
 const status = (name: string, category: string, rank: number) => ({ id: name, name, category, rank });
 const statusOf = (name: string, category: string, rank: number) => ({ id: `st-${name.toLowerCase()}`, name, category, rank });
@@ -23,20 +21,6 @@ const incident = (over: Record<string, unknown> = {}) => ({
   severity: { id: 'sev-major', name: 'Major' },
   ...over,
 });
-
-async function runOp(step: Step, replies: Reply[]) {
-  const { job, inputs } = stepOf(step);
-  const core = fakeCore(inputs);
-  const fetch = scriptedFetch(replies);
-  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context }, job);
-  const calls = fetch.calls.map((c) => ({
-    method: c.init.method,
-    path: new URL(c.url).pathname + new URL(c.url).search,
-    body: c.init.body ? (JSON.parse(c.init.body as string) as Record<string, unknown>) : undefined,
-    headers: c.init.headers as Record<string, string>,
-  }));
-  return { ...core, calls };
-}
 
 describe('resolveCandidates', () => {
   it('picks the first post-incident status by rank', () => {
@@ -69,7 +53,7 @@ describe('resolve', () => {
   const base = { job: 'resolve', 'api-key': KEY, 'incident-id': 'INC-7' };
 
   it('moves the incident to the first post-incident status with one edit', async () => {
-    const r = await runOp(base, [
+    const r = await runJob(base, [
       json(200, { incident: incident() }),
       json(200, { incident_statuses: statuses }),
       json(200, { incident: incident({ incident_status: statuses[1] }) }),
@@ -88,7 +72,7 @@ describe('resolve', () => {
       type: 'validation_error',
       errors: [{ message: 'not in the flow', source: { field: 'incident.incident_status_id' } }],
     });
-    const r = await runOp(base, [
+    const r = await runJob(base, [
       json(200, { incident: incident() }),
       json(200, { incident_statuses: statuses }),
       refused,
@@ -103,7 +87,7 @@ describe('resolve', () => {
   });
 
   it('sends nothing when the incident is already resolved', async () => {
-    const r = await runOp(base, [
+    const r = await runJob(base, [
       json(200, { incident: incident({ incident_status: statuses[2] }) }),
       json(200, { incident_statuses: statuses }),
     ]);
@@ -112,7 +96,7 @@ describe('resolve', () => {
   });
 
   it('sends nothing for a post-incident incident without status, and says a message was not posted', async () => {
-    const r = await runOp({ ...base, message: 'Recovered.' }, [
+    const r = await runJob({ ...base, message: 'Recovered.' }, [
       json(200, { incident: incident({ incident_status: statuses[1] }) }),
       json(200, { incident_statuses: statuses }),
     ]);
@@ -124,7 +108,7 @@ describe('resolve', () => {
   });
 
   it('moves a post-incident incident on to the status asked for, with the message', async () => {
-    const r = await runOp({ ...base, status: 'Closed', message: 'Postmortem done.' }, [
+    const r = await runJob({ ...base, status: 'Closed', message: 'Postmortem done.' }, [
       json(200, { incident: incident({ incident_status: statuses[1] }) }),
       json(200, { incident_statuses: statuses }),
       json(201, { incident_update: { id: 'upd-1', incident_id: '01INC', new_incident_status: statuses[2] } }),
@@ -139,7 +123,7 @@ describe('resolve', () => {
   });
 
   it('never reopens a closed incident into a post-incident status', async () => {
-    const r = await runOp({ ...base, status: 'Documenting' }, [
+    const r = await runJob({ ...base, status: 'Documenting' }, [
       json(200, { incident: incident({ incident_status: statuses[2] }) }),
       json(200, { incident_statuses: statuses }),
     ]);
@@ -149,7 +133,7 @@ describe('resolve', () => {
   });
 
   it('refuses an answer that does not show the incident resolved', async () => {
-    const r = await runOp(base, [
+    const r = await runJob(base, [
       json(200, { incident: incident() }),
       json(200, { incident_statuses: statuses }),
       json(200, { incident: incident() }),

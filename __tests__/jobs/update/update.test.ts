@@ -2,12 +2,10 @@
  * The update job on the source, through `run` with the test doubles: each test pins exactly what
  * it sends, so changing it (a field, a flag, a header) fails here before any bundle is built.
  */
-import { run } from '../../../src/main.js';
-import { FakeClock, fakeCore, json, pushContext, scriptedFetch, type Reply, stepOf, type Step } from '../../helpers/fakes.js';
+import { json } from '../../helpers/fakes.js';
+import { runJob } from '../../helpers/run-job.js';
 
 const KEY = 'inc_test_key_0123456789';
-const context = pushContext;
-const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_ACTION: 'rollback' };
 
 const status = (name: string, category: string, rank: number) => ({ id: `st-${name.toLowerCase()}`, name, category, rank });
 const statuses = [status('Investigating', 'live', 1), status('Documenting', 'learning', 2), status('Closed', 'closed', 3)];
@@ -21,25 +19,12 @@ const incident = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function runOp(step: Step, replies: Reply[]) {
-  const { job, inputs } = stepOf(step);
-  const core = fakeCore(inputs);
-  const fetch = scriptedFetch(replies);
-  await run({ core: core.core, fetch, env, clock: new FakeClock(), context: () => context }, job);
-  const calls = fetch.calls.map((c) => ({
-    method: c.init.method,
-    path: new URL(c.url).pathname + new URL(c.url).search,
-    body: c.init.body ? (JSON.parse(c.init.body as string) as Record<string, unknown>) : undefined,
-    headers: c.init.headers as Record<string, string>,
-  }));
-  return { ...core, calls };
-}
 describe('update', () => {
   const base = { job: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
 
   it('sends one edit with exactly the changes and notify_incident_channel as given', async () => {
     const severities = json(200, { severities: [{ id: 'sev-critical', name: 'Critical', rank: 3 }] });
-    const r = await runOp({ ...base, severity: 'critical', name: 'Checkout down (rollback failed)', 'notify-incident-channel': 'false' }, [
+    const r = await runJob({ ...base, severity: 'critical', name: 'Checkout down (rollback failed)', 'notify-incident-channel': 'false' }, [
       json(200, { incident: incident() }),
       severities,
       json(200, { incident: incident({ severity: { id: 'sev-critical', name: 'Critical' } }) }),
@@ -65,12 +50,12 @@ describe('update', () => {
   });
 
   it('notifies the channel by default', async () => {
-    const r = await runOp({ ...base, name: 'x' }, [json(200, { incident: incident() }), json(200, { incident: incident() })]);
+    const r = await runJob({ ...base, name: 'x' }, [json(200, { incident: incident() }), json(200, { incident: incident() })]);
     expect(r.calls[1]!.body).toEqual({ incident: { name: 'x' }, notify_incident_channel: true });
   });
 
   it('posts the message as an incident update carrying the new status, then edits nothing else', async () => {
-    const r = await runOp({ ...base, message: 'Rollback started.', status: 'Closed' }, [
+    const r = await runJob({ ...base, message: 'Rollback started.', status: 'Closed' }, [
       json(200, { incident: incident() }),
       json(200, { incident_statuses: statuses }),
       json(201, { incident_update: { id: 'upd-1', incident_id: '01INC', new_incident_status: statuses[2] } }),
@@ -95,13 +80,13 @@ describe('update', () => {
 
 describe('an incident-id incident.io does not know', () => {
   it('lists the allowed forms when the value is not a reference, as "INC-abc" is not', async () => {
-    const r = await runOp({ job: 'update', 'api-key': KEY, 'incident-id': 'INC-abc', severity: 'Critical' }, [
+    const r = await runJob({ job: 'update', 'api-key': KEY, 'incident-id': 'INC-abc', severity: 'Critical' }, [
       json(404, { type: 'not_found', errors: [{ message: 'Not found' }] }),
     ]);
     expect(r.failed).toMatch(
       /^Input "incident-id" is "INC-abc", but incident.io has no such incident \(404\)\. Allowed values: an incident ID such as "01FDAG4SAP5TYPT98WGR2N7W91", a reference such as "INC-123", or its number such as "123"\./,
     );
-    const known = await runOp({ job: 'update', 'api-key': KEY, 'incident-id': 'INC-404', severity: 'Critical' }, [
+    const known = await runJob({ job: 'update', 'api-key': KEY, 'incident-id': 'INC-404', severity: 'Critical' }, [
       json(404, { type: 'not_found', errors: [{ message: 'Not found' }] }),
     ]);
     expect(known.failed).toMatch(/^Input "incident-id" is "INC-404", but incident.io has no such incident \(404\)\. incident.io GET/);
@@ -112,7 +97,7 @@ describe('update refuses answers that would make it green on nothing', () => {
   const base = { job: 'update', 'api-key': KEY, 'incident-id': 'INC-7' };
 
   it('fails, sending no edit, when a listed status has no id', async () => {
-    const r = await runOp({ ...base, status: 'Closed' }, [
+    const r = await runJob({ ...base, status: 'Closed' }, [
       json(200, { incident: incident() }),
       json(200, { incident_statuses: [statuses[0], { name: 'Closed', rank: 3, category: 'closed' }] }),
     ]);
@@ -121,7 +106,7 @@ describe('update refuses answers that would make it green on nothing', () => {
   });
 
   it('fails when the edit is accepted but the answer shows another status, with the outputs as incident.io answered', async () => {
-    const r = await runOp({ ...base, status: 'Closed' }, [
+    const r = await runJob({ ...base, status: 'Closed' }, [
       json(200, { incident: incident() }),
       json(200, { incident_statuses: statuses }),
       json(200, { incident: incident() }),
@@ -132,13 +117,13 @@ describe('update refuses answers that would make it green on nothing', () => {
 
   it('fails when the answer shows another severity, and not when it leaves the severity out', async () => {
     const severities = json(200, { severities: [{ id: 'sev-critical', name: 'Critical', rank: 3 }] });
-    const stale = await runOp({ ...base, severity: 'Critical' }, [
+    const stale = await runJob({ ...base, severity: 'Critical' }, [
       json(200, { incident: incident() }),
       severities.clone(),
       json(200, { incident: incident({ severity: { id: 'sev-minor', name: 'Minor' } }) }),
     ]);
     expect(stale.failed).toMatch(/its answer shows severity "Minor", not "Critical"/);
-    const silent = await runOp({ ...base, severity: 'Critical' }, [
+    const silent = await runJob({ ...base, severity: 'Critical' }, [
       json(200, { incident: incident() }),
       severities,
       json(200, { incident: incident({ severity: undefined }) }), // JSON leaves it out
