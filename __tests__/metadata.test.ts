@@ -25,6 +25,7 @@ describe("the jobs' action.yml files", () => {
     expect(jobs.map((j) => [j.name, j.metadataPath])).toEqual([
       ['declare', 'action.yml'],
       ['alert', 'alert/action.yml'],
+      ['escalate', 'escalate/action.yml'],
       ['heartbeat', 'heartbeat/action.yml'],
       ['resolve', 'resolve/action.yml'],
       ['update', 'update/action.yml'],
@@ -122,6 +123,8 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     'slack-channel-id': 'C0123ABC',
     'alert-metadata': 'team: payments',
     'source-url': 'https://ci.example.com/run/1',
+    users: 'a@example.com',
+    'escalation-status': 'cancelled',
   };
   const MINIMAL: Record<JobName, Record<string, string>> = {
     declare: { 'api-key': 'k' },
@@ -129,6 +132,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     resolve: { 'api-key': 'k', 'incident-key': 'deploy@main' },
     alert: { 'alert-source-id': 's', 'alert-token': 't' },
     heartbeat: { 'alert-source-id': 's', 'alert-token': 't' },
+    escalate: { 'api-key': 'k', 'escalation-path': 'Platform' },
   };
   const settingsOf = (name: JobName, inputs: Record<string, string>) => readSettings(name, (input) => inputs[input] ?? '');
 
@@ -173,6 +177,9 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     const base: Record<string, string> = { ...MINIMAL[name as JobName] };
     // resolve takes incident-id or incident-key, not both.
     if (name === 'resolve' && input === 'incident-id') Object.assign(base, { 'incident-key': '', 'incident-id': 'INC-1' });
+    // escalate pages a path or users, not both; a cancel takes an escalation-key and nothing that says what to page.
+    if (name === 'escalate' && input === 'users') base['escalation-path'] = '';
+    if (name === 'escalate' && input === 'escalation-status') Object.assign(base, { 'escalation-path': '', 'escalation-key': 'deploy' });
     // The retrospective options need a retrospective.
     if (['postmortem-url', 'slack-channel-id'].includes(input)) base['mode'] = 'retrospective';
     const value = SAMPLE[input] ?? (base[input] ? `${base[input]}-2` : 'sample');

@@ -53,6 +53,23 @@ export const DECLARED = {
     },
     outputs: ['deduplication-key', 'skipped'],
   },
+  escalate: {
+    folder: 'escalate',
+    inputs: {
+      'api-key': { required: true },
+      'escalation-path': { required: false },
+      users: { required: false },
+      title: { required: false },
+      description: { required: false },
+      'incident-id': { required: false },
+      'escalation-status': { required: false },
+      'escalation-key': { required: false },
+      'api-url': { required: false, default: 'https://api.incident.io' },
+      'dry-run': { required: false, default: 'false' },
+      'fail-on-error': { required: false, default: 'true' },
+    },
+    outputs: ['escalation-id', 'escalation-status', 'created', 'skipped'],
+  },
   heartbeat: {
     folder: 'heartbeat',
     inputs: {
