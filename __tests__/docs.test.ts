@@ -188,6 +188,7 @@ describe('examples/', () => {
 
   it('cover the documented uses: failed deploy, manual declaration, lifecycle, watcher, incident-key, alerts, heartbeats', () => {
     expect(examples.sort()).toEqual([
+      'declare-and-page.yml',
       'declare-incident.yml',
       'deploy-failure.yml',
       'deploy-incident-key.yml',
@@ -195,11 +196,19 @@ describe('examples/', () => {
       'file-retrospective.yml',
       'nightly-alert.yml',
       'nightly-heartbeat.yml',
+      'page-on-call.yml',
       'pull-request-preview.yml',
       'watch-deploys.yml',
     ]);
     // Every job is shown, and every input of each job (but those a reader rarely sets) in at least one of its steps.
-    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual(['alert', 'declare', 'heartbeat', 'resolve', 'update']);
+    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual([
+      'alert',
+      'declare',
+      'escalate',
+      'heartbeat',
+      'resolve',
+      'update',
+    ]);
     const rarely = [
       'api-url',
       'dry-run',

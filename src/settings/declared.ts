@@ -21,6 +21,7 @@ export const DECLARED = {
       status: { required: false },
       'custom-fields': { required: false },
       roles: { required: false },
+      'escalation-path': { required: false },
       'slack-channel-name': { required: false },
       'incident-key': { required: false },
       links: { required: false },
@@ -33,7 +34,7 @@ export const DECLARED = {
       'dry-run': { required: false, default: 'false' },
       'fail-on-error': { required: false, default: 'true' },
     },
-    outputs: ['incident-id', 'incident-reference', 'incident-url', 'incident-name', 'created', 'skipped'],
+    outputs: ['incident-id', 'incident-reference', 'incident-url', 'incident-name', 'created', 'escalation-id', 'skipped'],
   },
   alert: {
     folder: 'alert',

@@ -113,7 +113,7 @@ async function page(ctx: Ctx): Promise<void> {
   } else {
     out.announce(
       `${who.charAt(0).toUpperCase()}${who.slice(1)} was already paged under this idempotency key, by an earlier attempt or re-run of this run: ` +
-        `escalation ${escalation.id}, status "${escalation.status}". Nobody was paged again.`,
+        `escalation ${escalation.id}, status "${escalation.status}". Nobody was paged again.${sinceCancelled(escalation.status)}`,
       'incident.io page already sent',
     );
   }
@@ -330,4 +330,9 @@ const cancelPath = (id: string) => `${ESCALATIONS_PATH}/${encodeURIComponent(id)
 
 function escalationText(e: Escalation): Markdown {
   return md`${e.title ? md`${text(e.title)} ` : md``}(${code(e.id)}, status ${code(e.status)})`;
+}
+
+/** A replayed page that was cancelled since is not sent again (a cancelled page is never re-sent): say so. */
+export function sinceCancelled(status: string): string {
+  return status === 'cancelled' ? ' It was cancelled since, and a cancelled page is not sent again.' : '';
 }
