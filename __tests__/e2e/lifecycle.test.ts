@@ -214,7 +214,7 @@ describe('one action per job', () => {
     [
       'declare',
       { 'incident-id': 'INC-1' },
-      /Input "incident-id" is not an input of the declare job \(the step's `with:` passes it as INPUT_INCIDENT-ID\); it is an input of maintenance\/, resolve\/, update\/\./,
+      /Input "incident-id" is not an input of the declare job \(the step's `with:` passes it as INPUT_INCIDENT-ID\); it is an input of escalate\/, maintenance\/, resolve\/, update\/\./,
     ],
     [
       'update',

@@ -49,7 +49,7 @@ describe('the bundle the tests run', () => {
   it('starts the one engine with the name its entry gives, and refuses a name that is no job', () => {
     const run = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `import { start } from ${JSON.stringify(join(bundle!, 'index.js'))}; await start('escalate');`],
+      ['--input-type=module', '-e', `import { start } from ${JSON.stringify(join(bundle!, 'index.js'))}; await start('snooze');`],
       {
         encoding: 'utf8',
         env: { PATH: process.env['PATH'] },
@@ -57,7 +57,7 @@ describe('the bundle the tests run', () => {
     );
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
-      /::error::The incident\.io action failed unexpectedly: the bundle was started for the job "escalate", which it does not have/,
+      /::error::The incident\.io action failed unexpectedly: the bundle was started for the job "snooze", which it does not have/,
     );
   });
 });

@@ -220,6 +220,7 @@ describe('examples/', () => {
   it('cover the documented uses: failed deploy, manual declaration, lifecycle, watcher, incident-key, alerts, heartbeats', () => {
     expect(examples.sort()).toEqual([
       'alert-incident.yml',
+      'declare-and-page.yml',
       'declare-incident.yml',
       'deploy-failure.yml',
       'deploy-incident-key.yml',
@@ -229,6 +230,7 @@ describe('examples/', () => {
       'file-retrospective.yml',
       'nightly-alert.yml',
       'nightly-heartbeat.yml',
+      'page-on-call.yml',
       'pull-request-preview.yml',
       'watch-deploys.yml',
     ]);
@@ -236,6 +238,7 @@ describe('examples/', () => {
     expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual([
       'alert',
       'declare',
+      'escalate',
       'heartbeat',
       'maintenance',
       'resolve',

@@ -31,6 +31,7 @@ describe('readSettings', () => {
       postmortemUrl: '',
       slackChannelId: '',
       githubToken: '',
+      escalationPath: '',
       dryRun: false,
     });
   });
@@ -98,10 +99,10 @@ describe('jobs', () => {
         env,
       });
     await expect(refused('declare', { 'api-key': 'k' }, { 'INPUT_INCIDENT-ID': 'INC-1' })).rejects.toThrow(
-      /^Input "incident-id" is not an input of the declare job \(the step's `with:` passes it as INPUT_INCIDENT-ID\); it is an input of maintenance\/, resolve\/, update\/\./,
+      /^Input "incident-id" is not an input of the declare job \(the step's `with:` passes it as INPUT_INCIDENT-ID\); it is an input of escalate\/, maintenance\/, resolve\/, update\/\./,
     );
     await expect(refused('alert', { 'alert-source-id': 'a', 'alert-token': 't' }, { 'INPUT_INCIDENT-ID': 'INC-1' })).rejects.toThrow(
-      /Input "incident-id" is not an input of the alert job .*; it is an input of maintenance\/, resolve\/, update\/\./,
+      /Input "incident-id" is not an input of the alert job .*; it is an input of escalate\/, maintenance\/, resolve\/, update\/\./,
     );
     await expect(refused('resolve', { 'api-key': 'k', 'incident-id': '1' }, { INPUT_SEVERITY: 'Major' })).rejects.toThrow(
       /Input "severity" is not an input of the resolve job .*; it is an input of the root action, update\/\./,

@@ -19,6 +19,7 @@ import { readInputs, type Reading, type ReadOptions, type SettingsRead } from '.
 import type { GetInput } from '../settings/values.js';
 import type { AlertSettings } from './alert/settings.js';
 import type { DeclareSettings } from './declare/settings.js';
+import type { EscalateSettings } from './escalate/settings.js';
 import type { HeartbeatSettings } from './heartbeat/settings.js';
 import type { JobContext, NamedLookup } from './job.js';
 import type { MaintenanceSettings } from './maintenance/settings.js';
@@ -32,6 +33,7 @@ interface SettingsByJob {
   resolve: ResolveSettings;
   alert: AlertSettings;
   heartbeat: HeartbeatSettings;
+  escalate: EscalateSettings;
   maintenance: MaintenanceSettings;
 }
 
@@ -56,6 +58,7 @@ export const JOBS: { readonly [J in JobName]: { load: () => Promise<JobModule<J>
   resolve: { load: () => import('./resolve/index.js') },
   alert: { load: () => import('./alert/index.js') },
   heartbeat: { load: () => import('./heartbeat/index.js') },
+  escalate: { load: () => import('./escalate/index.js') },
   maintenance: { load: () => import('./maintenance/index.js') },
 };
 

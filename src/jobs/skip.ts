@@ -40,3 +40,22 @@ export function refusedResolve(run: RunContext, what: string): string | undefine
     '(or, for a pull request, `github.event.pull_request.head.repo.full_name == github.repository`).'
   );
 }
+
+/**
+ * Why a page (or a cancel of pages) from this run is refused: a fork's run never wakes the
+ * repository's on-call, nor cancels what its own runs paged (its code, workflow and branch names
+ * are the fork's to choose). The escalate job and the declare job's `escalation-path` share it.
+ */
+export function refusedPage(run: RunContext, what: 'page' | 'cancel'): string | undefined {
+  const why = foreignRun(run);
+  if (!why) return undefined;
+  const never =
+    what === 'cancel'
+      ? `a fork's run never cancels what ${run.repository}'s own runs paged`
+      : `a fork's run never pages ${run.repository}'s on-call (its code, workflow and branch names are the fork's to choose)`;
+  return (
+    `${why}, and ${never}. ` +
+    'Guard the step with `if: github.event.workflow_run.head_repository.full_name == github.repository` ' +
+    '(or, for a pull request, `github.event.pull_request.head.repo.full_name == github.repository`).'
+  );
+}

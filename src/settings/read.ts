@@ -193,6 +193,13 @@ function checkNoSecretElsewhere(getInput: GetInput, job: JobName): void {
   }
 }
 
+/** What a job's API key must be allowed to do, for the message about an empty one (default: update incidents). */
+const KEY_MAY: Partial<Record<JobName, string>> = {
+  declare: 'create incidents',
+  escalate: 'page (escalations.create) or, to cancel, list and cancel escalations (escalations.view, escalations.cancel)',
+  maintenance: 'create and update maintenance windows',
+};
+
 /**
  * The inputs the job's action.yml declares `required: true` are given: the runner does not
  * enforce it. On a run GitHub gives no secrets, the job's secret may be empty (the step skips).
@@ -204,12 +211,7 @@ function checkRequired(getInput: GetInput, job: JobName, allowMissingSecret: boo
     if (input === 'api-key') {
       mistakes.add(
         input,
-        'Input "api-key" is empty: it must be an incident.io API key' +
-          (job === 'declare'
-            ? ' that may create incidents. '
-            : job === 'maintenance'
-              ? ' that may create and update maintenance windows. '
-              : ' that may update incidents. ') +
+        `Input "api-key" is empty: it must be an incident.io API key that may ${KEY_MAY[job] ?? 'update incidents'}. ` +
           'If you pass it as `${{ secrets.INCIDENT_IO_API_KEY }}`, the secret may be missing: ' +
           'secrets are not given to workflows triggered from forks or by Dependabot, and a typo in the secret name also yields an empty value.',
       );

@@ -61,6 +61,8 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
         )
       : Promise.resolve({});
   const keyed = key ? import('./follow-up.js') : undefined;
+  // With escalation-path: the path is resolved with the other lookups, before any write (./page.ts).
+  const paging = settings.escalationPath ? import('./page.js') : undefined;
   // The timestamps list. Names the input gives are the user's: read at once, under the create's
   // own deadline, and a name that is wrong is an error. Otherwise it only serves "Impact started",
   // so it is read only once the jobs show when the first failed job started, alongside their
@@ -70,7 +72,7 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
   const onListed = (firstFailureAt: string | undefined) => {
     if (firstFailureAt && !timestampList) timestampList = readTimestamps(client.sentFor('github-token').withDeadline(budget.deadline));
   };
-  const [fields, jobs, search] = await settleAll([
+  const [fields, jobs, search, , plan] = await settleAll([
     lookUpForDeclare(client, settings),
     settings.githubToken
       ? import('../../github/jobs.js').then(({ failedJobs }) =>
@@ -80,7 +82,9 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
     keyed?.then(({ findOpenByKey }) => findOpenByKey(client.sentFor('incident-key'), { scope: keyScope(run), key, mode: settings.mode })),
     // The names the input gives are checked beside the other lookups, so an unknown timestamp is reported with an unknown severity.
     timestampList && checkNamedTimestamps(timestampList, settings, ctx.clock),
+    paging?.then(({ planPage }) => planPage(ctx, client.sentFor('escalation-path'))),
   ] as const);
+  const pager = paging && plan ? new (await paging).Pager(ctx, client, plan) : undefined;
   const timestampAnswer = await timestampList;
   for (const notice of [...jobs.notices, ...fields.notices]) out.notice(notice, 'incident.io: not everything could be read');
   if (search && !search.complete) {
@@ -96,7 +100,9 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
     // Not applied to the open incident, but checked like the other names: a typo fails here too.
     if (settings.timestamps.size > 0) await timestampsFor(ctx, timestampAnswer, NO_JOBS);
     // An incident closed between the search and the update is not this outage's any more: declare one.
-    if ((await (await keyed).followUp(ctx, client, open, { jobs, search, pull, idempotencyKey })) !== 'closed') return;
+    if ((await (await keyed).followUp(ctx, client, open, { jobs, search, pull, idempotencyKey, pager })) !== 'closed') {
+      return pager?.throwIfFailed();
+    }
   }
 
   const timestamps = await timestampsFor(ctx, timestampAnswer, jobs);
@@ -136,12 +142,14 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
     await attachToIncident(ctx, client, { id: '<new incident>', reference: 'the new incident', name: payload.name }, plans, {
       listFirst: false,
     });
+    const paged = pager ? await pager.own({ id: '<new incident>', reference: 'the new incident', name: payload.name }) : [];
     await out.summary(
       card(md`dry run (would declare)`, [
         ...wouldDeclare(ctx, payload, fields, timestamps, names),
         ['Idempotency key', code(idempotencyKey)],
         ['Incident key', key ? code(key) : undefined],
         ['Would attach', plans.map((p) => link(p.title, p.url))],
+        ...paged,
         ['Created', md`nothing: this was a dry run`],
         dryRunChecks(ctx, 'whether the API key may create incidents and attachments: it sends no write'),
       ]),
@@ -156,9 +164,11 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
   setIncidentOutputs(out, incident, incident ? undefined : false);
   if (!incident) {
     out.announce(headline({ ...result, idempotencyKey }), 'incident.io incident already declared');
-    await out.summary(card(md`Already declared`, [['Idempotency key', code(idempotencyKey)]]));
+    await out.summary(card(md`Already declared`, [['Idempotency key', code(idempotencyKey)], ...(pager?.unknown() ?? [])]));
     return;
   }
+  // The incident's outputs are set: page for it now, before the attachments (a page that fails is thrown after the summary).
+  const paged = pager ? await pager.own(incident) : [];
   if (keyed) await (await keyed).warnAboutTwins(ctx, client, incident);
   const plans: AttachmentPlan[] = [...runAttachments(run), ...pullAttachment(await pullFor(ctx, pull)), ...linkAttachments(settings.links)];
   let created = result.created;
@@ -199,7 +209,7 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
       // A replayed create applied nothing of this step's: its timestamps are the first run's.
       timestamps: created ? timestamps.set : [],
       failed: jobs.failed,
-      more: [['Incident key', key ? code(key) : undefined]],
+      more: [['Incident key', key ? code(key) : undefined], ...paged],
       created: created
         ? md`yes`
         : raced
@@ -207,6 +217,7 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
           : md`no: the idempotency key ${code(idempotencyKey)} had already opened it`,
     }),
   );
+  pager?.throwIfFailed();
 }
 
 const IMPACT_NOTE = 'when the first failed job started';

@@ -18,6 +18,7 @@ import type { DeclareSettings } from './settings.js';
 import { attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from '../attach.js';
 import { afterWriteDeadline, dryRunChecks, printDryRun, type JobContext } from '../job.js';
 import { keyScope, incidentUpdateKey } from '../../github/keys.js';
+import type { Pager } from './page.js';
 
 export { findOpenByKey } from '../../incident-io/incident-key.js';
 
@@ -44,6 +45,8 @@ export interface FollowUpContext {
   pull: PullLookup;
   /** The create's idempotency key: the incident may be this run's own. */
   idempotencyKey: string;
+  /** With `escalation-path`: pages this run's own incident, or says why another run's is not paged (./page.ts). */
+  pager?: Pager;
 }
 
 type Ctx = JobContext<DeclareSettings>;
@@ -59,12 +62,12 @@ export async function followUp(
   ctx: Ctx,
   client: IncidentIoClient,
   incident: Incident,
-  { jobs, search, pull, idempotencyKey }: FollowUpContext,
+  { jobs, search, pull, idempotencyKey, pager }: FollowUpContext,
 ): Promise<'done' | 'closed'> {
   const { out, settings, run } = ctx;
   const key = settings.incidentKey;
   if (declaredBy(incident, idempotencyKey)) {
-    await ownIncident(ctx, client, incident, pull, idempotencyKey);
+    await ownIncident(ctx, client, incident, pull, idempotencyKey, pager);
     return 'done';
   }
   out.info(
@@ -103,6 +106,7 @@ export async function followUp(
     return 'closed';
   }
   setIncidentOutputs(out, incident, false);
+  const paged = pager?.other(incident) ?? [];
   if (update.replayed) {
     out.announce(
       `An earlier attempt of this run already posted its update to incident ${describe(incident)} (open for incident-key "${key}"); nothing new was posted.`,
@@ -120,7 +124,7 @@ export async function followUp(
     incidentCard(md`Updated ${incident.reference} (already open)`, incident, {
       attachments: attached,
       failed: jobs.failed,
-      more: [['Incident key', code(key)]],
+      more: [['Incident key', code(key)], ...paged],
       created: md`no: an incident of this key was already open, so this run posted an update to it`,
     }),
   );
@@ -137,9 +141,12 @@ async function ownIncident(
   incident: Incident,
   pull: PullLookup,
   idempotencyKey: string,
+  pager: Pager | undefined,
 ): Promise<void> {
   const { out, settings, run } = ctx;
   setIncidentOutputs(out, incident, false);
+  // The incident is this run's own: a re-run after a page that failed pages now (the key of the page is the incident's and the path's).
+  const paged = (await pager?.own(incident)) ?? [];
   out.announce(
     `Incident ${describe(incident)} was already declared by this run (idempotency key "${idempotencyKey}"); it is still open, so nothing new was posted.`,
     'incident.io incident already declared',
@@ -149,7 +156,7 @@ async function ownIncident(
   await out.summary(
     incidentCard(md`Already declared ${incident.reference}`, incident, {
       attachments: attached,
-      more: [['Incident key', code(settings.incidentKey)]],
+      more: [['Incident key', code(settings.incidentKey)], ...paged],
       created: md`no: this run had already declared it`,
     }),
   );

@@ -1,5 +1,6 @@
 /** The declare job, as the registry loads it: its reader, its story, and its name lookups. */
 import type { IncidentIoClient } from '../../incident-io/client.js';
+import { listEscalationPaths, resolveEscalationPath } from '../../incident-io/escalations.js';
 import { incidentTypeLookup } from '../../incident-io/lookups.js';
 import type { SettingsRead } from '../../settings/read.js';
 import type { NamedLookup } from '../job.js';
@@ -15,5 +16,15 @@ export function lookups({ settings, faulty, namesOnly }: SettingsRead<DeclareSet
     : [];
   // A wrong mode leaves open which statuses fit: the status is then only looked up by name.
   const anyStatus = settings.mode === 'retrospective' || faulty.has('mode');
-  return [...type, ...changeNameLookups(settings, namesOnly, 'declare', anyStatus)];
+  const path: NamedLookup[] =
+    settings.escalationPath && !faulty.has('escalation-path')
+      ? [
+          [
+            'escalation-path',
+            async (client: IncidentIoClient) =>
+              resolveEscalationPath('escalation-path', settings.escalationPath, await listEscalationPaths(client)),
+          ],
+        ]
+      : [];
+  return [...type, ...changeNameLookups(settings, namesOnly, 'declare', anyStatus), ...path];
 }

@@ -25,6 +25,8 @@ export interface DeclareSettings extends Common<'declare'>, IncidentChanges {
   /** Retrospective mode only: the postmortem document and an existing Slack channel. */
   postmortemUrl: string;
   slackChannelId: string;
+  /** An escalation path (name or ID) to page for the incident this run declares; empty for none. */
+  escalationPath: string;
 }
 
 export async function readDeclare(read: Reading<'declare'>): Promise<DeclareSettings> {
@@ -34,6 +36,13 @@ export async function readDeclare(read: Reading<'declare'>): Promise<DeclareSett
   const mode = mistakes.take('mode', 'standard', () => parseChoice(getInput, 'mode', MODES, 'standard'));
   // Which inputs fit a retrospective depends on the mode: not checked against a mode that is itself wrong.
   if (!mistakes.any('mode')) mistakes.take('mode', undefined, () => checkRetrospectiveInputs(getInput, mode));
+  if (!mistakes.any('mode') && mode === 'retrospective' && getInput('escalation-path') !== '') {
+    mistakes.add(
+      'escalation-path',
+      `Input "escalation-path" is ${JSON.stringify(getInput('escalation-path'))}, but "mode" is "retrospective": a retrospective incident ` +
+        'is filed after the fact, and nobody is paged for it. Remove "escalation-path", or use "mode: standard" to declare and page.',
+    );
+  }
   return {
     ...common,
     ...changes,
@@ -48,6 +57,7 @@ export async function readDeclare(read: Reading<'declare'>): Promise<DeclareSett
     slackTeamId: mistakes.take('slack-team-id', '', () => parseSlackId(getInput, 'slack-team-id', 'T', 'T02A1B2C3D4')),
     postmortemUrl: mistakes.take('postmortem-url', '', () => parseUrl(getInput, 'postmortem-url')),
     slackChannelId: mistakes.take('slack-channel-id', '', () => parseSlackId(getInput, 'slack-channel-id', 'C', 'C02A1B2C3D4')),
+    escalationPath: getInput('escalation-path'),
   };
 }
 
