@@ -26,6 +26,7 @@ describe("the jobs' action.yml files", () => {
       ['declare', 'action.yml'],
       ['alert', 'alert/action.yml'],
       ['heartbeat', 'heartbeat/action.yml'],
+      ['on-call', 'on-call/action.yml'],
       ['resolve', 'resolve/action.yml'],
       ['update', 'update/action.yml'],
     ]);
@@ -98,7 +99,8 @@ describe("the jobs' action.yml files", () => {
   it('each declare skipped, and no job an output it never writes', () => {
     for (const { action } of jobs) expect(Object.keys(action.outputs)).toContain('skipped');
     expect(Object.keys(job('declare').action.outputs)).toContain('created');
-    for (const name of ['update', 'resolve', 'alert', 'heartbeat']) expect(Object.keys(job(name).action.outputs)).not.toContain('created');
+    for (const name of ['update', 'resolve', 'alert', 'heartbeat', 'on-call'])
+      expect(Object.keys(job(name).action.outputs)).not.toContain('created');
   });
 });
 
@@ -122,6 +124,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     'slack-channel-id': 'C0123ABC',
     'alert-metadata': 'team: payments',
     'source-url': 'https://ci.example.com/run/1',
+    at: '2026-11-26T03:00:00Z',
   };
   const MINIMAL: Record<JobName, Record<string, string>> = {
     declare: { 'api-key': 'k' },
@@ -129,6 +132,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     resolve: { 'api-key': 'k', 'incident-key': 'deploy@main' },
     alert: { 'alert-source-id': 's', 'alert-token': 't' },
     heartbeat: { 'alert-source-id': 's', 'alert-token': 't' },
+    'on-call': { 'api-key': 'k', schedule: 'Platform Primary' },
   };
   const settingsOf = (name: JobName, inputs: Record<string, string>) => readSettings(name, (input) => inputs[input] ?? '');
 

@@ -21,6 +21,7 @@ import type { AlertSettings } from './alert/settings.js';
 import type { DeclareSettings } from './declare/settings.js';
 import type { HeartbeatSettings } from './heartbeat/settings.js';
 import type { JobContext, NamedLookup } from './job.js';
+import type { OnCallSettings } from './on-call/settings.js';
 import type { ResolveSettings } from './resolve/settings.js';
 import type { UpdateSettings } from './update/settings.js';
 
@@ -31,6 +32,7 @@ interface SettingsByJob {
   resolve: ResolveSettings;
   alert: AlertSettings;
   heartbeat: HeartbeatSettings;
+  'on-call': OnCallSettings;
 }
 
 /** The settings of one job. */
@@ -54,6 +56,7 @@ export const JOBS: { readonly [J in JobName]: { load: () => Promise<JobModule<J>
   resolve: { load: () => import('./resolve/index.js') },
   alert: { load: () => import('./alert/index.js') },
   heartbeat: { load: () => import('./heartbeat/index.js') },
+  'on-call': { load: () => import('./on-call/index.js') },
 };
 
 /** Reads `job`'s inputs with its module's reader: its settings, and every mistake in them. */

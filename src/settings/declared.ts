@@ -64,6 +64,17 @@ export const DECLARED = {
     },
     outputs: ['skipped'],
   },
+  'on-call': {
+    folder: 'on-call',
+    inputs: {
+      'api-key': { required: true },
+      schedule: { required: true },
+      at: { required: false },
+      'api-url': { required: false, default: 'https://api.incident.io' },
+      'fail-on-error': { required: false, default: 'true' },
+    },
+    outputs: ['emails', 'names', 'user-ids', 'slack-user-ids', 'users', 'count', 'skipped'],
+  },
   resolve: {
     folder: 'resolve',
     inputs: {

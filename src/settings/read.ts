@@ -200,7 +200,11 @@ function checkRequired(getInput: GetInput, job: JobName, allowMissingSecret: boo
       mistakes.add(
         input,
         'Input "api-key" is empty: it must be an incident.io API key' +
-          (job === 'declare' ? ' that may create incidents. ' : ' that may update incidents. ') +
+          (job === 'declare'
+            ? ' that may create incidents. '
+            : job === 'on-call'
+              ? ' that may view schedules (schedules.view). '
+              : ' that may update incidents. ') +
           'If you pass it as `${{ secrets.INCIDENT_IO_API_KEY }}`, the secret may be missing: ' +
           'secrets are not given to workflows triggered from forks or by Dependabot, and a typo in the secret name also yields an empty value.',
       );
@@ -208,11 +212,13 @@ function checkRequired(getInput: GetInput, job: JobName, allowMissingSecret: boo
     }
     const source = job === 'heartbeat' ? 'heartbeat' : 'HTTP alert';
     const hint =
-      input === 'incident-id'
-        ? ' Pass the incident ID, its reference (INC-123) or its number, e.g. from the `incident-id` output of the step that declared it.'
-        : input === 'alert-token'
-          ? ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`
-          : ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`;
+      input === 'schedule'
+        ? ' Set it to the name or ID of an incident.io schedule (On-call → Schedules), such as "Platform Primary".'
+        : input === 'incident-id'
+          ? ' Pass the incident ID, its reference (INC-123) or its number, e.g. from the `incident-id` output of the step that declared it.'
+          : input === 'alert-token'
+            ? ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`
+            : ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`;
     mistakes.add(input, `Input "${input}" is required by the ${job} job, but it is empty.${hint}`);
   }
 }
