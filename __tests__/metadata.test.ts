@@ -125,6 +125,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     'alert-metadata': 'team: payments',
     'source-url': 'https://ci.example.com/run/1',
     at: '2026-11-26T03:00:00Z',
+    'wait-for-slack-channel': '5',
   };
   const MINIMAL: Record<JobName, Record<string, string>> = {
     declare: { 'api-key': 'k' },

@@ -30,6 +30,7 @@ describe('readSettings', () => {
       slackTeamId: '',
       postmortemUrl: '',
       slackChannelId: '',
+      waitForSlackChannelMs: 0,
       githubToken: '',
       dryRun: false,
     });
@@ -101,7 +102,7 @@ describe('jobs', () => {
       /^Input "incident-id" is not an input of the declare job \(the step's `with:` passes it as INPUT_INCIDENT-ID\); it is an input of resolve\/, update\/\./,
     );
     await expect(refused('alert', { 'alert-source-id': 'a', 'alert-token': 't' }, { 'INPUT_API-KEY': 'k' })).rejects.toThrow(
-      /Input "api-key" is not an input of the alert job .*; it is an input of the root action, resolve\/, update\/\./,
+      /Input "api-key" is not an input of the alert job .*; it is an input of the root action, on-call\/, resolve\/, update\/\./,
     );
     await expect(refused('resolve', { 'api-key': 'k', 'incident-id': '1' }, { INPUT_SEVERITY: 'Major' })).rejects.toThrow(
       /Input "severity" is not an input of the resolve job .*; it is an input of the root action, update\/\./,

@@ -5,7 +5,7 @@
 import { InputError, quoteList } from '../../core/errors.js';
 import { readChanges, type IncidentChanges } from '../../settings/changes.js';
 import type { Common, Reading } from '../../settings/read.js';
-import { MODES, parseChoice, parseIncidentKey, parseUrl, type GetInput, type Mode } from '../../settings/values.js';
+import { MODES, parseChoice, parseIncidentKey, parseSlackChannelWait, parseUrl, type GetInput, type Mode } from '../../settings/values.js';
 
 export const VISIBILITIES = ['public', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -25,6 +25,8 @@ export interface DeclareSettings extends Common<'declare'>, IncidentChanges {
   /** Retrospective mode only: the postmortem document and an existing Slack channel. */
   postmortemUrl: string;
   slackChannelId: string;
+  /** How long to wait for the incident's Slack channel after the create (ms); 0: not at all. */
+  waitForSlackChannelMs: number;
 }
 
 export async function readDeclare(read: Reading<'declare'>): Promise<DeclareSettings> {
@@ -48,6 +50,7 @@ export async function readDeclare(read: Reading<'declare'>): Promise<DeclareSett
     slackTeamId: mistakes.take('slack-team-id', '', () => parseSlackId(getInput, 'slack-team-id', 'T', 'T02A1B2C3D4')),
     postmortemUrl: mistakes.take('postmortem-url', '', () => parseUrl(getInput, 'postmortem-url')),
     slackChannelId: mistakes.take('slack-channel-id', '', () => parseSlackId(getInput, 'slack-channel-id', 'C', 'C02A1B2C3D4')),
+    waitForSlackChannelMs: mistakes.take('wait-for-slack-channel', 0, () => parseSlackChannelWait(getInput)),
   };
 }
 
