@@ -176,21 +176,37 @@ describe('the Slack channel and severity outputs', () => {
   });
 
   it('are set by update too, with the wait', async () => {
-    sandbox.state.slackChannelAfterMs = 0;
+    // No channel at the create; it appears while the update step runs, after its answers.
     const first = await declare({});
-    const result = await runAction(
+    expect(first.outputs['slack-channel-id']).toBe('');
+    const incident = sandbox.state.incidents[0];
+    const running = runAction(
       {
         'api-key': sandbox.apiKey,
         'api-url': sandbox.url,
         'incident-id': first.outputs['incident-id']!,
         severity: 'Critical',
-        'wait-for-slack-channel': '5',
+        'wait-for-slack-channel': '20',
       },
       { job: 'update' },
     );
+    // Once the update's edit has been answered, the channel appears.
+    const appear = setInterval(() => {
+      if (sandbox.requests.some((r) => r.route === 'POST /v2/incidents/:id/actions/edit' && r.respondedAt)) {
+        Object.assign(incident, { slack_channel_id: 'C0LATE', slack_channel_name: 'inc-1-late' });
+        clearInterval(appear);
+      }
+    }, 20);
+    const result = await running.finally(() => clearInterval(appear));
     expect(result.code).toBe(0);
-    expect(result.outputs).toMatchObject({ severity: 'Critical', 'slack-channel-id': first.outputs['slack-channel-id'] });
-    expect(result.outputs['slack-channel-id']).toMatch(/^C0SANDBOX/);
+    expect(result.outputs).toMatchObject({
+      severity: 'Critical',
+      'status-category': incident.incident_status.category,
+      'slack-channel-id': 'C0LATE',
+      'slack-channel-name': 'inc-1-late',
+      'slack-channel-url': 'https://app.slack.com/client/T0SANDBOX/C0LATE',
+    });
+    expect(result.stdout).toMatch(/Waiting up to 20 s for INC-1's Slack channel/);
   });
 
   it('a channel name with a line break and runner commands cannot forge an output', async () => {
