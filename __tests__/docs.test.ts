@@ -191,15 +191,24 @@ describe('examples/', () => {
       'declare-incident.yml',
       'deploy-failure.yml',
       'deploy-incident-key.yml',
+      'deploy-on-call-lead.yml',
       'deploy-rollback.yml',
       'file-retrospective.yml',
       'nightly-alert.yml',
       'nightly-heartbeat.yml',
       'pull-request-preview.yml',
       'watch-deploys.yml',
+      'who-is-on-call.yml',
     ]);
     // Every job is shown, and every input of each job (but those a reader rarely sets) in at least one of its steps.
-    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual(['alert', 'declare', 'heartbeat', 'resolve', 'update']);
+    expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual([
+      'alert',
+      'declare',
+      'heartbeat',
+      'on-call',
+      'resolve',
+      'update',
+    ]);
     const rarely = [
       'api-url',
       'dry-run',
@@ -222,6 +231,7 @@ describe('examples/', () => {
       'timestamps',
       'custom-fields',
       'roles',
+      'wait-for-slack-channel',
     ];
     for (const job of jobs) {
       const used = new Set(steps.filter((s) => jobOf(s) === job).flatMap((s) => Object.keys(s.with ?? {})));
@@ -266,6 +276,7 @@ describe('examples/', () => {
             'postmortem-url': 'https://docs.example.com/pm',
             'slack-channel-id': 'C0123ABC',
             'slack-team-id': 'T0123ABC',
+            at: '2026-11-26T03:00:00Z',
           };
           const value = kinds[k] ?? 'x';
           return [
