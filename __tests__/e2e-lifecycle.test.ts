@@ -184,7 +184,7 @@ describe('alert', () => {
   it('needs no API key but refuses one, and requires the token', async () => {
     const withKey = await runAction({ ...alertInputs(), 'api-key': sandbox.apiKey }, { job: 'alert' });
     expect(withKey.stdout).toMatch(
-      /Input "api-key" is not an input of the alert job \(the step's `with:` passes it as INPUT_API-KEY\); it is an input of the root action, resolve\/, update\/\./,
+      /Input "api-key" is not an input of the alert job \(the step's `with:` passes it as INPUT_API-KEY\); it is an input of the root action, on-call\/, resolve\/, update\/\./,
     );
     const noToken = await runAction({ ...alertInputs(), 'alert-token': '' }, { job: 'alert' });
     expect(noToken.stdout).toMatch(/Input "alert-token" is required by the alert job, but it is empty/);

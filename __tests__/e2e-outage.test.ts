@@ -458,7 +458,7 @@ describe('heartbeat', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /Input "api-key" is not an input of the heartbeat job .*; it is an input of the root action, resolve\/, update\/\./,
+      /Input "api-key" is not an input of the heartbeat job .*; it is an input of the root action, on-call\/, resolve\/, update\/\./,
     );
   });
 });
