@@ -111,13 +111,11 @@ export function declaredModule(jobs) {
       if (input.default !== undefined) fields.push(`default: ${quote(String(input.default))}`);
       lines.push(`      ${key(name)}: { ${fields.join(', ')} },`);
     }
-    lines.push(
-      '    },',
-      `    outputs: [${Object.keys(job.action.outputs ?? {})
-        .map(quote)
-        .join(', ')}],`,
-      '  },',
-    );
+    const outputs = Object.keys(job.action.outputs ?? {}).map(quote);
+    const oneLine = `    outputs: [${outputs.join(', ')}],`;
+    // As prettier lays it out (printWidth 140), so the generated file passes `npm run format:check`.
+    const outputLines = oneLine.length <= 140 ? [oneLine] : ['    outputs: [', ...outputs.map((o) => `      ${o},`), '    ],'];
+    lines.push('    },', ...outputLines, '  },');
   }
   lines.push('} as const;', '');
   return lines.join('\n');

@@ -185,6 +185,38 @@ describe('contract: the bundle against Prism serving the published incident.io s
       expect(logs).toMatch(request);
   });
 
+  it('accepts the on-call job: every page of GET /v2/schedules, then GET /v2/schedule_entries with the cursor as entry_window_start', async () => {
+    const logsBefore = prism.logs().length;
+    // Prism's example entry starts and ends at this moment: it covers nothing, so nobody is on call.
+    const result = await run({ schedule: 'primary on-call schedule', at: '2021-08-17T13:28:57Z' }, 'on-call');
+    expect(result.code).toBe(0);
+    const logs = prism.logs().slice(logsBefore);
+    // Prism repeats its example cursors: the second page of each list (the cursor sent back) ends the reading.
+    expect(logs.match(/get \/v2\/schedules .*Request received/g)).toHaveLength(2);
+    expect(logs.match(/get \/v2\/schedule_entries .*Request received/g)).toHaveLength(2);
+    expect(result.outputs['count']).toBe('0');
+  });
+
+  it('accepts a create whose lead is on call: the schedules and entries read, then the create; and sets the chained outputs', async () => {
+    const result = await run({
+      severity: 'Minor',
+      roles: 'Incident Lead: on-call:Primary On-Call Schedule',
+      'wait-for-slack-channel': '5',
+    });
+    expect(result.code).toBe(0);
+    // Prism's example entries are from 2021: nobody is on call now, so the role is left out, with a warning.
+    expect(result.stdout).toMatch(
+      /The role "Incident Lead" was left unassigned: nobody is on call on the schedule "Primary On-Call Schedule"/,
+    );
+    expect(result.outputs).toMatchObject({
+      severity: 'Minor',
+      'status-category': 'triage',
+      'slack-channel-id': 'C02AW36C1M5',
+      'slack-channel-name': 'inc-165-green-parrot',
+      'slack-channel-url': 'https://app.slack.com/client/T02A1FSLE8J/C02AW36C1M5',
+    });
+  });
+
   it('accepts a heartbeat ping', async () => {
     const result = await run(
       {

@@ -36,6 +36,12 @@ describe('the bundle against the sandbox', () => {
       'incident-name': 'Workflow "Deploy" failed in acme/shop@main (run #42)',
       created: 'true',
       skipped: 'false',
+      severity: 'Major',
+      'status-category': incident.incident_status.category,
+      // The sandbox's incidents have no channel unless a test asks for one.
+      'slack-channel-id': '',
+      'slack-channel-name': '',
+      'slack-channel-url': '',
     });
     expect(incident.severity.name).toBe('Major');
     expect(incident.summary).toMatch(/^Checkout is failing\.\n\n\*\*GitHub Actions context\*\*\n- Repository: \[acme\/shop\]/);

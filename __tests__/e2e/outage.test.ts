@@ -458,7 +458,7 @@ describe('heartbeat', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /Input "api-key" is not an input of the heartbeat job .*; it is an input of the root action, alert\/, escalate\/, maintenance\/, resolve\/, update\/\./,
+      /Input "api-key" is not an input of the heartbeat job .*; it is an input of the root action, alert\/, escalate\/, maintenance\/, on-call\/, resolve\/, update\/\./,
     );
   });
 });

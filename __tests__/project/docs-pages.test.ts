@@ -230,7 +230,20 @@ describe('the README', () => {
 
 describe('the examples', () => {
   /** The inputs whose values are names of a workspace's objects. */
-  const NAMED = ['severity', 'incident-type', 'status', 'custom-fields', 'roles', 'timestamps'];
+  /** Inputs whose values are names of the user's own workspace (every job's), so an example copied as it is fails on them. */
+  const NAMED = [
+    'severity',
+    'incident-type',
+    'status',
+    'custom-fields',
+    'roles',
+    'timestamps',
+    'escalation-path',
+    'users',
+    'schedule',
+    'alerts',
+    'lead',
+  ];
   const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yml'));
 
   /** Each line of the example that gives a workspace name as written (not from an expression) and does not mark it `# your …`. */

@@ -226,6 +226,7 @@ describe('examples/', () => {
       'deploy-incident-key.yml',
       'deploy-maintenance-matrix.yml',
       'deploy-maintenance.yml',
+      'deploy-on-call-lead.yml',
       'deploy-rollback.yml',
       'file-retrospective.yml',
       'nightly-alert.yml',
@@ -233,6 +234,7 @@ describe('examples/', () => {
       'page-on-call.yml',
       'pull-request-preview.yml',
       'watch-deploys.yml',
+      'who-is-on-call.yml',
     ]);
     // Every job is shown, and every input of each job (but those a reader rarely sets) in at least one of its steps.
     expect([...new Set(steps.map((s) => jobOf(s)?.name))].sort()).toEqual([
@@ -241,6 +243,7 @@ describe('examples/', () => {
       'escalate',
       'heartbeat',
       'maintenance',
+      'on-call',
       'resolve',
       'update',
     ]);
@@ -268,6 +271,7 @@ describe('examples/', () => {
       'roles',
       'conditions',
       'on-end',
+      'wait-for-slack-channel',
     ];
     for (const job of jobs) {
       const used = new Set(steps.filter((s) => jobOf(s) === job).flatMap((s) => Object.keys(s.with ?? {})));
@@ -314,6 +318,7 @@ describe('examples/', () => {
             'slack-team-id': 'T0123ABC',
             'dry-run': 'true',
             'api-key': 'api-key-value', // another secret than alert-token's 'x'
+            at: '2026-11-26T03:00:00Z',
           };
           const value = kinds[k] ?? 'x';
           return [

@@ -28,6 +28,7 @@ describe("the jobs' action.yml files", () => {
       ['escalate', 'escalate/action.yml'],
       ['heartbeat', 'heartbeat/action.yml'],
       ['maintenance', 'maintenance/action.yml'],
+      ['on-call', 'on-call/action.yml'],
       ['resolve', 'resolve/action.yml'],
       ['update', 'update/action.yml'],
     ]);
@@ -100,7 +101,8 @@ describe("the jobs' action.yml files", () => {
   it('each declare skipped, and no job an output it never writes', () => {
     for (const { action } of jobs) expect(Object.keys(action.outputs)).toContain('skipped');
     expect(Object.keys(job('declare').action.outputs)).toContain('created');
-    for (const name of ['update', 'resolve', 'alert', 'heartbeat']) expect(Object.keys(job(name).action.outputs)).not.toContain('created');
+    for (const name of ['update', 'resolve', 'alert', 'heartbeat', 'on-call'])
+      expect(Object.keys(job(name).action.outputs)).not.toContain('created');
   });
 });
 
@@ -131,6 +133,8 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
       '[{"conditions": [{"subject": "alert.title", "operation": "one_of", "param_bindings": [{"array_value": [{"literal": "x"}]}]}]}]',
     'wait-for-incident': '30',
     users: 'a@example.com',
+    at: '2026-11-26T03:00:00Z',
+    'wait-for-slack-channel': '5',
   };
   const MINIMAL: Record<JobName, Record<string, string>> = {
     declare: { 'api-key': 'k' },
@@ -140,6 +144,7 @@ describe("each action.yml declares exactly the inputs its job's code reads", () 
     heartbeat: { 'alert-source-id': 's', 'alert-token': 't' },
     maintenance: { 'api-key': 'k', window: 'start', alerts: 'Service: checkout', lead: 'a@example.com' },
     escalate: { 'api-key': 'k', 'escalation-path': 'Platform' },
+    'on-call': { 'api-key': 'k', schedule: 'Platform Primary' },
   };
   const settingsOf = (name: JobName, inputs: Record<string, string>) => readSettings(name, (input) => inputs[input] ?? '');
 

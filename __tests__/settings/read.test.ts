@@ -30,6 +30,7 @@ describe('readSettings', () => {
       slackTeamId: '',
       postmortemUrl: '',
       slackChannelId: '',
+      waitForSlackChannelMs: 0,
       githubToken: '',
       escalationPath: '',
       dryRun: false,

@@ -19,6 +19,10 @@ export interface Incident {
   severity?: { id: string; name: string };
   incident_status?: { id: string; name: string; category?: string };
   incident_type?: { id: string; name: string };
+  /** Empty, or absent, until incident.io has created the channel (sometimes after it answers). */
+  slack_channel_id?: string;
+  slack_channel_name?: string;
+  slack_team_id?: string;
 }
 
 export interface CreatePayload {
@@ -94,6 +98,9 @@ const INCIDENT = object({
     severity: loose(NAMED),
     incident_status: loose(object({ id, name: id, category: loose(text) })),
     incident_type: loose(NAMED),
+    slack_channel_id: loose(text),
+    slack_channel_name: loose(text),
+    slack_team_id: loose(text),
   }),
 });
 

@@ -30,6 +30,8 @@ export interface ChangeFields {
   timestamps: ChosenTimestamps;
   /** What the user should know that does not stop the step. */
   notices: string[];
+  /** What was asked for and left out, without stopping the step (a role whose schedule had nobody on call). */
+  warnings: string[];
   /** What each ID the request carries stands for (`severity "Major"`), for a dry run's reader. */
   names: Map<string, IdName>;
 }
@@ -118,7 +120,7 @@ export function changeLookups(
   client: IncidentIoClient,
   changes: IncidentChanges,
   purpose: 'declare' | 'edit',
-  { anyStatus = false, namesOnly = NO_NAMES, notices = [] as string[], names = new Map<string, IdName>() } = {},
+  { anyStatus = false, namesOnly = NO_NAMES, notices = [] as string[], warnings = [] as string[], names = new Map<string, IdName>() } = {},
 ) {
   const { customFields, roles, timestamps } = changes;
   return {
@@ -140,7 +142,7 @@ export function changeLookups(
     roles:
       roles.size > 0 || namesOnly.roles.length > 0
         ? import('./roles.js').then(({ roleAssignments }) =>
-            roleAssignments(client.sentFor('roles'), roles, purpose, { namesOnly: namesOnly.roles }),
+            roleAssignments(client.sentFor('roles'), roles, purpose, { namesOnly: namesOnly.roles, warnings }),
           )
         : undefined,
     timestamps:
@@ -166,8 +168,9 @@ async function lookUpChanges(
   { anyStatus = false } = {},
 ): Promise<ChangeFields> {
   const notices: string[] = [];
+  const warnings: string[] = [];
   const names = new Map<string, IdName>();
-  const lookups = changeLookups(client, changes, purpose, { anyStatus, notices, names });
+  const lookups = changeLookups(client, changes, purpose, { anyStatus, notices, warnings, names });
   const [severity, status, entries, roles, timestamps] = await settleAll([
     lookups.severity,
     lookups.status,
@@ -177,12 +180,12 @@ async function lookUpChanges(
   ] as const);
   if (severity) names.set(severity.id, { kind: 'severity', name: severity.name });
   if (status) names.set(status.id, { kind: 'status', name: status.name });
-  for (const { role, user } of roles) {
+  for (const { role, user, onCall } of roles) {
     names.set(role.id, { kind: 'role', name: role.name });
-    names.set(user.id, { kind: 'user', ...userName(user) });
+    names.set(user.id, { kind: 'user', ...userName(user), ...(onCall && { note: `on call on the schedule "${onCall.name}"` }) });
   }
   for (const t of timestamps.set) names.set(t.id, { kind: 'timestamp', name: t.name });
-  return { severity, status, customFieldEntries: entries, roles, timestamps, notices, names };
+  return { severity, status, customFieldEntries: entries, roles, timestamps, notices, warnings, names };
 }
 
 /** A user as a reader knows them: their name and email, or whichever of the two (or the ID) there is. */

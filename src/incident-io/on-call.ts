@@ -9,7 +9,7 @@
  * only to `api-url`. A page without a cursor, with no entries, or with a cursor seen before ends
  * the reading; MAX_ENTRY_PAGES pages end it with `complete` false.
  */
-import { ApiError, InputError } from '../core/errors.js';
+import { ApiError } from '../core/errors.js';
 import type { IncidentIoClient } from './client.js';
 import { readPages, resolveFromPages, type Pages } from './pages.js';
 import type { Named } from './names.js';
@@ -127,23 +127,7 @@ function onCallUsers(entries: readonly Entry[]): OnCallUser[] {
   return users;
 }
 
-/**
- * `on-call:<schedule>` as a role's assignee (`Incident Lead: on-call:Platform Primary`): the
- * schedule's name or ID, or undefined when the value is not of this form. The prefix is matched
- * in any case, with or without spaces after the colon; nothing after it is an input error.
- */
-export function parseOnCallAssignee(role: string, value: string): string | undefined {
-  const match = /^\s*on-call\s*:\s*(.*)$/is.exec(value);
-  if (!match) return undefined;
-  const schedule = (match[1] ?? '').trim();
-  if (schedule === '') {
-    throw new InputError(
-      `Input "roles" assigns ${JSON.stringify(role)} to ${JSON.stringify(value)}, which names no schedule; ` +
-        'write the schedule\'s name or ID after "on-call:", as in "on-call:Platform Primary".',
-    );
-  }
-  return schedule;
-}
+export { parseOnCallAssignee } from '../settings/changes.js';
 
 /** The lead a schedule gives a declare: its first user on call, or why there is none (a warning, never a failure). */
 export type OnCallLead = { schedule: Schedule; user: OnCallUser } | { schedule?: Schedule; user?: undefined; warning: string };

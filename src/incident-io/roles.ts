@@ -5,9 +5,10 @@
  * given, or whose ID is; never "the first user the server returned".
  */
 import { ApiError, InputError, settleAll } from '../core/errors.js';
-import { assigneeKind } from '../settings/changes.js';
+import { assigneeKind, parseOnCallAssignee } from '../settings/changes.js';
 import type { IncidentIoClient } from './client.js';
 import { findByName, type Role, type User } from './names.js';
+import { onCallLead } from './on-call.js';
 import { expectShape, id, loose, object, optional, text, type Shape } from '../core/shape.js';
 
 const ROLE: Shape<Role> = object({ id, name: id, shortform: loose(text), role_type: loose(text) });
@@ -25,6 +26,8 @@ export interface AssignedRole {
   role: Role;
   user: User;
   assignment: RoleAssignment;
+  /** The schedule an `on-call:` assignee named: the user is who was on call on it. */
+  onCall?: { id: string; name: string };
 }
 
 /**
@@ -35,7 +38,7 @@ export async function roleAssignments(
   client: IncidentIoClient,
   mapping: Map<string, string>,
   purpose: 'declare' | 'edit',
-  { namesOnly = [] }: { namesOnly?: readonly string[] } = {},
+  { namesOnly = [], warnings = [] }: { namesOnly?: readonly string[]; warnings?: string[] } = {},
 ): Promise<AssignedRole[]> {
   if (mapping.size === 0 && namesOnly.length === 0) return [];
   const rolesRequest = client.getList('/v2/incident_roles', 'incident_roles', undefined, ROLE);
@@ -54,8 +57,14 @@ export async function roleAssignments(
   const [resolved] = await settleAll([
     settleAll(
       [...mapping].map(async ([name, assignee]) => {
-        const [role, user] = await settleAll([findRole(name), assigneeOf(client, name, assignee)] as const);
-        return { name, role, user, assignment: { incident_role_id: role.id, assignee: { id: user.id } } };
+        const schedule = parseOnCallAssignee(name, assignee);
+        const [role, found] = await settleAll([
+          findRole(name),
+          schedule === undefined
+            ? assigneeOf(client, name, assignee).then((user): Found => ({ user }))
+            : onCallAssignee(client, name, schedule),
+        ] as const);
+        return { name, role, ...found };
       }),
     ),
     settleAll(namesOnly.map(findRole)),
@@ -70,7 +79,32 @@ export async function roleAssignments(
     }
     byRole.set(role.id, name);
   }
-  return resolved.map(({ role, user, assignment }) => ({ role, user, assignment }));
+  const assigned: AssignedRole[] = [];
+  for (const { role, user, onCall, warning } of resolved) {
+    // Nobody on call, or a schedule that could not be read: the role is left out, with a warning.
+    if (warning !== undefined) warnings.push(warning);
+    if (!user) continue;
+    assigned.push({ role, user, assignment: { incident_role_id: role.id, assignee: { id: user.id } }, ...(onCall && { onCall }) });
+  }
+  return assigned;
+}
+
+/** The user a role goes to, or why it goes to no one. */
+interface Found {
+  user?: User;
+  onCall?: { id: string; name: string };
+  warning?: string;
+}
+
+/**
+ * The person on call on `schedule` now, for `on-call:<schedule>`. An unknown schedule is an input
+ * error (thrown, before any write); nobody on call, or a schedule that cannot be read, is a
+ * warning and no user: an incident with no lead beats no incident.
+ */
+async function onCallAssignee(client: IncidentIoClient, role: string, schedule: string): Promise<Found> {
+  const lead = await onCallLead(client.sentFor('roles'), role, schedule, client.now());
+  if (lead.user) return { user: lead.user, onCall: { id: lead.schedule.id, name: lead.schedule.name } };
+  return { warning: lead.warning };
 }
 
 /** The user `assignee` names, or an input error saying no user has it. */

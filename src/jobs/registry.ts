@@ -22,6 +22,7 @@ import type { DeclareSettings } from './declare/settings.js';
 import type { EscalateSettings } from './escalate/settings.js';
 import type { HeartbeatSettings } from './heartbeat/settings.js';
 import type { JobContext, NamedLookup } from './job.js';
+import type { OnCallSettings } from './on-call/settings.js';
 import type { MaintenanceSettings } from './maintenance/settings.js';
 import type { ResolveSettings } from './resolve/settings.js';
 import type { UpdateSettings } from './update/settings.js';
@@ -35,6 +36,7 @@ interface SettingsByJob {
   heartbeat: HeartbeatSettings;
   escalate: EscalateSettings;
   maintenance: MaintenanceSettings;
+  'on-call': OnCallSettings;
 }
 
 /** The settings of one job. */
@@ -60,6 +62,7 @@ export const JOBS: { readonly [J in JobName]: { load: () => Promise<JobModule<J>
   heartbeat: { load: () => import('./heartbeat/index.js') },
   escalate: { load: () => import('./escalate/index.js') },
   maintenance: { load: () => import('./maintenance/index.js') },
+  'on-call': { load: () => import('./on-call/index.js') },
 };
 
 /** Reads `job`'s inputs with its module's reader: its settings, and every mistake in them. */

@@ -19,6 +19,36 @@ export function setIncidentOutputs(out: Output, incident: Incident | undefined, 
   out.setOutput('incident-name', incident?.name ?? '');
   if (created !== undefined) out.setOutput('created', String(created));
   if (withStatus) out.setOutput('status', incident?.incident_status?.name ?? '');
+  // The outputs a later step chains on (declare, update): only for a job whose action.yml declares them.
+  if (out.declares('severity')) out.setOutput('severity', incident?.severity?.name ?? '');
+  if (out.declares('status-category')) out.setOutput('status-category', incident?.incident_status?.category ?? '');
+  if (out.declares('slack-channel-id')) setSlackChannelOutputs(out, incident);
+}
+
+/**
+ * `slack-channel-id`, `slack-channel-name` and `slack-channel-url`, from the incident as
+ * incident.io answered: all three once the channel exists (it has an ID), all three empty until
+ * then. The link opens the channel in Slack's web client when the answer names the team, and
+ * through Slack's redirect otherwise. Each value reaches GITHUB_OUTPUT through `setOutput`'s
+ * delimited form, so a line break or a runner command in a name stays inside its own output.
+ */
+export function setSlackChannelOutputs(out: Output, incident: Incident | undefined): void {
+  const channel = slackChannelOf(incident);
+  out.setOutput('slack-channel-id', channel?.id ?? '');
+  out.setOutput('slack-channel-name', channel?.name ?? '');
+  out.setOutput('slack-channel-url', channel?.url ?? '');
+}
+
+/** The incident's Slack channel, once incident.io has created it. */
+export function slackChannelOf(incident: Incident | undefined): { id: string; name: string; url: string } | undefined {
+  const id = incident?.slack_channel_id?.trim();
+  if (!incident || !id) return undefined;
+  const team = incident.slack_team_id?.trim();
+  const url =
+    team && /^[TE][A-Z0-9]+$/.test(team)
+      ? `https://app.slack.com/client/${encodeURIComponent(team)}/${encodeURIComponent(id)}`
+      : `https://slack.com/app_redirect?channel=${encodeURIComponent(id)}`;
+  return { id, name: incident.slack_channel_name ?? '', url };
 }
 
 /** "INC-123: name https://…", for the log (the output layer makes it inert). */

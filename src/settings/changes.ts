@@ -20,7 +20,7 @@ export interface IncidentChanges {
   summary: string;
   status: string;
   customFields: Map<string, MappingValue>;
-  /** Role name or shortform → assignee (an email, a Slack user ID or an incident.io user ID). */
+  /** Role name or shortform → assignee (an email, a Slack user ID, an incident.io user ID, or `on-call:<schedule>`). */
   roles: Map<string, string>;
   /** Title → https URL, attached to the incident. */
   links: Map<string, string>;
@@ -191,6 +191,15 @@ function checkAssignees(roles: Map<string, MappingValue>, mistakes: Mistakes, na
       );
     } else if (value.trim() === '') {
       refuse(role, `Input "roles" assigns ${JSON.stringify(role)} to an empty value. ${EMPTY_HINT}`);
+    } else if (/^\s*on-call\s*:/i.test(value)) {
+      // `on-call:<schedule>`: the person on call on that schedule when the step runs (src/incident-io/on-call.ts).
+      try {
+        parseOnCallAssignee(role, value);
+        result.set(role, value.trim());
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        refuse(role, error.message);
+      }
     } else if (assigneeKind(value.trim()) === 'invalid') {
       refuse(
         role,
@@ -225,6 +234,24 @@ function withoutRepeats<T>(input: string, mapping: Map<string, T>, mistakes: Mis
     result.set(key, value);
   }
   return result;
+}
+
+/**
+ * `on-call:<schedule>` as a role's assignee (`Incident Lead: on-call:Platform Primary`): the
+ * schedule's name or ID, or undefined when the value is not of this form. The prefix is matched
+ * in any case, with or without spaces after the colon; nothing after it is an input error.
+ */
+export function parseOnCallAssignee(role: string, value: string): string | undefined {
+  const match = /^\s*on-call\s*:\s*(.*)$/is.exec(value);
+  if (!match) return undefined;
+  const schedule = (match[1] ?? '').trim();
+  if (schedule === '') {
+    throw new InputError(
+      `Input "roles" assigns ${JSON.stringify(role)} to ${JSON.stringify(value)}, which names no schedule; ` +
+        'write the schedule\'s name or ID after "on-call:", as in "on-call:Platform Primary".',
+    );
+  }
+  return schedule;
 }
 
 /** How an assignee is looked up: by email, by Slack user ID, or as an incident.io user ID. */

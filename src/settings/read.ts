@@ -198,6 +198,7 @@ const KEY_MAY: Partial<Record<JobName, string>> = {
   declare: 'create incidents',
   escalate: 'page (escalations.create) or, to cancel, list and cancel escalations (escalations.view, escalations.cancel)',
   maintenance: 'create and update maintenance windows',
+  'on-call': 'view schedules (schedules.view)',
 };
 
 /**
@@ -219,13 +220,14 @@ function checkRequired(getInput: GetInput, job: JobName, allowMissingSecret: boo
     }
     const source = job === 'heartbeat' ? 'heartbeat' : 'HTTP alert';
     const hint =
-      input === 'incident-id'
-        ? ' Pass the incident ID, its reference (INC-123) or its number, e.g. from the `incident-id` output of the step that declared it.'
-        : input === 'alert-token'
-          ? ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`
-          : input === 'window'
-            ? ' Allowed values: "start" (opens a maintenance window before the deploy), "end" (ends it afterwards).'
-            : ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`;
+      {
+        schedule: ' Set it to the name or ID of an incident.io schedule (On-call → Schedules), such as "Platform Primary".',
+        'incident-id':
+          ' Pass the incident ID, its reference (INC-123) or its number, e.g. from the `incident-id` output of the step that declared it.',
+        'alert-token': ` Pass the ${source} source's token from a secret; if it is empty, the secret may be missing (forks and Dependabot get no secrets).`,
+        window: ' Allowed values: "start" (opens a maintenance window before the deploy), "end" (ends it afterwards).',
+        'alert-source-id': ` Pass the ID of the ${source} source from incident.io (Alerts → Sources).`,
+      }[input] ?? '';
     mistakes.add(input, `Input "${input}" is required by the ${job} job, but it is empty.${hint}`);
   }
 }

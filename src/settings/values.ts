@@ -175,3 +175,19 @@ export function parseIncidentKey(getInput: GetInput<'incident-key' | 'mode'>): s
   }
   return key;
 }
+
+/** The longest `wait-for-slack-channel`, in seconds: the wait has its own time after the write, but a step must end. */
+export const MAX_SLACK_CHANNEL_WAIT_S = 30;
+
+/** `wait-for-slack-channel`: whole seconds, 0 (the default: no wait) to MAX_SLACK_CHANNEL_WAIT_S, as milliseconds. */
+export function parseSlackChannelWait(getInput: GetInput<'wait-for-slack-channel'>): number {
+  const raw = getInput('wait-for-slack-channel');
+  if (raw === '') return 0;
+  if (!/^\d{1,2}$/.test(raw) || Number(raw) > MAX_SLACK_CHANNEL_WAIT_S) {
+    throw new InputError(
+      `Input "wait-for-slack-channel" is ${JSON.stringify(raw)}; allowed values: a whole number of seconds from 0 (do not wait, the default) ` +
+        `to ${MAX_SLACK_CHANNEL_WAIT_S}, such as "10".`,
+    );
+  }
+  return Number(raw) * 1000;
+}

@@ -121,6 +121,12 @@ describe('run', () => {
       'incident-name': 'n',
       created: 'true',
       skipped: 'false',
+      // The outputs a later step chains on, as incident.io answered: no channel in this answer.
+      severity: 'Major',
+      'status-category': '',
+      'slack-channel-id': '',
+      'slack-channel-name': '',
+      'slack-channel-url': '',
     });
     expect(r.log.find((l) => l.level === 'notice')?.message).toContain('https://app.incident.io/x/incidents/7');
     expect(r.summaryParts.join('')).toContain('- **Severity:** Major');

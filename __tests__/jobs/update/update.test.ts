@@ -46,6 +46,11 @@ describe('update', () => {
       'incident-name': expect.any(String),
       status: 'Investigating',
       skipped: 'false',
+      severity: 'Critical',
+      'status-category': 'live',
+      'slack-channel-id': '',
+      'slack-channel-name': '',
+      'slack-channel-url': '',
     });
   });
 

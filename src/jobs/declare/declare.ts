@@ -25,6 +25,7 @@ import type { DeclareSettings } from './settings.js';
 import { attachAndClaim, attachToIncident, linkAttachments, pullAttachment, pullFor, runAttachments, type PullLookup } from '../attach.js';
 import { apiKeyClient, dryRunChecks, enrichmentBudget, printDryRun, type JobContext } from '../job.js';
 import { nothingFailed, skipStep } from '../skip.js';
+import { waitForSlackChannel } from '../slack-channel.js';
 import { defaultIdempotencyKey, keyScope } from '../../github/keys.js';
 
 type Ctx = JobContext<DeclareSettings>;
@@ -105,6 +106,8 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
     }
   }
 
+  // A role whose `on-call:` schedule had nobody on call, or could not be read: declared without it.
+  for (const warning of fields.warnings) out.warning(warning, 'incident.io: role left unassigned');
   const timestamps = await timestampsFor(ctx, timestampAnswer, jobs);
   const { severity } = fields;
   if (fields.severityDefaulted) out.info(`Input "severity" is empty, so the lowest-ranked severity "${severity.name}" is used.`);
@@ -203,8 +206,10 @@ async function declareIncident(ctx: Ctx, done: AbortSignal): Promise<void> {
       created ? 'incident.io incident declared' : 'incident.io incident already declared',
     );
   }
+  // Every output is set: the wait for a channel created after the answer has its own time now.
+  const shown = await waitForSlackChannel(ctx, incident);
   await out.summary(
-    incidentCard(md`${created ? 'Declared' : 'Already declared'} ${incident.reference}`, incident, {
+    incidentCard(md`${created ? 'Declared' : 'Already declared'} ${incident.reference}`, shown, {
       attachments: attached,
       // A replayed create applied nothing of this step's: its timestamps are the first run's.
       timestamps: created ? timestamps.set : [],
@@ -239,7 +244,12 @@ function wouldDeclare(
     ['Visibility', text(settings.visibility)],
     ['Mode', text(settings.mode)],
     ['Custom fields', fieldEntriesShown(fields.customFieldEntries, names).map(({ field, values }) => md`${field}: ${values.join(', ')}`)],
-    ['Roles', fields.roles.map(({ role, user }) => md`${role.name}: ${user.name || user.email || user.id}`)],
+    [
+      'Roles',
+      fields.roles.map(
+        ({ role, user, onCall }) => md`${role.name}: ${user.name || user.email || user.id}${onCall ? ` (on call on ${onCall.name})` : ''}`,
+      ),
+    ],
     ['Timestamps', timestamps.set.map((t) => md`${t.name}: ${t.value ?? 'unset'}${t.automatic ? ` (${IMPACT_NOTE})` : ''}`)],
     ['Slack channel name', settings.slackChannelName ? text(settings.slackChannelName) : undefined],
     ['Slack team', settings.slackTeamId ? code(settings.slackTeamId) : undefined],

@@ -5,7 +5,7 @@
 import { InputError, quoteList } from '../../core/errors.js';
 import { readChanges, type IncidentChanges } from '../../settings/changes.js';
 import type { Common, Reading } from '../../settings/read.js';
-import { MODES, parseChoice, parseIncidentKey, parseUrl, type GetInput, type Mode } from '../../settings/values.js';
+import { MODES, parseChoice, parseIncidentKey, parseSlackChannelWait, parseUrl, type GetInput, type Mode } from '../../settings/values.js';
 
 export const VISIBILITIES = ['public', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -27,6 +27,8 @@ export interface DeclareSettings extends Common<'declare'>, IncidentChanges {
   slackChannelId: string;
   /** An escalation path (name or ID) to page for the incident this run declares; empty for none. */
   escalationPath: string;
+  /** How long to wait for the incident's Slack channel after the create (ms); 0: not at all. */
+  waitForSlackChannelMs: number;
 }
 
 export async function readDeclare(read: Reading<'declare'>): Promise<DeclareSettings> {
@@ -58,6 +60,7 @@ export async function readDeclare(read: Reading<'declare'>): Promise<DeclareSett
     postmortemUrl: mistakes.take('postmortem-url', '', () => parseUrl(getInput, 'postmortem-url')),
     slackChannelId: mistakes.take('slack-channel-id', '', () => parseSlackId(getInput, 'slack-channel-id', 'C', 'C02A1B2C3D4')),
     escalationPath: getInput('escalation-path'),
+    waitForSlackChannelMs: mistakes.take('wait-for-slack-channel', 0, () => parseSlackChannelWait(getInput)),
   };
 }
 

@@ -3,7 +3,7 @@ import { InputError, quoteList } from '../../core/errors.js';
 import { CHANGE_INPUTS, readChanges, type IncidentChanges } from '../../settings/changes.js';
 import { inputsOf } from '../../settings/inputs.js';
 import type { Common, Reading } from '../../settings/read.js';
-import { parseBoolean, parseIncidentId } from '../../settings/values.js';
+import { parseBoolean, parseIncidentId, parseSlackChannelWait } from '../../settings/values.js';
 
 export interface UpdateSettings extends Common<'update'>, IncidentChanges {
   apiKey: string;
@@ -12,6 +12,8 @@ export interface UpdateSettings extends Common<'update'>, IncidentChanges {
   notifyIncidentChannel: boolean;
   /** Markdown for an incident update on the timeline; empty means none. */
   message: string;
+  /** How long to wait for the incident's Slack channel after the change (ms); 0: not at all. */
+  waitForSlackChannelMs: number;
 }
 
 export async function readUpdate(read: Reading<'update'>): Promise<UpdateSettings> {
@@ -23,6 +25,7 @@ export async function readUpdate(read: Reading<'update'>): Promise<UpdateSetting
     incidentId: mistakes.take('incident-id', '', () => parseIncidentId(getInput('incident-id'))),
     notifyIncidentChannel: mistakes.take('notify-incident-channel', true, () => parseBoolean(getInput, 'notify-incident-channel', true)),
     message: getInput('message'),
+    waitForSlackChannelMs: mistakes.take('wait-for-slack-channel', 0, () => parseSlackChannelWait(getInput)),
   };
   // A mapping refused above may have been the change: "nothing to change" would mislead then.
   if (!mistakes.any(...CHANGE_INPUTS)) mistakes.take('', undefined, () => checkSomethingToChange(settings));

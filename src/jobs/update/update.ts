@@ -23,6 +23,7 @@ import { incidentName, reportDryRun, reportEdit, sendEdit, type Edit } from '../
 import { attachToIncident, linkAttachments } from '../attach.js';
 import { apiKeyClient, dryRunChecks, printDryRun, type JobContext } from '../job.js';
 import { incidentUpdateKey } from '../../github/keys.js';
+import { waitForSlackChannel } from '../slack-channel.js';
 
 export async function update(ctx: JobContext<UpdateSettings>): Promise<void> {
   const { out, settings } = ctx;
@@ -32,6 +33,7 @@ export async function update(ctx: JobContext<UpdateSettings>): Promise<void> {
     lookUpForEdit(client, settings),
   ] as const);
   for (const notice of fields.notices) out.notice(notice, 'incident.io: not everything could be read');
+  for (const warning of fields.warnings) out.warning(warning, 'incident.io: role left unassigned');
   const links = linkAttachments(settings.links);
   const viaUpdate = settings.message !== '';
   const request = viaUpdate ? updateRequest(ctx, incident, fields) : undefined;
@@ -87,6 +89,8 @@ export async function update(ctx: JobContext<UpdateSettings>): Promise<void> {
   setIncidentOutputs(out, after, undefined, true);
   checkApplied(after, fields, severityShown);
   const attached = await attachToIncident(ctx, client.sentFor('links'), after, links, { listFirst: true });
+  // Every output is set: the wait for a channel incident.io has not created yet has its own time now.
+  after = await waitForSlackChannel(ctx, after);
   await reportEdit(ctx, after, [...changed, ...(attached.length > 0 ? [`${attached.length} link(s) attached`] : [])], 'Updated', {
     attachments: attached,
     timestamps: fields.timestamps.set,
