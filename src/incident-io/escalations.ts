@@ -161,13 +161,7 @@ export interface OwnEscalations {
 }
 
 /** A listed escalation: what proves it is the key's, and what the log and summary show. */
-interface Listed {
-  id: string;
-  status: string;
-  title?: string;
-  description?: string;
-  created_at?: string;
-  escalation_path_id?: string;
+interface Listed extends Omit<Escalation, 'notified'> {
   creator?: Record<string, unknown>;
 }
 
