@@ -5,15 +5,9 @@
  * a URL; a stop rule for cursors that loop; and `on-call:` as a role's assignee.
  */
 import { InputError } from '../../src/core/errors.js';
-import {
-  ENTRY_WINDOW_MS,
-  MAX_ENTRY_PAGES,
-  onCallLead,
-  parseOnCallAssignee,
-  resolveSchedule,
-  whoIsOnCall,
-} from '../../src/incident-io/on-call.js';
+import { ENTRY_WINDOW_MS, MAX_ENTRY_PAGES, onCallLead, resolveSchedule, whoIsOnCall } from '../../src/incident-io/on-call.js';
 import { AnswerError } from '../../src/core/shape.js';
+import { parseOnCallAssignee } from '../../src/settings/changes.js';
 import { FakeClock, json, scriptedFetch, testClient, type Reply } from '../helpers/fakes.js';
 
 const AT = Date.parse('2026-11-26T03:00:00Z');

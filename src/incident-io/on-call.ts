@@ -127,8 +127,6 @@ function onCallUsers(entries: readonly Entry[]): OnCallUser[] {
   return users;
 }
 
-export { parseOnCallAssignee } from '../settings/changes.js';
-
 /** The lead a schedule gives a declare: its first user on call, or why there is none (a warning, never a failure). */
 export type OnCallLead = { schedule: Schedule; user: OnCallUser } | { schedule?: Schedule; user?: undefined; warning: string };
 
